@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * evobj: NT-style event objects, the interface for other kernel code.
+ *
+ * A driver typically takes an event that its userspace client created
+ * and passed in by fd (evobj_get()), signals it from its interrupt
+ * handler (evobj_set()) and drops it when the client goes away
+ * (evobj_put()). Kernel code may also own events (evobj_create()) and
+ * sleep on them (evobj_wait()).
+ */
+#ifndef _LINUX_EVOBJ_H
+#define _LINUX_EVOBJ_H
+
+#include <linux/ktime.h>
+#include <linux/types.h>
+#include <uapi/linux/evobj.h>
+
+struct evobj;
+struct file;
+
+struct evobj *evobj_create(u32 type, bool signaled);
+struct evobj *evobj_get(int fd);
+struct evobj *evobj_get_file(struct file *file);
+void evobj_put(struct evobj *ev);
+
+bool evobj_set(struct evobj *ev);
+bool evobj_reset(struct evobj *ev);
+bool evobj_pulse(struct evobj *ev);
+bool evobj_signaled(struct evobj *ev);
+
+int evobj_wait(struct evobj *ev, ktime_t abs_timeout);
+
+#endif /* _LINUX_EVOBJ_H */

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */
+/*
+ * evobj: NT-style event objects (KEVENT) for Linux.
+ *
+ * Userspace ABI of /dev/evobj and of the per-event file descriptors it
+ * hands out. Every structure is built from fixed-width types only, with
+ * explicit padding, so that 32- and 64-bit userspace share one layout and
+ * the driver needs no compat translation beyond compat_ptr_ioctl.
+ */
+#ifndef _UAPI_LINUX_EVOBJ_H
+#define _UAPI_LINUX_EVOBJ_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* Event types (struct evobj_create.type, struct evobj_state.type). */
+#define EVOBJ_NOTIFICATION	0	/* manual-reset */
+#define EVOBJ_SYNCHRONIZATION	1	/* auto-reset */
+
+/* Flags for EVOBJ_IOC_CREATE. */
+#define EVOBJ_SIGNALED		(1U << 0)	/* created signaled */
+#define EVOBJ_CLOEXEC		(1U << 1)	/* O_CLOEXEC on the new fd */
+#define EVOBJ_NONBLOCK		(1U << 2)	/* O_NONBLOCK on the new fd */
+
+/* Flags for EVOBJ_IOC_WAIT_ANY and EVOBJ_IOC_WAIT_ALL. */
+#define EVOBJ_WAIT_REALTIME	(1U << 0)	/* timeout is on CLOCK_REALTIME */
+
+/* A timeout that never expires. */
+#define EVOBJ_TIMEOUT_INFINITE	(~(__u64)0)
+
+/* The most objects one wait may name (the alert comes on top). */
+#define EVOBJ_MAX_WAIT		64
+
+/*
+ * The shortest period EVOBJ_IOC_TIMER accepts, in ns: the timer fires in
+ * hardirq context, and a shorter period could keep a CPU in the handler.
+ */
+#define EVOBJ_TIMER_MIN_PERIOD	100000ULL
+
+struct evobj_create {
+	__u32 type;		/* EVOBJ_NOTIFICATION or EVOBJ_SYNCHRONIZATION */
+	__u32 flags;		/* EVOBJ_SIGNALED | EVOBJ_CLOEXEC | EVOBJ_NONBLOCK */
+};
+
+struct evobj_state {
+	__u32 type;		/* out: the event's type */
+	__u32 signaled;		/* out: 1 if signaled, else 0 */
+};
+
+struct evobj_wait {
+	__u64 timeout;		/* absolute ns; EVOBJ_TIMEOUT_INFINITE never expires */
+	__u64 fds;		/* user address of __s32 fds[count] */
+	__u32 count;		/* 1 .. EVOBJ_MAX_WAIT */
+	__u32 index;		/* out: winning index; count if the alert won */
+	__u32 flags;		/* EVOBJ_WAIT_REALTIME */
+	__s32 alert;		/* event fd, or -1 */
+	__s32 signal;		/* event fd to set before waiting, or -1 */
+	__u32 pad;		/* must be 0 */
+};
+
+struct evobj_timer {
+	__u64 expires;		/* absolute CLOCK_MONOTONIC ns; 0 with period 0 disarms */
+	__u64 period;		/* ns between later expiries; 0 = one shot */
+	__u32 flags;		/* must be 0 */
+	__u32 pad;		/* must be 0 */
+};
+
+/*
+ * ioctl code 0xE6, numbers 0x00-0x0F, is reserved for evobj (free in
+ * Documentation/userspace-api/ioctl/ioctl-number.rst as of Linux 6.12).
+ */
+#define EVOBJ_IOC_MAGIC		0xE6
+
+/* On /dev/evobj. */
+#define EVOBJ_IOC_CREATE	_IOW(EVOBJ_IOC_MAGIC, 0x00, struct evobj_create)
+#define EVOBJ_IOC_WAIT_ANY	_IOWR(EVOBJ_IOC_MAGIC, 0x01, struct evobj_wait)
+#define EVOBJ_IOC_WAIT_ALL	_IOWR(EVOBJ_IOC_MAGIC, 0x02, struct evobj_wait)
+
+/* On an event fd. */
+#define EVOBJ_IOC_SET		_IOR(EVOBJ_IOC_MAGIC, 0x08, __u32)
+#define EVOBJ_IOC_RESET		_IOR(EVOBJ_IOC_MAGIC, 0x09, __u32)
+#define EVOBJ_IOC_PULSE		_IOR(EVOBJ_IOC_MAGIC, 0x0A, __u32)
+#define EVOBJ_IOC_READ		_IOR(EVOBJ_IOC_MAGIC, 0x0B, struct evobj_state)
+#define EVOBJ_IOC_TIMER		_IOW(EVOBJ_IOC_MAGIC, 0x0C, struct evobj_timer)
+
+#endif /* _UAPI_LINUX_EVOBJ_H */
