@@ -17,13 +17,13 @@
 #define EVOBJ_NOTIFICATION	0	/* manual-reset */
 #define EVOBJ_SYNCHRONIZATION	1	/* auto-reset */
 
-/* Flags for EVOBJ_IOC_CREATE. */
-#define EVOBJ_SIGNALED		(1U << 0)	/* created signaled */
-#define EVOBJ_CLOEXEC		(1U << 1)	/* O_CLOEXEC on the new fd */
-#define EVOBJ_NONBLOCK		(1U << 2)	/* O_NONBLOCK on the new fd */
+/* Flags for EVOBJ_IOC_CREATE (bits 0, 1, 2). */
+#define EVOBJ_SIGNALED		0x1U	/* created signaled */
+#define EVOBJ_CLOEXEC		0x2U	/* O_CLOEXEC on the new fd */
+#define EVOBJ_NONBLOCK		0x4U	/* O_NONBLOCK on the new fd */
 
-/* Flags for EVOBJ_IOC_WAIT_ANY and EVOBJ_IOC_WAIT_ALL. */
-#define EVOBJ_WAIT_REALTIME	(1U << 0)	/* timeout is on CLOCK_REALTIME */
+/* Flags for EVOBJ_IOC_WAIT_ANY and EVOBJ_IOC_WAIT_ALL (bit 0). */
+#define EVOBJ_WAIT_REALTIME	0x1U	/* timeout is on CLOCK_REALTIME */
 
 /* A timeout that never expires. */
 #define EVOBJ_TIMEOUT_INFINITE	(~(__u64)0)

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * evobj device: /dev/evobj and the event fds it hands out.
+ *
+ * /dev/evobj creates events and runs waits on many of them; each event is
+ * an anon-inode fd that works like an eventfd (poll, read, write,
+ * fdinfo) and takes the per-event ioctls. Handlers copy in and validate,
+ * call into the core, then copy out.
+ */
+
+#include <linux/anon_inodes.h>
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/overflow.h>
+#include <linux/poll.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+
+#define EVOBJ_CREATE_FLAGS	(EVOBJ_SIGNALED | EVOBJ_CLOEXEC | EVOBJ_NONBLOCK)
+#define EVOBJ_WAIT_FLAGS	(EVOBJ_WAIT_REALTIME)
+#define EVOBJ_NO_FD		(-1)
+
+/* Event fd ioctls. */
+
+/*
+ * The previous state is written only after the change, so the pointer is
+ * probed first: a bad one fails with EFAULT before the state moves.
+ */
+static long evobj_ioc_change(struct evobj *ev, u32 __user *uprev,
+			     bool (*change)(struct evobj *ev))
+{
+	if (put_user(0, uprev))
+		return -EFAULT;
+	return put_user(change(ev), uprev);
+}
+
+static long evobj_ioc_read(struct evobj *ev, struct evobj_state __user *ustate)
+{
+	struct evobj_state state = {
+		.type = ev->type,
+		.signaled = evobj_signaled(ev),
+	};
+
+	return copy_to_user(ustate, &state, sizeof(state)) ? -EFAULT : 0;
+}
+
+static long evobj_ioc_timer(struct evobj *ev, struct evobj_timer __user *utimer)
+{
+	struct evobj_timer args;
+
+	if (copy_from_user(&args, utimer, sizeof(args)))
+		return -EFAULT;
+	if (args.flags || args.pad)
+		return -EINVAL;
+	return evobj_timer_arm(ev, args.expires, args.period);
+}
+
+static long evobj_event_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct evobj *ev = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case EVOBJ_IOC_SET:
+		return evobj_ioc_change(ev, argp, evobj_set);
+	case EVOBJ_IOC_RESET:
+		return evobj_ioc_change(ev, argp, evobj_reset);
+	case EVOBJ_IOC_PULSE:
+		return evobj_ioc_change(ev, argp, evobj_pulse);
+	case EVOBJ_IOC_READ:
+		return evobj_ioc_read(ev, argp);
+	case EVOBJ_IOC_TIMER:
+		return evobj_ioc_timer(ev, argp);
+	default:
+		return -ENOIOCTLCMD;
+	}
+}
+
+/* Event fd operations. */
+
+static __poll_t evobj_poll(struct file *file, poll_table *wait)
+{
+	struct evobj *ev = file->private_data;
+	__poll_t events = EPOLLOUT | EPOLLWRNORM;
+
+	poll_wait(file, &ev->poll_wq, wait);
+	/*
+	 * Pairs with wq_has_sleeper() in evobj_wake_pollers(): either the
+	 * setter sees this poller queued and wakes it, or this read sees the
+	 * setter's store of signaled.
+	 */
+	smp_mb();
+	if (evobj_signaled(ev))
+		events |= EPOLLIN | EPOLLRDNORM;
+	return events;
+}
+
+static ssize_t evobj_read(struct file *file, char __user *buf, size_t count,
+			  loff_t *ppos)
+{
+	struct evobj *ev = file->private_data;
+	const u64 zero = 0, one = 1;
+	ktime_t timeout;
+	u32 index;
+	int ret;
+
+	if (count < sizeof(one))
+		return -EINVAL;
+	/* Probe the buffer first: a consumed event must not be lost. */
+	if (copy_to_user(buf, &zero, sizeof(zero)))
+		return -EFAULT;
+	/* Zero is in the past: a non-blocking read never sleeps. */
+	timeout = file->f_flags & O_NONBLOCK ? 0 : KTIME_MAX;
+	ret = evobj_wait_many(&ev, 1, NULL, false, CLOCK_MONOTONIC, timeout,
+			      &index);
+	if (ret == -ETIMEDOUT)
+		return -EAGAIN;
+	if (ret)
+		return ret;
+	if (copy_to_user(buf, &one, sizeof(one)))
+		return -EFAULT;
+	return sizeof(one);
+}
+
+static ssize_t evobj_write(struct file *file, const char __user *buf,
+			   size_t count, loff_t *ppos)
+{
+	struct evobj *ev = file->private_data;
+	u64 value;
+
+	if (count < sizeof(value))
+		return -EINVAL;
+	if (copy_from_user(&value, buf, sizeof(value)))
+		return -EFAULT;
+	if (value != 1)
+		return -EINVAL;
+	evobj_set(ev);
+	return sizeof(value);
+}
+
+static void evobj_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct evobj *ev = file->private_data;
+
+	seq_printf(m, "type:\t%s\n", ev->type == EVOBJ_SYNCHRONIZATION ?
+		   "synchronization" : "notification");
+	seq_printf(m, "signaled:\t%d\n", evobj_signaled(ev));
+	seq_printf(m, "waiters:\t%u\n", evobj_nr_waiters(ev));
+}
+
+static int evobj_event_release(struct inode *inode, struct file *file)
+{
+	evobj_put(file->private_data);
+	return 0;
+}
+
+const struct file_operations evobj_event_fops = {
+	.owner		= THIS_MODULE,
+	.release	= evobj_event_release,
+	.poll		= evobj_poll,
+	.read		= evobj_read,
+	.write		= evobj_write,
+	.show_fdinfo	= evobj_show_fdinfo,
+	.unlocked_ioctl	= evobj_event_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+/* /dev/evobj ioctls. */
+
+static long evobj_ioc_create(struct evobj_create __user *uargs)
+{
+	struct evobj_create args;
+	struct file *file;
+	struct evobj *ev;
+	int fd;
+
+	if (copy_from_user(&args, uargs, sizeof(args)))
+		return -EFAULT;
+	if (args.flags & ~EVOBJ_CREATE_FLAGS)
+		return -EINVAL;
+
+	ev = evobj_create(args.type, args.flags & EVOBJ_SIGNALED);
+	if (IS_ERR(ev))
+		return PTR_ERR(ev);
+
+	fd = get_unused_fd_flags(O_RDWR |
+				 (args.flags & EVOBJ_CLOEXEC ? O_CLOEXEC : 0));
+	if (fd < 0)
+		goto err_put;
+	file = anon_inode_getfile("[evobj]", &evobj_event_fops, ev,
+				  O_RDWR | (args.flags & EVOBJ_NONBLOCK ?
+					    O_NONBLOCK : 0));
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		fd = PTR_ERR(file);
+		goto err_put;
+	}
+	fd_install(fd, file);
+	return fd;
+
+err_put:
+	evobj_put(ev);
+	return fd;
+}
+
+/* -1 names no event; anything else must be an open event fd. */
+static struct evobj *evobj_get_optional(s32 fd)
+{
+	return fd == EVOBJ_NO_FD ? NULL : evobj_get(fd);
+}
+
+static void evobj_put_optional(struct evobj *ev)
+{
+	if (!IS_ERR_OR_NULL(ev))
+		evobj_put(ev);
+}
+
+/* The events of a wait, with a reference to each while it runs. */
+struct evobj_wait_refs {
+	struct evobj *evs[EVOBJ_MAX_WAIT];
+	u32 count;
+	struct evobj *alert;
+	struct evobj *signal;
+};
+
+static void evobj_put_refs(struct evobj_wait_refs *refs)
+{
+	while (refs->count)
+		evobj_put(refs->evs[--refs->count]);
+	evobj_put_optional(refs->alert);
+	evobj_put_optional(refs->signal);
+}
+
+static int evobj_get_refs(struct evobj_wait_refs *refs,
+			  const struct evobj_wait *args)
+{
+	s32 fds[EVOBJ_MAX_WAIT];
+	u32 i;
+
+	if (copy_from_user(fds, u64_to_user_ptr(args->fds),
+			   array_size(args->count, sizeof(fds[0]))))
+		return -EFAULT;
+	for (i = 0; i < args->count; i++) {
+		struct evobj *ev = evobj_get(fds[i]);
+
+		if (IS_ERR(ev))
+			return PTR_ERR(ev);
+		refs->evs[refs->count++] = ev;
+	}
+	refs->alert = evobj_get_optional(args->alert);
+	if (IS_ERR(refs->alert))
+		return PTR_ERR(refs->alert);
+	refs->signal = evobj_get_optional(args->signal);
+	if (IS_ERR(refs->signal))
+		return PTR_ERR(refs->signal);
+	return 0;
+}
+
+static ktime_t evobj_timeout(u64 ns)
+{
+	/* INFINITE, and anything too far to represent, never expires. */
+	return ns > KTIME_MAX ? KTIME_MAX : ns_to_ktime(ns);
+}
+
+static long evobj_ioc_wait(struct evobj_wait __user *uargs, bool all)
+{
+	struct evobj_wait_refs refs = {};
+	struct evobj_wait args;
+	clockid_t clock;
+	u32 index;
+	int ret;
+
+	if (copy_from_user(&args, uargs, sizeof(args)))
+		return -EFAULT;
+	if (!args.count || args.count > EVOBJ_MAX_WAIT ||
+	    args.flags & ~EVOBJ_WAIT_FLAGS || args.pad)
+		return -EINVAL;
+	/* Probe where the result goes before anything is consumed. */
+	if (put_user(args.index, &uargs->index))
+		return -EFAULT;
+
+	ret = evobj_get_refs(&refs, &args);
+	if (ret)
+		goto out;
+
+	if (refs.signal)
+		evobj_set(refs.signal);
+	clock = args.flags & EVOBJ_WAIT_REALTIME ? CLOCK_REALTIME :
+						   CLOCK_MONOTONIC;
+	ret = evobj_wait_many(refs.evs, refs.count, refs.alert, all, clock,
+			      evobj_timeout(args.timeout), &index);
+	if (!ret)
+		ret = put_user(index, &uargs->index);
+out:
+	evobj_put_refs(&refs);
+	return ret;
+}
+
+static long evobj_dev_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case EVOBJ_IOC_CREATE:
+		return evobj_ioc_create(argp);
+	case EVOBJ_IOC_WAIT_ANY:
+		return evobj_ioc_wait(argp, false);
+	case EVOBJ_IOC_WAIT_ALL:
+		return evobj_ioc_wait(argp, true);
+	default:
+		return -ENOIOCTLCMD;
+	}
+}
+
+static const struct file_operations evobj_dev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= evobj_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice evobj_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "evobj",
+	.fops	= &evobj_dev_fops,
+	.mode	= 0666,
+};
+
+module_misc_device(evobj_misc);
+
+MODULE_AUTHOR("The evobj developers");
+MODULE_DESCRIPTION("NT-style event objects: notification and synchronization events");
+MODULE_LICENSE("GPL");
