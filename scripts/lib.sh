@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+#
+# Shared by the scripts: where things live, and the kernels we test on.
+# Sourced, never run.
+
+EVOBJ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+EVOBJ_CACHE=${EVOBJ_CACHE:-$HOME/.cache/evobj}
+EVOBJ_BUILD=${EVOBJ_BUILD:-$EVOBJ_ROOT/build}
+EVOBJ_SRC=$EVOBJ_CACHE/linux-source-6.12
+EVOBJ_DEBUG_BZIMAGE=$EVOBJ_CACHE/kunit-build/arch/x86/boot/bzImage
+
+# The Debian kernels: flavour -> headers metapackage.
+declare -A EVOBJ_META=(
+	[6.12]=linux-headers-6.12-amd64
+	[6.12-rt]=linux-headers-6.12-rt-amd64
+	[6.1]=linux-headers-amd64
+)
+EVOBJ_FLAVOURS=(6.12 6.12-rt 6.1)
+
+die() { echo "${0##*/}: $*" >&2; exit 1; }
+say() { echo "==> $*" >&2; }
+
+# The exact kernel release behind a flavour, from the metapackage's
+# dependency (linux-headers-6.12-amd64 -> 6.12.117+deb12-amd64).
+kernel_release() {
+	local meta=${EVOBJ_META[$1]:-} dep
+	[ -n "$meta" ] || die "unknown kernel flavour '$1' (one of: ${EVOBJ_FLAVOURS[*]} debug)"
+	dep=$(dpkg-query -W -f='${Depends}' "$meta" 2>/dev/null) ||
+		die "$meta is not installed; run scripts/setup.sh"
+	dep=${dep%% *}
+	echo "${dep#linux-headers-}"
+}
+
+# The vmlinuz of a release: /boot if the image is installed, else the
+# one scripts/setup.sh unpacked into the cache.
+kernel_image() {
+	local rel=$1
+	for f in /boot/vmlinuz-"$rel" "$EVOBJ_CACHE/kernels/$rel/boot/vmlinuz-$rel"; do
+		[ -r "$f" ] && { echo "$f"; return; }
+	done
+	die "no kernel image for $rel; run scripts/setup.sh"
+}
