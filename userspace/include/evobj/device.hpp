@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// evobj::device: an open /dev/evobj, the fd that creates events and
+// carries multi-object waits.
+//
+// Any open of the device can wait on any event, so a process normally
+// needs exactly one: device::instance(), opened on first use. Opening a
+// device explicitly is for another path (a container's bind mount) or
+// for code that wants to own every fd it uses.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include <evobj/deadline.hpp>
+#include <evobj/event.hpp>
+#include <evobj/wait.hpp>
+
+namespace evobj {
+
+class device {
+public:
+    using native_handle_type = int;
+
+    static constexpr std::string_view default_path = "/dev/evobj";
+
+    /// Opens the device (O_RDWR | O_CLOEXEC). Throws std::system_error
+    /// with the errno of open(2); ENOENT and ENODEV say that the evobj
+    /// module is not loaded, EACCES that the device's permissions deny us.
+    [[nodiscard]] static device open(std::string_view path = default_path);
+
+    /// The process-wide device, opened on first use, thread-safe. An
+    /// open that fails throws and is retried on the next call (the
+    /// module may be loaded in between); once open it stays open for the
+    /// life of the process.
+    [[nodiscard]] static const device& instance();
+
+    /// Takes ownership of an fd of /dev/evobj. Not checked.
+    [[nodiscard]] static device adopt(native_handle_type fd) noexcept { return device(fd); }
+
+    constexpr device() noexcept = default;
+    device(const device&) = delete;
+    device& operator=(const device&) = delete;
+    constexpr device(device&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+    device& operator=(device&& other) noexcept;
+    /// Closes the fd; never throws, and leaves errno as it found it.
+    ~device();
+
+    /// Creates an event (O_CLOEXEC). Throws "EVOBJ_IOC_CREATE".
+    [[nodiscard]] event create(evobj::kind kind, bool signaled = false) const;
+
+    /// As the free functions of <evobj/wait.hpp>, on this device.
+    [[nodiscard]] std::optional<std::size_t> wait_any(event_span events, deadline when = {}) const;
+    [[nodiscard]] bool wait_all(event_span events, deadline when = {}) const;
+    [[nodiscard]] wait_result wait_any(event_span events, deadline when,
+                                       const wait_options& options) const;
+    [[nodiscard]] wait_result wait_all(event_span events, deadline when,
+                                       const wait_options& options) const;
+
+    [[nodiscard]] constexpr native_handle_type native_handle() const noexcept { return fd_; }
+    [[nodiscard]] constexpr native_handle_type release() noexcept
+    {
+        const native_handle_type fd = fd_;
+        fd_ = -1;
+        return fd;
+    }
+    [[nodiscard]] constexpr bool valid() const noexcept { return fd_ >= 0; }
+    constexpr explicit operator bool() const noexcept { return valid(); }
+
+private:
+    constexpr explicit device(native_handle_type fd) noexcept : fd_(fd) {}
+
+    native_handle_type fd_ = -1;
+};
+
+} // namespace evobj

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// Waits on several events at once: wait-any, wait-all, the alert event
+// and signal-and-wait (NT's WaitForMultipleObjects, SignalObjectAndWait).
+//
+// The free functions go through the process-wide device::instance();
+// device has the same operations for an explicitly opened device.
+// "Timed out" is a value, never an exception; errors throw
+// std::system_error naming the ioctl ("EVOBJ_IOC_WAIT_ANY", ...).
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <ranges>
+
+#include <evobj/deadline.hpp>
+#include <evobj/event.hpp>
+
+namespace evobj {
+
+/// The most events one wait may name (EVOBJ_MAX_WAIT); the alert comes on top.
+inline constexpr std::size_t max_wait = 64;
+
+/// A non-owning list of events to wait on, like std::span, over either
+/// owning events or event_refs. Built implicitly from
+///  - any contiguous range of `event` (std::vector<event>, std::array,
+///    a C array, std::span<const event>);
+///  - any contiguous range of `event_ref`;
+///  - a braced list: `evobj::wait_any({a, b, c}, deadline)`.
+/// Like std::span it must not outlive what it views; as a parameter it
+/// never does, since a braced list lives to the end of the call's full
+/// expression.
+class event_span {
+public:
+    constexpr event_span() noexcept = default;
+    constexpr event_span(std::initializer_list<event_ref> refs) noexcept
+        : data_(refs.begin()), size_(refs.size()), owning_(false)
+    {
+    }
+
+    template <std::ranges::contiguous_range R>
+        requires std::ranges::sized_range<R> &&
+                 (std::same_as<std::ranges::range_value_t<R>, event> ||
+                  std::same_as<std::ranges::range_value_t<R>, event_ref>)
+    constexpr event_span(R&& range) noexcept
+        : data_(std::ranges::data(range)), size_(std::ranges::size(range)),
+          owning_(std::same_as<std::ranges::range_value_t<R>, event>)
+    {
+    }
+
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
+    /// The fd of the i-th event.
+    [[nodiscard]] constexpr event::native_handle_type native_handle(std::size_t i) const noexcept
+    {
+        return owning_ ? static_cast<const event*>(data_)[i].native_handle()
+                       : static_cast<const event_ref*>(data_)[i].native_handle();
+    }
+
+private:
+    const void* data_ = nullptr;
+    std::size_t size_ = 0;
+    bool owning_ = false;
+};
+
+/// The extra events of a wait, with designated initializers:
+/// `wait_any(evs, deadline, {.alert = stop})`, `{.signal = done}`.
+struct wait_options {
+    /// Completes the wait with wait_result::alerted() when signaled
+    /// (consumed if a synchronization event). Wait-any and wait-all.
+    event_ref alert;
+    /// Set in the same call, just before the wait starts (NT's
+    /// SignalObjectAndWait): no window in which a waker can miss us.
+    event_ref signal;
+};
+
+/// How a wait ended.
+enum class wait_status : std::uint8_t { signaled, alerted, timed_out };
+
+/// How a wait with options ended, and which event won.
+class wait_result {
+public:
+    constexpr wait_result(wait_status s, std::size_t index = 0) noexcept : status_(s), index_(index) {}
+
+    [[nodiscard]] constexpr wait_status status() const noexcept { return status_; }
+    [[nodiscard]] constexpr bool signaled() const noexcept { return status_ == wait_status::signaled; }
+    [[nodiscard]] constexpr bool alerted() const noexcept { return status_ == wait_status::alerted; }
+    [[nodiscard]] constexpr bool timed_out() const noexcept { return status_ == wait_status::timed_out; }
+    /// When signaled(): the winning index of a wait-any (the lowest
+    /// signaled one), 0 for a wait-all.
+    [[nodiscard]] constexpr std::size_t index() const noexcept { return index_; }
+
+    friend constexpr bool operator==(const wait_result&, const wait_result&) noexcept = default;
+
+private:
+    wait_status status_;
+    std::size_t index_;
+};
+
+/// Waits until one of `events` is signaled and returns its index (the
+/// lowest if several are; only that one is consumed), or std::nullopt on
+/// timeout. 1 to max_wait events; an event may appear twice.
+[[nodiscard]] std::optional<std::size_t> wait_any(event_span events, deadline when = {});
+/// Waits until all `events` are signaled at one instant, then consumes
+/// every synchronization event among them atomically. False on timeout.
+/// A duplicated event is EINVAL.
+[[nodiscard]] bool wait_all(event_span events, deadline when = {});
+
+/// The general forms, with an alert and/or a signal event.
+[[nodiscard]] wait_result wait_any(event_span events, deadline when, const wait_options& options);
+[[nodiscard]] wait_result wait_all(event_span events, deadline when, const wait_options& options);
+
+/// Alertable forms: wait_result::alerted() if `alert` won.
+[[nodiscard]] inline wait_result wait_any(event_span events, deadline when, const event& alert)
+{
+    return wait_any(events, when, wait_options{.alert = alert, .signal = {}});
+}
+[[nodiscard]] inline wait_result wait_all(event_span events, deadline when, const event& alert)
+{
+    return wait_all(events, when, wait_options{.alert = alert, .signal = {}});
+}
+
+/// Sets `to_set`, then waits for `to_wait`, in one call. False on timeout
+/// (`to_set` stays set).
+[[nodiscard]] bool signal_and_wait(const event& to_set, const event& to_wait, deadline when = {});
+/// Sets `to_set`, then waits for any of `events`.
+[[nodiscard]] std::optional<std::size_t> signal_and_wait_any(const event& to_set, event_span events,
+                                                             deadline when = {});
+/// Sets `to_set`, then waits for all of `events`.
+[[nodiscard]] bool signal_and_wait_all(const event& to_set, event_span events, deadline when = {});
+
+} // namespace evobj
