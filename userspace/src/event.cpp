@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// evobj::event: the operations on one event fd.
+#include <evobj/event.hpp>
+
+#include <cerrno>
+#include <cstdint>
+#include <utility>
+
+#include <unistd.h>
+
+#include <linux/evobj.h>
+
+#include <evobj/device.hpp>
+#include <evobj/wait.hpp>
+
+#include "syscall.hpp"
+
+namespace evobj {
+
+event event::create(evobj::kind kind, bool signaled)
+{
+    return device::instance().create(kind, signaled);
+}
+
+event& event::operator=(event&& other) noexcept
+{
+    event old(std::move(*this));
+    fd_ = std::exchange(other.fd_, -1);
+    return *this; // old closes what we owned
+}
+
+event::~event()
+{
+    if (fd_ < 0)
+        return;
+    // See device::~device(): errno is the caller's, not ours.
+    const int saved = errno;
+    ::close(fd_);
+    errno = saved;
+}
+
+bool event::set() const
+{
+    std::uint32_t prev = 0;
+    detail::checked_ioctl(fd_, EVOBJ_IOC_SET, &prev, "EVOBJ_IOC_SET");
+    return prev != 0;
+}
+
+bool event::reset() const
+{
+    std::uint32_t prev = 0;
+    detail::checked_ioctl(fd_, EVOBJ_IOC_RESET, &prev, "EVOBJ_IOC_RESET");
+    return prev != 0;
+}
+
+bool event::pulse() const
+{
+    std::uint32_t prev = 0;
+    detail::checked_ioctl(fd_, EVOBJ_IOC_PULSE, &prev, "EVOBJ_IOC_PULSE");
+    return prev != 0;
+}
+
+event_state event::query() const
+{
+    evobj_state st{};
+    detail::checked_ioctl(fd_, EVOBJ_IOC_READ, &st, "EVOBJ_IOC_READ");
+    return {static_cast<evobj::kind>(st.type), st.signaled != 0};
+}
+
+void event::wait() const
+{
+    // An infinite wait cannot time out; the result carries no information.
+    static_cast<void>(wait_until(deadline::infinite()));
+}
+
+bool event::wait_until(deadline when) const
+{
+    return wait_any({*this}, when).has_value();
+}
+
+void event::arm_timer(std::chrono::steady_clock::time_point first,
+                      std::chrono::nanoseconds period) const
+{
+    if (period < period.zero())
+        detail::throw_error(EINVAL, "EVOBJ_IOC_TIMER");
+    // expires == 0 is the kernel's "disarm" when period is 0, and the
+    // kernel rejects negative times: anything not after the epoch is
+    // "already past", which 1 ns expresses exactly.
+    const auto since_epoch = first.time_since_epoch().count();
+    evobj_timer args{};
+    args.expires = since_epoch > 0 ? static_cast<std::uint64_t>(since_epoch) : 1U;
+    args.period = static_cast<std::uint64_t>(period.count());
+    detail::checked_ioctl(fd_, EVOBJ_IOC_TIMER, &args, "EVOBJ_IOC_TIMER");
+}
+
+void event::disarm_timer() const
+{
+    evobj_timer args{}; // expires 0, period 0
+    detail::checked_ioctl(fd_, EVOBJ_IOC_TIMER, &args, "EVOBJ_IOC_TIMER");
+}
+
+} // namespace evobj

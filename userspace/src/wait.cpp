@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// The multi-object waits: one ioctl, retried on EINTR with the same
+// absolute deadline, with the outcome turned into a value.
+#include <evobj/wait.hpp>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+
+#include <sys/ioctl.h>
+
+#include <linux/evobj.h>
+
+#include <evobj/device.hpp>
+
+#include "syscall.hpp"
+
+namespace evobj {
+namespace {
+
+wait_result do_wait(int dev, bool all, event_span events, deadline when,
+                    const wait_options& options)
+{
+    const unsigned long request = all ? EVOBJ_IOC_WAIT_ALL : EVOBJ_IOC_WAIT_ANY;
+    const char* const name = all ? "EVOBJ_IOC_WAIT_ALL" : "EVOBJ_IOC_WAIT_ANY";
+
+    // An empty list goes to the kernel, which says EINVAL like for any
+    // other bad count; one too long does not fit the array below.
+    if (events.size() > max_wait)
+        detail::throw_error(EINVAL, name);
+    std::array<std::int32_t, max_wait> fds{};
+    for (std::size_t i = 0; i < events.size(); ++i)
+        fds[i] = events.native_handle(i);
+
+    evobj_wait args{};
+    args.timeout = when.nanoseconds();
+    args.fds = reinterpret_cast<std::uintptr_t>(fds.data());
+    args.count = static_cast<std::uint32_t>(events.size());
+    args.flags = when.realtime() ? EVOBJ_WAIT_REALTIME : 0U;
+    args.alert = options.alert.native_handle();
+    args.signal = options.signal.native_handle();
+
+    for (;;) {
+        if (::ioctl(dev, request, &args) == 0)
+            break;
+        if (errno == ETIMEDOUT)
+            return wait_result(wait_status::timed_out);
+        if (errno != EINTR)
+            detail::throw_errno(name);
+        // Interrupted by a signal (a handler without SA_RESTART): go on
+        // waiting for the same absolute deadline. The signal event was
+        // set before the wait began, and must not be set a second time:
+        // a waiter may have consumed it in between.
+        args.signal = -1;
+    }
+    if (args.index == args.count)
+        return wait_result(wait_status::alerted, args.index);
+    return wait_result(wait_status::signaled, args.index);
+}
+
+} // namespace
+
+std::optional<std::size_t> device::wait_any(event_span events, deadline when) const
+{
+    const wait_result r = do_wait(fd_, false, events, when, {});
+    if (r.timed_out())
+        return std::nullopt;
+    return r.index();
+}
+
+bool device::wait_all(event_span events, deadline when) const
+{
+    return do_wait(fd_, true, events, when, {}).signaled();
+}
+
+wait_result device::wait_any(event_span events, deadline when, const wait_options& options) const
+{
+    return do_wait(fd_, false, events, when, options);
+}
+
+wait_result device::wait_all(event_span events, deadline when, const wait_options& options) const
+{
+    return do_wait(fd_, true, events, when, options);
+}
+
+std::optional<std::size_t> wait_any(event_span events, deadline when)
+{
+    return device::instance().wait_any(events, when);
+}
+
+bool wait_all(event_span events, deadline when)
+{
+    return device::instance().wait_all(events, when);
+}
+
+wait_result wait_any(event_span events, deadline when, const wait_options& options)
+{
+    return device::instance().wait_any(events, when, options);
+}
+
+wait_result wait_all(event_span events, deadline when, const wait_options& options)
+{
+    return device::instance().wait_all(events, when, options);
+}
+
+bool signal_and_wait(const event& to_set, const event& to_wait, deadline when)
+{
+    return wait_any({to_wait}, when, wait_options{.alert = {}, .signal = to_set}).signaled();
+}
+
+std::optional<std::size_t> signal_and_wait_any(const event& to_set, event_span events, deadline when)
+{
+    const wait_result r = wait_any(events, when, wait_options{.alert = {}, .signal = to_set});
+    if (r.timed_out())
+        return std::nullopt;
+    return r.index();
+}
+
+bool signal_and_wait_all(const event& to_set, event_span events, deadline when)
+{
+    return wait_all(events, when, wait_options{.alert = {}, .signal = to_set}).signaled();
+}
+
+} // namespace evobj
