@@ -1,0 +1,2 @@
+#!/bin/sh
+./evobj_tests
