@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# evobj: the wrapper for people. Kbuild reads Kbuild and kmod/Kbuild, not
+# this file. The two commands a new user needs:
+#
+#   make demo   build everything, boot a VM with the module, show it working
+#   make test   every test on every kernel (6.12, 6.12-rt, 6.1, debug, KUnit)
+#
+# Both install what is missing first (scripts/setup.sh, apt on Debian).
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+EVOBJ_CACHE ?= $(HOME)/.cache/evobj
+CHECKPATCH ?= $(EVOBJ_CACHE)/linux-source-6.12/scripts/checkpatch.pl
+BUILD := $(CURDIR)/build
+JOBS ?= $(shell nproc)
+
+KSOURCES := $(wildcard kmod/*.c kmod/*.h) include/linux/evobj.h uapi/linux/evobj.h
+
+.PHONY: all setup module modules install selftests userspace payload \
+	demo test kunit bench style check clean help
+
+all: modules selftests userspace
+
+help:
+	@sed -n 's/^#   //p' Makefile
+	@echo "other targets: setup module modules install selftests userspace payload kunit bench style check clean"
+
+setup:
+	scripts/setup.sh
+
+# For the running kernel or KDIR, in place, as users build modules.
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
+
+install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules_install
+
+# For each Debian test kernel, in build/kmod/<flavour>/.
+modules: setup
+	for f in 6.12 6.12-rt 6.1; do scripts/build-module.sh $$f >/dev/null || exit 1; done
+
+selftests:
+	$(MAKE) -C selftests
+
+userspace:
+	cmake -S userspace -B $(BUILD)/userspace -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD)/userspace -j $(JOBS)
+
+# What the test VMs run: everything static, laid out for scripts/guest-tests.sh.
+payload: selftests userspace
+	rm -rf $(BUILD)/payload
+	mkdir -p $(BUILD)/payload/selftests $(BUILD)/payload/userspace
+	cp -a selftests/build/. $(BUILD)/payload/selftests/
+	cp -a $(BUILD)/userspace/payload/. $(BUILD)/payload/userspace/
+	cp scripts/guest-tests.sh $(BUILD)/payload/
+
+demo:
+	scripts/demo.sh
+
+test:
+	scripts/test.sh
+
+kunit: setup
+	scripts/kunit.sh
+
+bench:
+	scripts/bench.sh
+
+style: setup
+	$(CHECKPATCH) --strict --no-tree --quiet -f $(KSOURCES)
+
+check: setup
+	for f in 6.12 6.12-rt 6.1; do scripts/check-build.sh $$f || exit 1; done
+
+clean:
+	rm -rf $(BUILD) selftests/build
+	cd kmod && rm -f *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Every test, on every kernel: static checks of the module, the guest
+# suites (kselftests, the C++ library's tests and examples, the demo) in
+# VMs running Debian's 6.12, 6.12-rt and 6.1 kernels and the debug
+# kernel, and the KUnit suite. Prints each suite's counts and ends with
+# "N passed, N failed, N skipped"; exits non-zero on any failure.
+#
+#   scripts/test.sh [-k FLAVOUR]...   (default: 6.12 6.12-rt 6.1 debug, and KUnit)
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kernels=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	-k|--kernel) kernels+=("$2"); shift 2 ;;
+	*) die "usage: $0 [-k 6.12|6.12-rt|6.1|debug|kunit]..." ;;
+	esac
+done
+[ ${#kernels[@]} -gt 0 ] || kernels=(kunit "${EVOBJ_FLAVOURS[@]}" debug)
+
+passed=0 failed=0 skipped=0
+results=()
+record() {	# NAME PASS FAIL SKIP
+	results+=("$(printf '%-32s %5d passed %5d failed %5d skipped' "$1" "$2" "$3" "$4")")
+	echo "--- $1: $2 passed, $3 failed, $4 skipped" >&2
+	passed=$((passed + $2)) failed=$((failed + $3)) skipped=$((skipped + $4))
+}
+check() {	# NAME COMMAND... : one result from one command's status
+	say "$1"
+	if "${@:2}"; then record "$1" 1 0 0; else record "$1" 0 1 0; fi
+}
+elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
+
+start=$(date +%s)
+"$EVOBJ_ROOT/scripts/setup.sh" || die "set-up failed"
+
+# Static checks: every kernel's build with W=1 and sparse must be silent.
+for fl in "${EVOBJ_FLAVOURS[@]}"; do
+	check "build W=1 C=2 ($fl)" "$EVOBJ_ROOT/scripts/check-build.sh" "$fl"
+done
+check "checkpatch --strict" make -s -C "$EVOBJ_ROOT" style
+
+# What the VMs run.
+payload=$EVOBJ_BUILD/payload
+check "build guest payload" make -s -C "$EVOBJ_ROOT" payload
+
+for k in "${kernels[@]}"; do
+	t=$(date +%s)
+	if [ "$k" = kunit ]; then
+		say "KUnit on the debug kernel"
+		mkdir -p "$EVOBJ_BUILD"
+		"$EVOBJ_ROOT/scripts/kunit.sh" 2>&1 | tee "$EVOBJ_BUILD/kunit.log" >&2
+		krc=${PIPESTATUS[0]}
+		out=$(tail -n 1 "$EVOBJ_BUILD/kunit.log")
+		if [[ $out =~ ^KUNIT:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
+			f=${BASH_REMATCH[2]}
+			# A run that failed otherwise (a kernel report) still
+			# prints its counts; make sure it counts as a failure.
+			[ "$krc" = 0 ] || [ "$f" -gt 0 ] || f=1
+			record "kunit (debug kernel)" "${BASH_REMATCH[1]}" "$f" "${BASH_REMATCH[3]}"
+		else
+			record "kunit (debug kernel)" 0 1 0
+		fi
+		say "KUnit took $(elapsed "$t")"
+		continue
+	fi
+	log=$EVOBJ_BUILD/vm/test-$k.log
+	vmargs=(-k "$k" -l "$log" -p "$payload" -t 1800)
+	[ "$k" = debug ] && vmargs+=(--no-module)
+	say "guest suites on $k"
+	"$EVOBJ_ROOT/scripts/vm.sh" "${vmargs[@]}" -- ./guest-tests.sh >/dev/null
+	vm_rc=$?
+	for s in selftests gtest demo; do
+		# shellcheck disable=SC2046
+		record "$s ($k)" $(awk -v suite="$s" -f "$EVOBJ_ROOT/scripts/count-results.awk" "$log")
+	done
+	if [ $vm_rc = 0 ]; then
+		record "kernel log and rmmod ($k)" 1 0 0
+	else
+		record "kernel log and rmmod ($k)" 0 1 0
+		"$EVOBJ_ROOT/scripts/klog-check.sh" "$log" || true
+	fi
+	say "$k took $(elapsed "$t") (console log: $log)"
+done
+
+echo
+printf '%s\n' "${results[@]}"
+echo "total time $(elapsed "$start")"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
