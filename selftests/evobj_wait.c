@@ -1,0 +1,965 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * evobj selftests: EVOBJ_IOC_WAIT_ANY and EVOBJ_IOC_WAIT_ALL. Which wait
+ * wins and what it consumes, queue order, pulse, alert, signal-and-wait,
+ * timeouts on both clocks, signals, and every argument error.
+ *
+ * Threads that must queue in a known order are started one at a time,
+ * each once the previous one shows up in fdinfo's waiters count.
+ */
+
+#include "evobj_test.h"
+
+#define N	EVOBJ_NOTIFICATION
+#define S	EVOBJ_SYNCHRONIZATION
+
+/* Creates @n events of @type with @flags into @fds, asserting success. */
+#define CREATE(fds, n, type, flags) do { \
+	for (unsigned int _i = 0; _i < (n); _i++) { \
+		(fds)[_i] = ev_create(self->dev, (type), (flags)); \
+		ASSERT_LE(0, (fds)[_i]); \
+	} \
+} while (0)
+
+/* Joins @w, which must have completed already or do so shortly. */
+#define JOIN_DONE(w) do { \
+	uint64_t _end = deadline_in(LONG_WAIT_NS); \
+	while (!atomic_load(&(w)->done) && now_ns(CLOCK_MONOTONIC) < _end) \
+		sleep_ns(NSEC_PER_MSEC); \
+	ASSERT_TRUE(atomic_load(&(w)->done)); \
+	ASSERT_EQ(0, waiter_join(w)); \
+} while (0)
+
+/* An already signaled synchronization event satisfies and is consumed. */
+TEST_F(evobj, any_signaled_sync_is_consumed)
+{
+	int32_t fd;
+	struct evobj_wait w;
+
+	CREATE(&fd, 1, S, EVOBJ_SIGNALED);
+	w = wait_args(&fd, 1, 0);
+	ASSERT_EQ(0, ev_wait(self->dev, false, &w));
+	EXPECT_EQ(0, w.index);
+	EXPECT_EQ(0, ev_signaled(fd));
+	/* Now it is not: a zero timeout returns at once. */
+	w = wait_args(&fd, 1, 0);
+	errno = 0;
+	EXPECT_EQ(-1, ev_wait(self->dev, false, &w));
+	EXPECT_EQ(ETIMEDOUT, errno);
+}
+
+TEST_F(evobj, any_signaled_notification_stays)
+{
+	int32_t fd;
+	struct evobj_wait w;
+
+	CREATE(&fd, 1, N, EVOBJ_SIGNALED);
+	for (int i = 0; i < 3; i++) {
+		w = wait_args(&fd, 1, 0);
+		ASSERT_EQ(0, ev_wait(self->dev, false, &w));
+		EXPECT_EQ(0, w.index);
+		EXPECT_EQ(1, ev_signaled(fd));
+	}
+}
+
+/* Of several signaled objects the lowest index wins and only it is consumed. */
+TEST_F(evobj, any_lowest_index_wins)
+{
+	int32_t fds[4];
+	struct evobj_wait w;
+
+	CREATE(fds, 4, S, 0);
+	ASSERT_EQ(0, ev_set(fds[3]));
+	ASSERT_EQ(0, ev_set(fds[1]));
+	w = wait_args(fds, 4, 0);
+	ASSERT_EQ(0, ev_wait(self->dev, false, &w));
+	EXPECT_EQ(1, w.index);
+	EXPECT_EQ(0, ev_signaled(fds[0]));
+	EXPECT_EQ(0, ev_signaled(fds[1]));
+	EXPECT_EQ(0, ev_signaled(fds[2]));
+	EXPECT_EQ(1, ev_signaled(fds[3]));
+
+	w = wait_args(fds, 4, 0);
+	ASSERT_EQ(0, ev_wait(self->dev, false, &w));
+	EXPECT_EQ(3, w.index);
+	EXPECT_EQ(0, ev_signaled(fds[3]));
+}
+
+/* A notification event at a lower index wins, and is not consumed. */
+TEST_F(evobj, any_mixed_types)
+{
+	int32_t fds[2];
+	struct evobj_wait w;
+
+	fds[0] = ev_create(self->dev, N, EVOBJ_SIGNALED);
+	fds[1] = ev_create(self->dev, S, EVOBJ_SIGNALED);
+	ASSERT_LE(0, fds[0]);
+	ASSERT_LE(0, fds[1]);
+	w = wait_args(fds, 2, 0);
+	ASSERT_EQ(0, ev_wait(self->dev, false, &w));
+	EXPECT_EQ(0, w.index);
+	EXPECT_EQ(1, ev_signaled(fds[0]));
+	EXPECT_EQ(1, ev_signaled(fds[1]));
+}
+
+/* Wait-any may name an object twice; it is consumed once. */
+TEST_F(evobj, any_duplicates_allowed)
+{
+	int32_t fd, fds[3];
+	struct evobj_wait w;
+	struct waiter t;
+
+	CREATE(&fd, 1, S, EVOBJ_SIGNALED);
+	fds[0] = fds[1] = fds[2] = fd;
+	w = wait_args(fds, 3, 0);
+	ASSERT_EQ(0, ev_wait(self->dev, false, &w));
+	EXPECT_EQ(0, w.index);
+	EXPECT_EQ(0, ev_signaled(fd));
+
+	/* Blocked on it twice, one set completes it at the lower index. */
+	waiter_init(&t, self->dev, false, fds, 2, deadline_in(LONG_WAIT_NS));
+	ASSERT_TRUE(waiter_start_queued(&t, fd, 2));
+	ASSERT_EQ(0, ev_set(fd));
+	JOIN_DONE(&t);
+	EXPECT_EQ(0, t.ret);
+	EXPECT_EQ(0, t.args.index);
+	EXPECT_EQ(0, ev_signaled(fd));
+	EXPECT_EQ(0, fdinfo_num(fd, "waiters"));
+}
+
+TEST_F(evobj, all_duplicates_einval)
+{
+	int32_t fds[3];
+	struct evobj_wait w;
+
+	CREATE(fds, 2, S, EVOBJ_SIGNALED);
+	fds[2] = fds[0];
+	w = wait_args(fds, 3, 0);
+	errno = 0;
+	EXPECT_EQ(-1, ev_wait(self->dev, true, &w));
+	EXPECT_EQ(EINVAL, errno);
+	/* A duplicate through another fd of the same object counts too. */
+	fds[2] = dup(fds[1]);
+	ASSERT_LE(0, fds[2]);
+	w = wait_args(fds, 3, deadline_in(LONG_WAIT_NS));
+	errno = 0;
+	EXPECT_EQ(-1, ev_wait(self->dev, true, &w));
+	EXPECT_EQ(EINVAL, errno);
+	/* Nothing was consumed. */
+	EXPECT_EQ(1, ev_signaled(fds[0]));
+	EXPECT_EQ(1, ev_signaled(fds[1]));
+}
+
+/* All signaled: completes and consumes every synchronization event. */
+TEST_F(evobj, all_consumes_sync_only)
+{
+	int32_t fds[4];
+	struct evobj_wait w;
+
+	CREATE(fds, 2, S, EVOBJ_SIGNALED);
+	CREATE(fds + 2, 2, N, EVOBJ_SIGNALED);
+	w = wait_args(fds, 4, 0);
+	ASSERT_EQ(0, ev_wait(self->dev, true, &w));
+	EXPECT_EQ(0, w.index);
+	EXPECT_EQ(0, ev_signaled(fds[0]));
+	EXPECT_EQ(0, ev_signaled(fds[1]));
+	EXPECT_EQ(1, ev_signaled(fds[2]));
+	EXPECT_EQ(1, ev_signaled(fds[3]));
+}
+
+/* Not all signaled: times out and consumes nothing. */
+TEST_F(evobj, all_partial_consumes_nothing)
+{
+	int32_t fds[3];
+	struct evobj_wait w;
+
+	CREATE(fds, 3, S, EVOBJ_SIGNALED);
+	ASSERT_EQ(1, ev_reset(fds[1]));
+	w = wait_args(fds, 3, 0);
+	errno = 0;
+	EXPECT_EQ(-1, ev_wait(self->dev, true, &w));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	EXPECT_EQ(1, ev_signaled(fds[0]));
+	EXPECT_EQ(0, ev_signaled(fds[1]));
+	EXPECT_EQ(1, ev_signaled(fds[2]));
+}
+
+/*
+ * A blocked wait-all completes only when all its objects are signaled at
+ * one instant, and until then leaves the signaled ones alone.
+ */
+TEST_F(evobj, all_needs_one_instant)
+{
+	int32_t fds[2];
+	struct waiter t;
+
+	CREATE(fds, 2, S, 0);
+	waiter_init(&t, self->dev, true, fds, 2, deadline_in(LONG_WAIT_NS));
+	ASSERT_TRUE(waiter_start_queued(&t, fds[0], 1));
+	ASSERT_EQ(1, fdinfo_num(fds[1], "waiters"));
+
+	ASSERT_EQ(0, ev_set(fds[0]));
+	EXPECT_EQ(1, ev_signaled(fds[0]));
+	ASSERT_EQ(1, ev_reset(fds[0]));
+	ASSERT_EQ(0, ev_set(fds[1]));
+	/* Each was signaled once, never both together. */
+	EXPECT_FALSE(atomic_load(&t.done));
+	EXPECT_EQ(0, ev_signaled(fds[0]));
+	EXPECT_EQ(1, ev_signaled(fds[1]));
+	EXPECT_EQ(1, fdinfo_num(fds[0], "waiters"));
+
+	ASSERT_EQ(0, ev_set(fds[0]));
+	JOIN_DONE(&t);
+	EXPECT_EQ(0, t.ret);
+	EXPECT_EQ(0, t.args.index);
+	EXPECT_EQ(0, ev_signaled(fds[0]));
+	EXPECT_EQ(0, ev_signaled(fds[1]));
+}
+
+/*
+ * A blocked wait-all does not hold back a wait-any that queued after it
+ * on a synchronization event both want.
+ */
+TEST_F(evobj, all_does_not_block_any)
+{
+	int32_t fds[2];
+	struct waiter all, any;
+
+	CREATE(fds, 2, S, 0);
+	waiter_init(&all, self->dev, true, fds, 2, deadline_in(LONG_WAIT_NS));
+	ASSERT_TRUE(waiter_start_queued(&all, fds[0], 1));
+	waiter_init(&any, self->dev, false, fds, 1, deadline_in(LONG_WAIT_NS));
+	ASSERT_TRUE(waiter_start_queued(&any, fds[0], 2));
+
+	ASSERT_EQ(0, ev_set(fds[0]));
+	JOIN_DONE(&any);
+	EXPECT_EQ(0, any.ret);
+	EXPECT_EQ(0, any.args.index);
+	EXPECT_EQ(0, ev_signaled(fds[0]));
+	EXPECT_FALSE(atomic_load(&all.done));
+
+	ASSERT_EQ(0, ev_set(fds[0]));
+	ASSERT_EQ(0, ev_set(fds[1]));
+	JOIN_DONE(&all);
+	EXPECT_EQ(0, all.ret);
+	EXPECT_EQ(0, ev_signaled(fds[0]));
+	EXPECT_EQ(0, ev_signaled(fds[1]));
+}
+
+/*
+ * When one set can complete a wait-all and a wait-any alike, the one
+ * that queued first wins, whichever kind it is.
+ */
+TEST_F(evobj, any_and_all_queue_order)
+{
+	for (int all_first = 0; all_first < 2; all_first++) {
+		struct waiter all, any, *first, *second;
+		int32_t fds[2];
+
+		CREATE(fds, 2, S, 0);
+		waiter_init(&all, self->dev, true, fds, 2, deadline_in(LONG_WAIT_NS));
+		waiter_init(&any, self->dev, false, fds, 1, deadline_in(LONG_WAIT_NS));
+		first = all_first ? &all : &any;
+		second = all_first ? &any : &all;
+		ASSERT_TRUE(waiter_start_queued(first, fds[0], 1));
+		ASSERT_TRUE(waiter_start_queued(second, fds[0], 2));
+		/* The wait-all now lacks only fds[0]. */
+		ASSERT_EQ(0, ev_set(fds[1]));
+		EXPECT_EQ(1, ev_signaled(fds[1]));
+
+		ASSERT_EQ(0, ev_set(fds[0]));
+		JOIN_DONE(first);
+		EXPECT_EQ(0, first->ret);
+		EXPECT_EQ(0, first->args.index);
+		EXPECT_FALSE(atomic_load(&second->done));
+		EXPECT_EQ(0, ev_signaled(fds[0]));
+		/* The wait-all consumed fds[1] too, the wait-any did not. */
+		EXPECT_EQ(!all_first, ev_signaled(fds[1]));
+
+		/* Let the other one finish too. */
+		ASSERT_EQ(0, ev_set(fds[0]));
+		ASSERT_LE(0, ev_set(fds[1]));
+		JOIN_DONE(second);
+		EXPECT_EQ(0, second->ret);
+		ASSERT_EQ(0, close(fds[0]));
+		ASSERT_EQ(0, close(fds[1]));
+	}
+}
+
+/* A synchronization event wakes its waiters one per set, in FIFO order. */
+TEST_F(evobj, sync_fifo)
+{
+	enum { NW = 4 };
+	struct waiter t[NW];
+	int32_t fd;
+
+	CREATE(&fd, 1, S, 0);
+	for (int i = 0; i < NW; i++) {
+		waiter_init(&t[i], self->dev, false, &fd, 1,
+			    deadline_in(2 * LONG_WAIT_NS));
+		ASSERT_TRUE(waiter_start_queued(&t[i], fd, i + 1));
+	}
+	for (int i = 0; i < NW; i++) {
+		ASSERT_EQ(0, ev_set(fd));
+		JOIN_DONE(&t[i]);
+		EXPECT_EQ(0, t[i].ret);
+		EXPECT_EQ(0, t[i].args.index);
+		/* Consumed by the waiter, nobody else woken. */
+		EXPECT_EQ(0, ev_signaled(fd));
+		EXPECT_EQ(NW - 1 - i, fdinfo_num(fd, "waiters"));
+		for (int j = i + 1; j < NW; j++)
+			EXPECT_FALSE(atomic_load(&t[j].done));
+	}
+}
+
+/* A notification event wakes every waiter and stays signaled. */
+TEST_F(evobj, notification_wakes_all)
+{
+	enum { NW = 4 };
+	struct waiter t[NW];
+	int32_t fd;
+
+	CREATE(&fd, 1, N, 0);
+	for (int i = 0; i < NW; i++) {
+		waiter_init(&t[i], self->dev, false, &fd, 1,
+			    deadline_in(LONG_WAIT_NS));
+		ASSERT_TRUE(waiter_start_queued(&t[i], fd, i + 1));
+	}
+	ASSERT_EQ(0, ev_set(fd));
+	for (int i = 0; i < NW; i++) {
+		JOIN_DONE(&t[i]);
+		EXPECT_EQ(0, t[i].ret);
+		EXPECT_EQ(0, t[i].args.index);
+	}
+	EXPECT_EQ(1, ev_signaled(fd));
+}
+
+/* Pulsing a notification event wakes all current waiters and resets. */
+TEST_F(evobj, pulse_notification_wakes_all)
+{
+	enum { NW = 3 };
+	struct waiter t[NW];
+	int32_t fd;
+
+	CREATE(&fd, 1, N, 0);
+	for (int i = 0; i < NW; i++) {
+		waiter_init(&t[i], self->dev, false, &fd, 1,
+			    deadline_in(LONG_WAIT_NS));
+		ASSERT_TRUE(waiter_start_queued(&t[i], fd, i + 1));
+	}
+	EXPECT_EQ(0, ev_pulse(fd));
+	for (int i = 0; i < NW; i++) {
+		JOIN_DONE(&t[i]);
+		EXPECT_EQ(0, t[i].ret);
+		EXPECT_EQ(0, t[i].args.index);
+	}
+	EXPECT_EQ(0, ev_signaled(fd));
+}
+
+/* Pulsing a synchronization event wakes exactly one, the first. */
+TEST_F(evobj, pulse_sync_wakes_one)
+{
+	enum { NW = 3 };
+	struct waiter t[NW];
+	int32_t fd;
+
+	CREATE(&fd, 1, S, 0);
+	for (int i = 0; i < NW; i++) {
+		waiter_init(&t[i], self->dev, false, &fd, 1,
+			    deadline_in(LONG_WAIT_NS));
+		ASSERT_TRUE(waiter_start_queued(&t[i], fd, i + 1));
+	}
+	EXPECT_EQ(0, ev_pulse(fd));
+	JOIN_DONE(&t[0]);
+	EXPECT_EQ(0, t[0].ret);
+	EXPECT_EQ(0, ev_signaled(fd));
+	EXPECT_EQ(NW - 1, fdinfo_num(fd, "waiters"));
+	EXPECT_FALSE(atomic_load(&t[1].done));
+	EXPECT_FALSE(atomic_load(&t[2].done));
+	/* The rest, one set each. */
+	for (int i = 1; i < NW; i++) {
+		ASSERT_EQ(0, ev_set(fd));
+		JOIN_DONE(&t[i]);
+		EXPECT_EQ(0, t[i].ret);
+	}
+}
+
+/* A pulse completes a wait-all that a set would have completed. */
+TEST_F(evobj, pulse_completes_wait_all)
+{
+	int32_t fds[2];
+	struct waiter t;
+
+	fds[0] = ev_create(self->dev, N, EVOBJ_SIGNALED);
+	fds[1] = ev_create(self->dev, S, 0);
+	ASSERT_LE(0, fds[0]);
+	ASSERT_LE(0, fds[1]);
+	waiter_init(&t, self->dev, true, fds, 2, deadline_in(LONG_WAIT_NS));
+	ASSERT_TRUE(waiter_start_queued(&t, fds[1], 1));
+	EXPECT_EQ(0, ev_pulse(fds[1]));
+	JOIN_DONE(&t);
+	EXPECT_EQ(0, t.ret);
+	EXPECT_EQ(0, t.args.index);
+	EXPECT_EQ(1, ev_signaled(fds[0]));
+	EXPECT_EQ(0, ev_signaled(fds[1]));
+}
+
+/* The alert completes a wait-any with index == count and is consumed. */
+TEST_F(evobj, alert_any)
+{
+	int32_t fds[2], alert;
+	struct evobj_wait w;
+	struct waiter t;
+
+	CREATE(fds, 2, S, 0);
+	CREATE(&alert, 1, S, EVOBJ_SIGNALED);
+	w = wait_args(fds, 2, 0);
+	w.alert = alert;
+	ASSERT_EQ(0, ev_wait(self->dev, false, &w));
+	EXPECT_EQ(2, w.index);
+	EXPECT_EQ(0, ev_signaled(alert));
+
+	/* Not signaled: the alert is just one more thing to time out on. */
+	w = wait_args(fds, 2, 0);
+	w.alert = alert;
+	errno = 0;
+	EXPECT_EQ(-1, ev_wait(self->dev, false, &w));
+	EXPECT_EQ(ETIMEDOUT, errno);
+
+	/* Blocked, set the alert. */
+	waiter_init(&t, self->dev, false, fds, 2, deadline_in(LONG_WAIT_NS));
+	t.args.alert = alert;
+	ASSERT_TRUE(waiter_start_queued(&t, alert, 1));
+	ASSERT_EQ(0, ev_set(alert));
+	JOIN_DONE(&t);
+	EXPECT_EQ(0, t.ret);
+	EXPECT_EQ(2, t.args.index);
+	EXPECT_EQ(0, ev_signaled(alert));
+	EXPECT_EQ(0, ev_signaled(fds[0]));
+	EXPECT_EQ(0, ev_signaled(fds[1]));
+}
+
+/* A notification alert completes the wait and stays signaled. */
+TEST_F(evobj, alert_notification_not_consumed)
+{
+	int32_t fd, alert;
+	struct evobj_wait w;
+
+	CREATE(&fd, 1, S, 0);
+	CREATE(&alert, 1, N, EVOBJ_SIGNALED);
+	w = wait_args(&fd, 1, 0);
+	w.alert = alert;
+	ASSERT_EQ(0, ev_wait(self->dev, true, &w));
+	EXPECT_EQ(1, w.index);
+	EXPECT_EQ(1, ev_signaled(alert));
+}
+
+/* The alert completes a wait-all alone and consumes none of its objects. */
+TEST_F(evobj, alert_all)
+{
+	int32_t fds[3], alert;
+	struct evobj_wait w;
+	struct waiter t;
+
+	CREATE(fds, 3, S, 0);
+	CREATE(&alert, 1, S, EVOBJ_SIGNALED);
+	ASSERT_EQ(0, ev_set(fds[0]));
+	w = wait_args(fds, 3, 0);
+	w.alert = alert;
+	ASSERT_EQ(0, ev_wait(self->dev, true, &w));
+	EXPECT_EQ(3, w.index);
+	EXPECT_EQ(0, ev_signaled(alert));
+	EXPECT_EQ(1, ev_signaled(fds[0]));
+
+	waiter_init(&t, self->dev, true, fds, 3, deadline_in(LONG_WAIT_NS));
+	t.args.alert = alert;
+	ASSERT_TRUE(waiter_start_queued(&t, alert, 1));
+	ASSERT_EQ(0, ev_set(fds[1]));
+	EXPECT_FALSE(atomic_load(&t.done));
+	ASSERT_EQ(0, ev_set(alert));
+	JOIN_DONE(&t);
+	EXPECT_EQ(0, t.ret);
+	EXPECT_EQ(3, t.args.index);
+	EXPECT_EQ(0, ev_signaled(alert));
+	EXPECT_EQ(1, ev_signaled(fds[0]));
+	EXPECT_EQ(1, ev_signaled(fds[1]));
+	EXPECT_EQ(0, ev_signaled(fds[2]));
+}
+
+/* Signal-and-wait sets its event before waiting, even if it cannot block. */
+TEST_F(evobj, signal_and_wait_past_timeout)
+{
+	const uint64_t timeouts[] = { 0, 1, now_ns(CLOCK_MONOTONIC) - NSEC_PER_MSEC };
+	int32_t fd, sig;
+	struct evobj_wait w;
+
+	CREATE(&fd, 1, S, 0);
+	CREATE(&sig, 1, S, 0);
+	for (unsigned int i = 0; i < ARRAY_SIZE(timeouts); i++) {
+		w = wait_args(&fd, 1, timeouts[i]);
+		w.signal = sig;
+		errno = 0;
+		EXPECT_EQ(-1, ev_wait(self->dev, i % 2, &w));
+		EXPECT_EQ(ETIMEDOUT, errno);
+		EXPECT_EQ(1, ev_reset(sig));
+	}
+}
+
+/* The signal is set first: waiting on the very same event succeeds. */
+TEST_F(evobj, signal_and_wait_same_event)
+{
+	int32_t fd;
+	struct evobj_wait w;
+
+	CREATE(&fd, 1, S, 0);
+	w = wait_args(&fd, 1, 0);
+	w.signal = fd;
+	ASSERT_EQ(0, ev_wait(self->dev, false, &w));
+	EXPECT_EQ(0, w.index);
+	EXPECT_EQ(0, ev_signaled(fd));
+}
+
+/*
+ * Ping-pong: a thread waits on @ping; signal-and-wait sets @ping and waits
+ * on @pong, which the thread sets through its own signal-and-wait.
+ */
+struct pingpong {
+	int dev;
+	int32_t ping, pong, done;
+	int ret, err;
+};
+
+static void *pong_fn(void *arg)
+{
+	struct pingpong *p = arg;
+	struct evobj_wait w = wait_args(&p->ping, 1, deadline_in(LONG_WAIT_NS));
+
+	/* Wait for ping, then set pong and wait on done (set by main). */
+	p->ret = ev_wait(p->dev, false, &w);
+	if (!p->ret) {
+		w = wait_args(&p->done, 1, deadline_in(LONG_WAIT_NS));
+		w.signal = p->pong;
+		p->ret = ev_wait(p->dev, false, &w);
+	}
+	p->err = p->ret ? errno : 0;
+	return NULL;
+}
+
+TEST_F(evobj, signal_and_wait_ping_pong)
+{
+	struct pingpong p = { .dev = self->dev, .ret = -1 };
+	struct evobj_wait w;
+	pthread_t thread;
+
+	CREATE(&p.ping, 1, S, 0);
+	CREATE(&p.pong, 1, S, 0);
+	CREATE(&p.done, 1, S, 0);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, pong_fn, &p));
+	ASSERT_TRUE(wait_for_waiters(p.ping, 1));
+	w = wait_args(&p.pong, 1, deadline_in(LONG_WAIT_NS));
+	w.signal = p.ping;
+	ASSERT_EQ(0, ev_wait(self->dev, false, &w));
+	EXPECT_EQ(0, w.index);
+	ASSERT_EQ(0, ev_set(p.done));
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	EXPECT_EQ(0, p.ret);
+	EXPECT_EQ(0, p.err);
+	EXPECT_EQ(0, ev_signaled(p.ping));
+	EXPECT_EQ(0, ev_signaled(p.pong));
+	EXPECT_EQ(0, ev_signaled(p.done));
+}
+
+/* Zero and past deadlines on both clocks: ETIMEDOUT at once. */
+TEST_F(evobj, timeout_past_does_not_block)
+{
+	const uint64_t mono = now_ns(CLOCK_MONOTONIC);
+	const uint64_t real = now_ns(CLOCK_REALTIME);
+	const struct { uint64_t timeout; uint32_t flags; } cases[] = {
+		{ 0, 0 }, { 1, 0 }, { mono - NSEC_PER_SEC, 0 }, { mono, 0 },
+		{ 0, EVOBJ_WAIT_REALTIME }, { real - NSEC_PER_SEC, EVOBJ_WAIT_REALTIME },
+		/* A monotonic deadline read as realtime is long past. */
+		{ mono + 60 * NSEC_PER_SEC, EVOBJ_WAIT_REALTIME },
+	};
+	int32_t fd;
+
+	CREATE(&fd, 1, S, 0);
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (int all = 0; all < 2; all++) {
+			struct evobj_wait w = wait_args(&fd, 1, cases[i].timeout);
+			uint64_t start = now_ns(CLOCK_MONOTONIC);
+
+			w.flags = cases[i].flags;
+			errno = 0;
+			EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
+			EXPECT_EQ(ETIMEDOUT, errno);
+			/* "At once", generously for emulation. */
+			EXPECT_GT(5 * NSEC_PER_SEC, now_ns(CLOCK_MONOTONIC) - start);
+		}
+	}
+	EXPECT_EQ(0, fdinfo_num(fd, "waiters"));
+}
+
+/* An absolute deadline on either clock is honoured, not cut short. */
+TEST_F(evobj, timeout_deadline_honoured)
+{
+	static const clockid_t clocks[] = { CLOCK_MONOTONIC, CLOCK_REALTIME };
+	int32_t fd;
+
+	CREATE(&fd, 1, S, 0);
+	for (unsigned int c = 0; c < ARRAY_SIZE(clocks); c++) {
+		for (int all = 0; all < 2; all++) {
+			uint64_t deadline = now_ns(clocks[c]) + 100 * NSEC_PER_MSEC;
+			struct evobj_wait w = wait_args(&fd, 1, deadline);
+
+			w.flags = clocks[c] == CLOCK_REALTIME ? EVOBJ_WAIT_REALTIME : 0;
+			errno = 0;
+			EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
+			EXPECT_EQ(ETIMEDOUT, errno);
+			EXPECT_LE(deadline, now_ns(clocks[c]));
+			EXPECT_EQ(0, ev_signaled(fd));
+		}
+	}
+}
+
+/* INFINITE, and any timeout beyond what the kernel represents, never expire. */
+TEST_F(evobj, timeout_infinite)
+{
+	static const uint64_t timeouts[] = {
+		EVOBJ_TIMEOUT_INFINITE, (1ULL << 63) + 1, EVOBJ_TIMEOUT_INFINITE - 1,
+	};
+	int32_t fd;
+
+	CREATE(&fd, 1, S, 0);
+	for (unsigned int i = 0; i < ARRAY_SIZE(timeouts); i++) {
+		struct waiter t;
+
+		waiter_init(&t, self->dev, i % 2, &fd, 1, timeouts[i]);
+		ASSERT_TRUE(waiter_start_queued(&t, fd, 1));
+		/* Still blocked a while later. */
+		sleep_ns(50 * NSEC_PER_MSEC);
+		EXPECT_FALSE(atomic_load(&t.done));
+		ASSERT_EQ(0, ev_set(fd));
+		JOIN_DONE(&t);
+		EXPECT_EQ(0, t.ret);
+		EXPECT_EQ(0, t.args.index);
+	}
+}
+
+/*
+ * A satisfied wait reports success: the hardirq timer sets the event at
+ * the very instant the wait times out. Either the wait won the event and
+ * returns 0, or it timed out and the event is still signaled; never both,
+ * never neither.
+ */
+TEST_F(evobj, satisfied_wait_reports_success)
+{
+	int won = 0, lost = 0;
+	int32_t fd;
+
+	CREATE(&fd, 1, S, 0);
+	for (int i = 0; i < 200; i++) {
+		uint64_t deadline = deadline_in(2 * NSEC_PER_MSEC + i * 5000);
+		struct evobj_timer tm = { .expires = deadline };
+		struct evobj_wait w = wait_args(&fd, 1, deadline);
+		int ret, err;
+
+		ASSERT_EQ(0, ioctl(fd, EVOBJ_IOC_TIMER, &tm));
+		ret = ev_wait(self->dev, i % 2, &w);
+		err = ret ? errno : 0;
+		/* Let the timer fire if it has not yet. */
+		while (now_ns(CLOCK_MONOTONIC) < deadline + NSEC_PER_MSEC)
+			sleep_ns(NSEC_PER_MSEC);
+		if (ret == 0) {
+			won++;
+			EXPECT_EQ(0, ev_signaled(fd));
+		} else {
+			lost++;
+			EXPECT_EQ(ETIMEDOUT, err);
+			EXPECT_EQ(1, ev_reset(fd));
+		}
+	}
+	TH_LOG("%d waits got the event, %d timed out", won, lost);
+	EXPECT_EQ(200, won + lost);
+}
+
+/* Without SA_RESTART a signal interrupts the wait with EINTR. */
+TEST_F(evobj, signal_interrupts_wait)
+{
+	int32_t fds[2];
+
+	CREATE(fds, 2, S, 0);
+	ASSERT_EQ(0, catch_signal(SIGUSR1, false));
+	for (int all = 0; all < 2; all++) {
+		struct waiter t;
+
+		waiter_init(&t, self->dev, all, fds, 2, deadline_in(LONG_WAIT_NS));
+		ASSERT_TRUE(waiter_start_queued(&t, fds[0], 1));
+		ASSERT_EQ(0, pthread_kill(t.thread, SIGUSR1));
+		JOIN_DONE(&t);
+		EXPECT_EQ(-1, t.ret);
+		EXPECT_EQ(EINTR, t.err);
+		EXPECT_GT(t.args.timeout, t.end_ns);
+		EXPECT_EQ(all + 1, atomic_load(&signals_caught));
+		EXPECT_EQ(0, fdinfo_num(fds[0], "waiters"));
+	}
+}
+
+/*
+ * With SA_RESTART the wait restarts transparently, with the same absolute
+ * deadline, and a later set completes it.
+ */
+TEST_F(evobj, signal_restarts_wait)
+{
+	int32_t fd;
+
+	CREATE(&fd, 1, S, 0);
+	ASSERT_EQ(0, catch_signal(SIGUSR1, true));
+	for (int all = 0; all < 2; all++) {
+		struct waiter t;
+
+		waiter_init(&t, self->dev, all, &fd, 1, deadline_in(LONG_WAIT_NS));
+		ASSERT_TRUE(waiter_start_queued(&t, fd, 1));
+		for (int i = 1; i <= 3; i++) {
+			uint64_t end = deadline_in(LONG_WAIT_NS);
+
+			ASSERT_EQ(0, pthread_kill(t.thread, SIGUSR1));
+			while (atomic_load(&signals_caught) < 3 * all + i &&
+			       now_ns(CLOCK_MONOTONIC) < end)
+				sleep_ns(NSEC_PER_MSEC);
+			ASSERT_EQ(3 * all + i, atomic_load(&signals_caught));
+			/* Queued again once the handler has run. */
+			ASSERT_TRUE(wait_for_waiters(fd, 1));
+			EXPECT_FALSE(atomic_load(&t.done));
+		}
+		ASSERT_EQ(0, ev_set(fd));
+		JOIN_DONE(&t);
+		EXPECT_EQ(0, t.ret);
+		EXPECT_EQ(0, t.args.index);
+		EXPECT_EQ(0, ev_signaled(fd));
+	}
+
+	/* A restarted wait still times out at its first deadline. */
+	{
+		struct waiter t;
+		uint64_t deadline = deadline_in(300 * NSEC_PER_MSEC);
+
+		waiter_init(&t, self->dev, false, &fd, 1, deadline);
+		ASSERT_TRUE(waiter_start_queued(&t, fd, 1));
+		ASSERT_EQ(0, pthread_kill(t.thread, SIGUSR1));
+		JOIN_DONE(&t);
+		EXPECT_EQ(-1, t.ret);
+		EXPECT_EQ(ETIMEDOUT, t.err);
+		EXPECT_LE(deadline, t.end_ns);
+		/* Not pushed back by a whole relative timeout again. */
+		EXPECT_GT(deadline + 5 * NSEC_PER_SEC, t.end_ns);
+	}
+}
+
+TEST_F(evobj, bad_count)
+{
+	int32_t fds[EVOBJ_MAX_WAIT + 1];
+	struct evobj_wait w;
+
+	CREATE(fds, EVOBJ_MAX_WAIT + 1, S, EVOBJ_SIGNALED);
+	for (int all = 0; all < 2; all++) {
+		w = wait_args(fds, 0, 0);
+		errno = 0;
+		EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
+		EXPECT_EQ(EINVAL, errno);
+		w = wait_args(fds, EVOBJ_MAX_WAIT + 1, 0);
+		errno = 0;
+		EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
+		EXPECT_EQ(EINVAL, errno);
+		w = wait_args(fds, 0xffffffffU, 0);
+		errno = 0;
+		EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
+		EXPECT_EQ(EINVAL, errno);
+	}
+	/* Nothing consumed by the failed calls. */
+	for (int i = 0; i <= EVOBJ_MAX_WAIT; i++)
+		EXPECT_EQ(1, ev_signaled(fds[i]));
+}
+
+/* EVOBJ_MAX_WAIT objects is allowed, for both kinds. */
+TEST_F(evobj, max_count)
+{
+	int32_t fds[EVOBJ_MAX_WAIT];
+	struct evobj_wait w;
+	struct waiter t;
+
+	CREATE(fds, EVOBJ_MAX_WAIT, S, 0);
+	ASSERT_EQ(0, ev_set(fds[EVOBJ_MAX_WAIT - 1]));
+	w = wait_args(fds, EVOBJ_MAX_WAIT, 0);
+	ASSERT_EQ(0, ev_wait(self->dev, false, &w));
+	EXPECT_EQ(EVOBJ_MAX_WAIT - 1, w.index);
+
+	for (int i = 0; i < EVOBJ_MAX_WAIT; i++)
+		ASSERT_EQ(0, ev_set(fds[i]));
+	w = wait_args(fds, EVOBJ_MAX_WAIT, 0);
+	ASSERT_EQ(0, ev_wait(self->dev, true, &w));
+	EXPECT_EQ(0, w.index);
+	for (int i = 0; i < EVOBJ_MAX_WAIT; i++)
+		EXPECT_EQ(0, ev_signaled(fds[i]));
+
+	/* Blocked on all of them; only the last set completes it. */
+	waiter_init(&t, self->dev, true, fds, EVOBJ_MAX_WAIT,
+		    deadline_in(LONG_WAIT_NS));
+	ASSERT_TRUE(waiter_start_queued(&t, fds[0], 1));
+	for (int i = EVOBJ_MAX_WAIT - 1; i > 0; i--)
+		ASSERT_EQ(0, ev_set(fds[i]));
+	EXPECT_FALSE(atomic_load(&t.done));
+	ASSERT_EQ(0, ev_set(fds[0]));
+	JOIN_DONE(&t);
+	EXPECT_EQ(0, t.ret);
+	for (int i = 0; i < EVOBJ_MAX_WAIT; i++)
+		EXPECT_EQ(0, ev_signaled(fds[i]));
+}
+
+TEST_F(evobj, bad_flags_and_pad)
+{
+	static const uint32_t bad_flags[] = { 0x2, 0x4, 0x80000000U, 0xfffffffeU };
+	int32_t fd;
+	struct evobj_wait w;
+
+	CREATE(&fd, 1, S, EVOBJ_SIGNALED);
+	for (int all = 0; all < 2; all++) {
+		for (unsigned int i = 0; i < ARRAY_SIZE(bad_flags); i++) {
+			w = wait_args(&fd, 1, 0);
+			w.flags = bad_flags[i];
+			errno = 0;
+			EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
+			EXPECT_EQ(EINVAL, errno);
+		}
+		w = wait_args(&fd, 1, 0);
+		w.pad = 1;
+		errno = 0;
+		EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
+		EXPECT_EQ(EINVAL, errno);
+		w.pad = 0x80000000U;
+		errno = 0;
+		EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
+		EXPECT_EQ(EINVAL, errno);
+	}
+	EXPECT_EQ(1, ev_signaled(fd));
+}
+
+TEST_F(evobj, bad_pointers)
+{
+	int32_t fd;
+	struct evobj_wait w, *ro;
+
+	CREATE(&fd, 1, S, EVOBJ_SIGNALED);
+	for (int all = 0; all < 2; all++) {
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(self->dev, all ? EVOBJ_IOC_WAIT_ALL :
+				    EVOBJ_IOC_WAIT_ANY, NULL));
+		EXPECT_EQ(EFAULT, errno);
+
+		w = wait_args(NULL, 1, 0);
+		errno = 0;
+		EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
+		EXPECT_EQ(EFAULT, errno);
+
+		w = wait_args(&fd, 1, 0);
+		w.fds = 8;
+		errno = 0;
+		EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
+		EXPECT_EQ(EFAULT, errno);
+
+		/*
+		 * A struct the kernel can read but not write back: EFAULT,
+		 * and the event the wait would have won is not lost.
+		 */
+		w = wait_args(&fd, 1, 0);
+		ro = readonly_copy(&w, sizeof(w));
+		ASSERT_NE(NULL, ro);
+		errno = 0;
+		EXPECT_EQ(-1, ev_wait(self->dev, all, ro));
+		EXPECT_EQ(EFAULT, errno);
+		EXPECT_EQ(1, ev_signaled(fd));
+	}
+}
+
+/* fds that are not open are EBADF, open non-events EINVAL, both places. */
+TEST_F(evobj, bad_fds)
+{
+	int32_t fds[2], closed, pipefd[2];
+	struct evobj_wait w;
+
+	CREATE(fds, 1, S, EVOBJ_SIGNALED);
+	CREATE(&closed, 1, S, 0);
+	ASSERT_EQ(0, close(closed));
+	ASSERT_EQ(0, pipe(pipefd));
+
+	const struct { int32_t fd; int err; } cases[] = {
+		{ closed, EBADF }, { -1, EBADF }, { -2, EBADF }, { 1 << 30, EBADF },
+		{ pipefd[0], EINVAL }, { self->dev, EINVAL },
+	};
+
+	for (int all = 0; all < 2; all++) {
+		for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+			/* In the list, after a valid signaled event. */
+			fds[1] = cases[i].fd;
+			w = wait_args(fds, 2, 0);
+			errno = 0;
+			EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
+			EXPECT_EQ(cases[i].err, errno);
+
+			/* As the alert (-1 means none there). */
+			if (cases[i].fd != -1) {
+				w = wait_args(fds, 1, 0);
+				w.alert = cases[i].fd;
+				errno = 0;
+				EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
+				EXPECT_EQ(cases[i].err, errno);
+			}
+
+			/* As the signal; it must not be set either. */
+			if (cases[i].fd != -1) {
+				w = wait_args(fds, 1, 0);
+				w.signal = cases[i].fd;
+				errno = 0;
+				EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
+				EXPECT_EQ(cases[i].err, errno);
+			}
+			EXPECT_EQ(1, ev_signaled(fds[0]));
+		}
+	}
+}
+
+/* A bad alert or wait list does not set the signal event. */
+TEST_F(evobj, bad_wait_does_not_signal)
+{
+	int32_t fds[2], sig, pipefd[2];
+	struct evobj_wait w;
+
+	CREATE(fds, 1, S, 0);
+	CREATE(&sig, 1, S, 0);
+	ASSERT_EQ(0, pipe(pipefd));
+	fds[1] = pipefd[0];
+	w = wait_args(fds, 2, 0);
+	w.signal = sig;
+	errno = 0;
+	EXPECT_EQ(-1, ev_wait(self->dev, false, &w));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, ev_signaled(sig));
+
+	w = wait_args(fds, 1, 0);
+	w.signal = sig;
+	w.alert = pipefd[1];
+	errno = 0;
+	EXPECT_EQ(-1, ev_wait(self->dev, true, &w));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, ev_signaled(sig));
+
+	/* Nor does a wait-all that names an object twice. */
+	fds[1] = fds[0];
+	w = wait_args(fds, 2, 0);
+	w.signal = sig;
+	errno = 0;
+	EXPECT_EQ(-1, ev_wait(self->dev, true, &w));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, ev_signaled(sig));
+}
+
+TEST_HARNESS_MAIN
