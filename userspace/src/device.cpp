@@ -53,9 +53,10 @@ const device& device::instance()
 
 device& device::operator=(device&& other) noexcept
 {
-    device old(std::move(*this));
-    fd_ = std::exchange(other.fd_, -1);
-    return *this; // old closes what we owned
+    // Take other's fd, then let `old` close ours; right for a self-move too.
+    device old(std::move(other));
+    std::swap(fd_, old.fd_);
+    return *this;
 }
 
 device::~device()

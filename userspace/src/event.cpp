@@ -25,9 +25,10 @@ event event::create(evobj::kind kind, bool signaled)
 
 event& event::operator=(event&& other) noexcept
 {
-    event old(std::move(*this));
-    fd_ = std::exchange(other.fd_, -1);
-    return *this; // old closes what we owned
+    // Take other's fd, then let `old` close ours; right for a self-move too.
+    event old(std::move(other));
+    std::swap(fd_, old.fd_);
+    return *this;
 }
 
 event::~event()
