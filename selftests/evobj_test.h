@@ -297,6 +297,17 @@ static inline int catch_signal(int sig, bool restart)
 }
 
 /*
+ * An address nothing is mapped at, hidden from the compiler so that it
+ * does not warn about the deliberately bad read()/write() buffers.
+ */
+static inline void *bad_address(void)
+{
+	static void *volatile addr = (void *)8;
+
+	return addr;
+}
+
+/*
  * A copy of @len bytes of @src in a page that the kernel may read but not
  * write, for EFAULT on copy-out; NULL on failure. Never freed: each test
  * runs in its own process.

@@ -887,9 +887,10 @@ TEST_F(evobj, bad_fds)
 	struct evobj_wait w;
 
 	CREATE(fds, 1, S, EVOBJ_SIGNALED);
+	ASSERT_EQ(0, pipe(pipefd));
+	/* Closed last, so that no later open reuses its number. */
 	CREATE(&closed, 1, S, 0);
 	ASSERT_EQ(0, close(closed));
-	ASSERT_EQ(0, pipe(pipefd));
 
 	const struct { int32_t fd; int err; } cases[] = {
 		{ closed, EBADF }, { -1, EBADF }, { -2, EBADF }, { 1 << 30, EBADF },
