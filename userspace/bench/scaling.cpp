@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// Scaling: do independent events contend? Each thread, on its own CPU,
+// works on its own pair of events and never blocks; the figure is the
+// total throughput of 2 threads over that of 1 (2.00x is perfect).
+//
+// An evobj step is two EVOBJ_IOC_WAIT_ANY calls, each setting one event
+// of the pair and consuming the other, so it takes both events' locks and
+// the whole wait path. The eventfd baseline's step writes and reads each
+// of its pair once. The evobj waits all go through one
+// /dev/evobj fd, as they do with the C++ library's device::instance();
+// a variant with one /dev/evobj fd per thread shows what sharing that
+// struct file's reference count costs.
+
+#include <algorithm>
+#include <cstdint>
+#include <latch>
+#include <thread>
+#include <vector>
+
+#include "harness.hpp"
+#include "sys.hpp"
+
+namespace evobj::bench {
+namespace {
+
+// Two synchronization events, the first created signaled; a step sets
+// the second while consuming the first, then the other way round.
+class evobj_pair {
+public:
+    explicit evobj_pair(int dev)
+        : dev_(dev),
+          a_(evobj_create(dev, EVOBJ_SYNCHRONIZATION, EVOBJ_SIGNALED)),
+          b_(evobj_create(dev, EVOBJ_SYNCHRONIZATION)),
+          fd_{a_.get(), b_.get()}
+    {
+    }
+
+    // Back to the starting state after each step, so runs chain.
+    void step()
+    {
+        evobj_wait_any(dev_, {&fd_[0], 1}, fd_[1]);
+        evobj_wait_any(dev_, {&fd_[1], 1}, fd_[0]);
+    }
+
+private:
+    int dev_;
+    unique_fd a_, b_;
+    std::int32_t fd_[2];
+};
+
+class eventfd_pair {
+public:
+    eventfd_pair() { eventfd_add(fd_[0].get()); }
+
+    void step()
+    {
+        eventfd_add(fd_[1].get());
+        eventfd_take(fd_[0].get());
+        eventfd_add(fd_[0].get());
+        eventfd_take(fd_[1].get());
+    }
+
+private:
+    unique_fd fd_[2] = {make_eventfd(), make_eventfd()};
+};
+
+// Each of `threads` threads does n steps on its own pair; returns the time
+// from the first start to the last finish.
+template <class Pair>
+std::uint64_t run_threads(std::vector<Pair>& pairs, int threads, std::uint64_t n)
+{
+    const auto slots = static_cast<std::size_t>(threads);
+    std::vector<std::uint64_t> start(slots), end(slots);
+    std::latch go(threads);
+    {
+        std::vector<std::jthread> workers;
+        for (int t = 0; t < threads; t++) {
+            workers.emplace_back([&, t] {
+                pin_to_cpu(t);
+                Pair& p = pairs[std::size_t(t)];
+                go.arrive_and_wait();
+                start[std::size_t(t)] = now_ns();
+                for (std::uint64_t i = 0; i < n; i++)
+                    p.step();
+                end[std::size_t(t)] = now_ns();
+            });
+        }
+    }
+    return std::ranges::max(end) - std::ranges::min(start);
+}
+
+template <class Pair, class Make>
+void variant(context& ctx, const char* name, bool baseline, Make&& make)
+{
+    double throughput[2] = {};
+    for (const int threads : {1, 2}) {
+        ctx.prog.start(strprintf("scaling: %s, %d thread%s", name, threads, threads > 1 ? "s" : ""));
+        std::vector<Pair> pairs;
+        for (int t = 0; t < threads; t++)
+            pairs.push_back(make());
+        const double per_step = median(
+            per_op_trials(ctx, [&](std::uint64_t n) { return run_threads(pairs, threads, n); }));
+        throughput[threads - 1] = threads * 1e9 / per_step;
+        ctx.out.add({"scaling", name, std::to_string(threads), "throughput", throughput[threads - 1], "ops/s",
+                     baseline});
+        ctx.prog.done(format_value(throughput[threads - 1], "ops/s"));
+    }
+    ctx.out.add({"scaling", name, "2v1", "speedup", throughput[1] / throughput[0], "x", baseline});
+}
+
+} // namespace
+
+void bench_scaling(context& ctx)
+{
+    const unique_fd shared = evobj_open_device();
+    std::vector<unique_fd> own;  // keeps the per-thread device fds open
+
+    variant<eventfd_pair>(ctx, "eventfd write + read", true, [] { return eventfd_pair(); });
+    variant<evobj_pair>(ctx, "evobj WAIT_ANY+signal", false, [&] { return evobj_pair(shared.get()); });
+    variant<evobj_pair>(ctx, "evobj, /dev/evobj fd per thread", false, [&] {
+        own.push_back(evobj_open_device());
+        return evobj_pair(own.back().get());
+    });
+}
+
+} // namespace evobj::bench

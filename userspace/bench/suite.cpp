@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// The suite: every benchmark in one run, then the table, the project's
+// targets against what was measured, and the CSV.
+
+#include <fstream>
+#include <iostream>
+#include <stdexcept>
+
+#include "harness.hpp"
+#include "sys.hpp"
+
+namespace evobj::bench {
+namespace {
+
+// A target of issue #4: evobj's figure over a baseline's, at most `limit`.
+struct target {
+    const char* what;
+    const char* benchmark;
+    const char* variant;
+    const char* baseline;
+    const char* metric;
+    double limit;
+};
+
+constexpr target targets[] = {
+    {"ping-pong round trip vs futex", "ping-pong", "evobj signal-and-wait", "futex", "round-trip", 1.10},
+    {"ping-pong round trip vs eventfd", "ping-pong", "evobj signal-and-wait", "eventfd", "round-trip", 0.90},
+    {"uncontended set vs eventfd write", "set", "evobj SET ioctl", "eventfd write", "set", 1.00},
+    {"timer wake latency p50 vs timerfd", "timer", "evobj TIMER, WAIT_ANY", "timerfd, read()", "latency-p50",
+     1.10},
+};
+
+void print_targets(const report& r, std::ostream& os)
+{
+    os << "\nTargets (evobj / baseline, lower is better):\n";
+    for (const target& t : targets) {
+        const figure* ev = r.find(t.benchmark, t.variant, "-", t.metric);
+        const figure* base = r.find(t.benchmark, t.baseline, "-", t.metric);
+        if (!ev || !base || base->value == 0) {
+            os << strprintf("  %-36s not measured\n", t.what);
+            continue;
+        }
+        const double ratio = ev->value / base->value;
+        os << strprintf("  %-36s target <= %.2fx  measured %.2fx  %s\n", t.what, t.limit, ratio,
+                        ratio <= t.limit ? "met"
+                                         : strprintf("MISSED by %.0f%%", (ratio / t.limit - 1) * 100).c_str());
+    }
+}
+
+} // namespace
+
+int run(const options& opts)
+{
+    if (opts.trials < 1)
+        throw std::invalid_argument("the number of trials must be at least 1");
+    report out;
+    progress prog;
+    context ctx{opts, out, prog};
+
+    std::cerr << strprintf("evobj benchmarks: %d trials per figure, %s trials, %d CPUs\n", opts.trials,
+                           opts.quick ? "quick" : "full", online_cpus());
+    bench_pingpong(ctx);
+    bench_set(ctx);
+    bench_wake_all(ctx);
+    bench_wait_many(ctx);
+    bench_timer(ctx);
+    bench_scaling(ctx);
+
+    out.print_table(std::cout);
+    print_targets(out, std::cout);
+    std::cout << std::flush;
+
+    if (!opts.csv_path.empty()) {
+        std::ofstream csv(opts.csv_path);
+        out.write_csv(csv);
+        csv.close();
+        if (!csv)
+            throw std::runtime_error("cannot write " + opts.csv_path);
+    }
+    return 0;
+}
+
+} // namespace evobj::bench

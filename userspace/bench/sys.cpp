@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// Thin checked wrappers of the system calls under comparison.
+
+#include "sys.hpp"
+
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <climits>
+
+namespace evobj::bench {
+
+void throw_errno(const char* what)
+{
+    throw std::system_error(errno, std::system_category(), what);
+}
+
+void unique_fd::close() noexcept
+{
+    if (fd_ >= 0) {
+        const int saved = errno;
+        ::close(fd_);
+        fd_ = -1;
+        errno = saved;
+    }
+}
+
+std::uint64_t now_ns() noexcept
+{
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::uint64_t(ts.tv_sec) * 1'000'000'000u + std::uint64_t(ts.tv_nsec);
+}
+
+namespace {
+
+// Retries a call that a signal interrupted; throws on any other error.
+template <class F>
+long checked(const char* what, F&& call)
+{
+    for (;;) {
+        const long ret = call();
+        if (ret >= 0)
+            return ret;
+        if (errno != EINTR)
+            throw_errno(what);
+    }
+}
+
+} // namespace
+
+unique_fd evobj_open_device()
+{
+    return unique_fd(int(checked("open /dev/evobj", [] { return ::open("/dev/evobj", O_RDWR | O_CLOEXEC); })));
+}
+
+unique_fd evobj_create(int dev, std::uint32_t type, std::uint32_t flags)
+{
+    struct evobj_create args{.type = type, .flags = flags | EVOBJ_CLOEXEC};
+    return unique_fd(int(checked("EVOBJ_IOC_CREATE", [&] { return ::ioctl(dev, EVOBJ_IOC_CREATE, &args); })));
+}
+
+void evobj_set(int ev)
+{
+    std::uint32_t prev;
+    checked("EVOBJ_IOC_SET", [&] { return ::ioctl(ev, EVOBJ_IOC_SET, &prev); });
+}
+
+void evobj_reset(int ev)
+{
+    std::uint32_t prev;
+    checked("EVOBJ_IOC_RESET", [&] { return ::ioctl(ev, EVOBJ_IOC_RESET, &prev); });
+}
+
+std::uint32_t evobj_wait_any(int dev, std::span<const std::int32_t> fds, int signal)
+{
+    evobj_wait args{
+        .timeout = EVOBJ_TIMEOUT_INFINITE,
+        .fds = reinterpret_cast<std::uintptr_t>(fds.data()),
+        .count = std::uint32_t(fds.size()),
+        .index = 0,
+        .flags = 0,
+        .alert = -1,
+        .signal = signal,
+        .pad = 0,
+    };
+    // After EINTR the signal event would be set twice: harmless, since
+    // setting a signaled event changes nothing and the peer consumed it
+    // only if it already ran.
+    checked("EVOBJ_IOC_WAIT_ANY", [&] { return ::ioctl(dev, EVOBJ_IOC_WAIT_ANY, &args); });
+    return args.index;
+}
+
+void evobj_arm_timer(int ev, std::uint64_t expires)
+{
+    evobj_timer args{.expires = expires, .period = 0, .flags = 0, .pad = 0};
+    checked("EVOBJ_IOC_TIMER", [&] { return ::ioctl(ev, EVOBJ_IOC_TIMER, &args); });
+}
+
+void futex_wait(const std::uint32_t* word, std::uint32_t expected)
+{
+    // EAGAIN (the word already changed) and EINTR both mean "look again",
+    // which every caller does in its loop.
+    if (::syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, nullptr, nullptr, 0) < 0 &&
+        errno != EAGAIN && errno != EINTR)
+        throw_errno("FUTEX_WAIT");
+}
+
+void futex_wake(const std::uint32_t* word, int count)
+{
+    checked("FUTEX_WAKE", [&] { return ::syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, count, nullptr, nullptr, 0); });
+}
+
+unique_fd make_eventfd(int flags)
+{
+    return unique_fd(int(checked("eventfd", [&] { return ::eventfd(0, flags | EFD_CLOEXEC); })));
+}
+
+void eventfd_add(int fd, std::uint64_t value)
+{
+    checked("eventfd write", [&] { return ::write(fd, &value, sizeof(value)); });
+}
+
+std::uint64_t eventfd_take(int fd)
+{
+    std::uint64_t value;
+    checked("eventfd read", [&] { return ::read(fd, &value, sizeof(value)); });
+    return value;
+}
+
+std::pair<unique_fd, unique_fd> make_pipe()
+{
+    int fds[2];
+    checked("pipe2", [&] { return ::pipe2(fds, O_CLOEXEC); });
+    return {unique_fd(fds[0]), unique_fd(fds[1])};
+}
+
+void write_byte(int fd)
+{
+    const char byte = 1;
+    checked("pipe write", [&] { return ::write(fd, &byte, 1); });
+}
+
+void read_byte(int fd)
+{
+    char byte;
+    if (checked("pipe read", [&] { return ::read(fd, &byte, 1); }) != 1)
+        throw std::system_error(EPIPE, std::system_category(), "pipe read: end of file");
+}
+
+unique_fd make_timerfd()
+{
+    return unique_fd(int(checked("timerfd_create", [] { return ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC); })));
+}
+
+void timerfd_arm(int fd, std::uint64_t expires)
+{
+    itimerspec spec{};
+    spec.it_value.tv_sec = time_t(expires / 1'000'000'000u);
+    spec.it_value.tv_nsec = long(expires % 1'000'000'000u);
+    checked("timerfd_settime", [&] { return ::timerfd_settime(fd, TFD_TIMER_ABSTIME, &spec, nullptr); });
+}
+
+namespace {
+
+// The CPUs the process started with, before any thread pinned itself.
+const cpu_set_t& initial_cpus() noexcept
+{
+    static const cpu_set_t set = [] {
+        cpu_set_t s;
+        CPU_ZERO(&s);
+        if (sched_getaffinity(0, sizeof(s), &s) != 0)
+            CPU_SET(0, &s);
+        return s;
+    }();
+    return set;
+}
+
+} // namespace
+
+void pin_to_cpu(int cpu)
+{
+    const int n = online_cpus();
+    if (n < 2)
+        return;
+    // The (cpu mod n)-th CPU of the initial set.
+    int k = cpu % n;
+    for (int id = 0; id < CPU_SETSIZE; id++) {
+        if (!CPU_ISSET(id, &initial_cpus()) || k-- > 0)
+            continue;
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(id, &set);
+        if (const int err = pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
+            throw std::system_error(err, std::system_category(), "pthread_setaffinity_np");
+        return;
+    }
+}
+
+int online_cpus() noexcept
+{
+    return CPU_COUNT(&initial_cpus());
+}
+
+int thread_id() noexcept
+{
+    return int(::syscall(SYS_gettid));
+}
+
+} // namespace evobj::bench

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// The raw system calls the benchmarks compare: evobj's ioctls, futex,
+// eventfd, pipe, epoll and timerfd, each as a thin checked wrapper.
+//
+// Both sides of every comparison go through the same kind of wrapper (one
+// syscall, errno turned into std::system_error, EINTR retried), so that
+// the figures measure the kernel paths and nothing else. The evobj side
+// uses the uapi directly rather than the C++ library for the same reason.
+#pragma once
+
+#include <linux/evobj.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <span>
+#include <system_error>
+#include <utility>
+
+namespace evobj::bench {
+
+[[noreturn]] void throw_errno(const char* what);
+
+/// A move-only owner of one file descriptor.
+class unique_fd {
+public:
+    constexpr unique_fd() noexcept = default;
+    constexpr explicit unique_fd(int fd) noexcept : fd_(fd) {}
+    unique_fd(const unique_fd&) = delete;
+    unique_fd& operator=(const unique_fd&) = delete;
+    unique_fd(unique_fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    unique_fd& operator=(unique_fd&& other) noexcept
+    {
+        if (this != &other) {
+            close();
+            fd_ = std::exchange(other.fd_, -1);
+        }
+        return *this;
+    }
+    ~unique_fd() { close(); }
+
+    [[nodiscard]] int get() const noexcept { return fd_; }
+    void close() noexcept;
+
+private:
+    int fd_ = -1;
+};
+
+/// CLOCK_MONOTONIC in nanoseconds: the clock of evobj timeouts and timers.
+[[nodiscard]] std::uint64_t now_ns() noexcept;
+
+// evobj.
+[[nodiscard]] unique_fd evobj_open_device();
+[[nodiscard]] unique_fd evobj_create(int dev, std::uint32_t type, std::uint32_t flags = 0);
+void evobj_set(int ev);
+void evobj_reset(int ev);
+/// EVOBJ_IOC_WAIT_ANY with no timeout; sets `signal` first unless -1.
+/// Returns the winning index.
+std::uint32_t evobj_wait_any(int dev, std::span<const std::int32_t> fds, int signal = -1);
+/// Arms the event's hardirq timer to fire once at `expires` (CLOCK_MONOTONIC ns).
+void evobj_arm_timer(int ev, std::uint64_t expires);
+
+// futex, private to the process.
+void futex_wait(const std::uint32_t* word, std::uint32_t expected);
+void futex_wake(const std::uint32_t* word, int count);
+
+// eventfd, pipe, epoll, timerfd.
+[[nodiscard]] unique_fd make_eventfd(int flags = 0);
+void eventfd_add(int fd, std::uint64_t value = 1);
+std::uint64_t eventfd_take(int fd);
+/// Returns {read end, write end}.
+[[nodiscard]] std::pair<unique_fd, unique_fd> make_pipe();
+void write_byte(int fd);
+void read_byte(int fd);
+[[nodiscard]] unique_fd make_timerfd();
+void timerfd_arm(int fd, std::uint64_t expires);
+
+/// Pins the calling thread to `cpu` if the machine has more than one.
+void pin_to_cpu(int cpu);
+/// How many CPUs this process may run on.
+[[nodiscard]] int online_cpus() noexcept;
+/// The calling thread's kernel id.
+[[nodiscard]] int thread_id() noexcept;
+
+} // namespace evobj::bench

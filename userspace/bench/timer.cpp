@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// Timer wake latency: a thread arms a one-shot timer for an absolute
+// CLOCK_MONOTONIC time and blocks on it; the sample is how long after that
+// time the thread runs again. evobj's EVOBJ_IOC_TIMER (set from hardirq,
+// the waiter in EVOBJ_IOC_WAIT_ANY) against a timerfd (the waiter in
+// read()). The two alternate sample by sample, so that whatever else the
+// host does falls on both alike.
+
+#include <cstdint>
+#include <thread>
+#include <vector>
+
+#include "harness.hpp"
+#include "sys.hpp"
+
+namespace evobj::bench {
+namespace {
+
+// Far enough ahead that the waiter is asleep before expiry, even under TCG.
+constexpr std::uint64_t lead_ns = 1'000'000;
+
+struct latencies {
+    std::vector<double> evobj, timerfd;
+};
+
+latencies sample(int dev, int ev, int tfd, int samples)
+{
+    latencies out;
+    const std::int32_t ev_fd = ev;
+    for (int i = 0; i < samples; i++) {
+        std::uint64_t expires = now_ns() + lead_ns;
+        evobj_arm_timer(ev, expires);
+        evobj_wait_any(dev, {&ev_fd, 1});
+        out.evobj.push_back(double(now_ns() - expires));
+
+        expires = now_ns() + lead_ns;
+        timerfd_arm(tfd, expires);
+        eventfd_take(tfd);  // a timerfd reads like an eventfd: the expiry count
+        out.timerfd.push_back(double(now_ns() - expires));
+    }
+    return out;
+}
+
+} // namespace
+
+void bench_timer(context& ctx)
+{
+    ctx.prog.start("timer: evobj EVOBJ_IOC_TIMER and timerfd, alternating");
+    const unique_fd dev = evobj_open_device();
+    const unique_fd ev = evobj_create(dev.get(), EVOBJ_SYNCHRONIZATION);
+    const unique_fd tfd = make_timerfd();
+    const int samples = ctx.opts.quick ? 40 : 150;
+
+    struct {
+        const char* pct;
+        double p;
+    } const levels[] = {{"p50", 50}, {"p90", 90}, {"p99", 99}};
+    std::vector<double> evobj_trials[3], timerfd_trials[3];
+    // On its own thread so that the latencies do not depend on where an
+    // earlier benchmark left the main thread's affinity.
+    std::jthread([&] {
+        pin_to_cpu(0);
+        sample(dev.get(), ev.get(), tfd.get(), samples / 4);  // warm-up
+        for (int t = 0; t < ctx.trials(); t++) {
+            const latencies l = sample(dev.get(), ev.get(), tfd.get(), samples);
+            for (std::size_t k = 0; k < 3; k++) {
+                evobj_trials[k].push_back(percentile(l.evobj, levels[k].p));
+                timerfd_trials[k].push_back(percentile(l.timerfd, levels[k].p));
+            }
+        }
+    }).join();
+
+    for (std::size_t k = 0; k < 3; k++) {
+        const std::string metric = std::string("latency-") + levels[k].pct;
+        ctx.out.add({"timer", "timerfd, read()", "-", metric, median(timerfd_trials[k]), "ns", true});
+        ctx.out.add({"timer", "evobj TIMER, WAIT_ANY", "-", metric, median(evobj_trials[k]), "ns", false});
+    }
+    ctx.prog.done(strprintf("p50 %s vs %s", format_value(median(evobj_trials[0]), "ns").c_str(),
+                            format_value(median(timerfd_trials[0]), "ns").c_str()));
+}
+
+} // namespace evobj::bench

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// Wait on many: one call that finds which of 64 objects is ready when the
+// last one is. evobj's EVOBJ_IOC_WAIT_ANY over 64 notification events
+// against epoll_wait() on an epoll set of 64 eventfds (level-triggered),
+// the usual Linux idiom; for information, poll() over the same eventfds
+// (which, like evobj, takes the whole list on every call) and evobj with
+// the first event signaled (the wait stops queueing at the first ready
+// object).
+
+#include <poll.h>
+#include <sys/epoll.h>
+
+#include <array>
+#include <cstdint>
+#include <stdexcept>
+#include <vector>
+
+#include "harness.hpp"
+#include "sys.hpp"
+
+namespace evobj::bench {
+namespace {
+
+constexpr std::size_t count = 64;
+
+template <class Op>
+void variant(context& ctx, const char* name, bool baseline, Op&& op)
+{
+    ctx.prog.start(strprintf("wait-many: %s", name));
+    const double per_call = median(per_op_trials(ctx, [&](std::uint64_t n) {
+        const std::uint64_t start = now_ns();
+        for (std::uint64_t i = 0; i < n; i++)
+            op();
+        return now_ns() - start;
+    }));
+    ctx.out.add({"wait-many", name, std::to_string(count), "call", per_call, "ns", baseline});
+    ctx.prog.done(format_value(per_call, "ns"));
+}
+
+void expect(bool ok, const char* what)
+{
+    if (!ok)
+        throw std::runtime_error(what);
+}
+
+} // namespace
+
+void bench_wait_many(context& ctx)
+{
+    const unique_fd dev = evobj_open_device();
+    std::vector<unique_fd> events, eventfds;
+    std::array<std::int32_t, count> ev_fds;
+    std::array<pollfd, count> poll_fds;
+    const unique_fd ep(::epoll_create1(EPOLL_CLOEXEC));
+    if (ep.get() < 0)
+        throw_errno("epoll_create1");
+    for (std::size_t i = 0; i < count; i++) {
+        events.push_back(evobj_create(dev.get(), EVOBJ_NOTIFICATION));
+        ev_fds[i] = events.back().get();
+        eventfds.push_back(make_eventfd());
+        poll_fds[i] = {.fd = eventfds.back().get(), .events = POLLIN, .revents = 0};
+        epoll_event e{.events = EPOLLIN, .data = {.u64 = i}};
+        if (::epoll_ctl(ep.get(), EPOLL_CTL_ADD, eventfds.back().get(), &e) < 0)
+            throw_errno("epoll_ctl");
+    }
+    // Only the last one is ready; notification events and level-triggered
+    // eventfds stay so, and nothing consumes them.
+    evobj_set(ev_fds[count - 1]);
+    eventfd_add(eventfds.back().get());
+
+    variant(ctx, "epoll_wait, 64 eventfds", true, [&] {
+        std::array<epoll_event, count> ready;
+        const int n = ::epoll_wait(ep.get(), ready.data(), int(ready.size()), -1);
+        expect(n == 1 && ready[0].data.u64 == count - 1, "epoll_wait: not the last eventfd");
+    });
+    variant(ctx, "evobj WAIT_ANY, 64 events", false, [&] {
+        expect(evobj_wait_any(dev.get(), ev_fds) == count - 1, "WAIT_ANY: not the last index");
+    });
+    variant(ctx, "poll(), 64 eventfds", false, [&] {
+        const int n = ::poll(poll_fds.data(), poll_fds.size(), -1);
+        expect(n == 1 && poll_fds[count - 1].revents == POLLIN, "poll: not the last eventfd");
+    });
+
+    evobj_set(ev_fds[0]);
+    variant(ctx, "evobj WAIT_ANY, first ready", false, [&] {
+        expect(evobj_wait_any(dev.get(), ev_fds) == 0, "WAIT_ANY: not the first index");
+    });
+}
+
+} // namespace evobj::bench
