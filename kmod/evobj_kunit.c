@@ -1,0 +1,1574 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for evobj: every operation of the kernel API on both event
+ * types, waits from kthreads, wait-any/wait-all/alert, signalling from real
+ * hardirq context (a hard hrtimer and a hard irq_work) with task and poll
+ * waiters, the hardirq timer, file references, and a multi-CPU stress.
+ */
+
+#include <kunit/test.h>
+#include <linux/anon_inodes.h>
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/hrtimer.h>
+#include <linux/irq_work.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/poll.h>
+#include <linux/preempt.h>
+#include <linux/sched/task.h>
+#include <linux/wait.h>
+
+#include "internal.h"
+
+/*
+ * Generous bounds: the suite runs under QEMU without KVM on a KASAN and
+ * lockdep kernel, where a wake-up can take milliseconds. They only cap how
+ * long a broken evobj takes to fail the test, never what a pass means.
+ */
+#define EVOBJ_TEST_LONG_MS	10000
+#define EVOBJ_TEST_QUIET_MS	50
+
+static ktime_t evobj_test_in_ms(unsigned int ms)
+{
+	return ktime_add_ms(ktime_get(), ms);
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(evobj_put_action, evobj_put, struct evobj *);
+
+/* An event that the test owns and that is put when the test ends. */
+static struct evobj *evobj_test_create(struct kunit *test, u32 type,
+				       bool signaled)
+{
+	struct evobj *ev = evobj_create(type, signaled);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ev);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, evobj_put_action, ev));
+	return ev;
+}
+
+/*
+ * Polls, sleeping, until @n waits are queued on @ev or @done (if not NULL)
+ * completes; false on timeout.
+ */
+static bool evobj_test_wait_waiters(struct evobj *ev, unsigned int n,
+				    struct completion *done)
+{
+	ktime_t deadline = evobj_test_in_ms(EVOBJ_TEST_LONG_MS);
+
+	while (evobj_nr_waiters(ev) != n && !(done && completion_done(done))) {
+		if (ktime_after(ktime_get(), deadline))
+			return false;
+		usleep_range(500, 1000);
+	}
+	return true;
+}
+
+/* Event operations through the kernel API, from the test's own thread. */
+
+static void evobj_create_bad_type_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			PTR_ERR(evobj_create(EVOBJ_SYNCHRONIZATION + 1, false)));
+	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR(evobj_create(U32_MAX, true)));
+}
+
+static void evobj_create_initial_state_test(struct kunit *test)
+{
+	u32 type;
+
+	for (type = EVOBJ_NOTIFICATION; type <= EVOBJ_SYNCHRONIZATION; type++) {
+		struct evobj *off = evobj_test_create(test, type, false);
+		struct evobj *on = evobj_test_create(test, type, true);
+
+		KUNIT_EXPECT_FALSE(test, evobj_signaled(off));
+		KUNIT_EXPECT_TRUE(test, evobj_signaled(on));
+		KUNIT_EXPECT_EQ(test, type, on->type);
+		KUNIT_EXPECT_EQ(test, 0U, evobj_nr_waiters(on));
+	}
+}
+
+/* Without waiters both types behave alike: set, reset, pulse. */
+static void evobj_set_reset_previous_test(struct kunit *test)
+{
+	u32 type;
+
+	for (type = EVOBJ_NOTIFICATION; type <= EVOBJ_SYNCHRONIZATION; type++) {
+		struct evobj *ev = evobj_test_create(test, type, false);
+
+		KUNIT_EXPECT_FALSE(test, evobj_set(ev));
+		KUNIT_EXPECT_TRUE(test, evobj_signaled(ev));
+		KUNIT_EXPECT_TRUE(test, evobj_set(ev));
+		KUNIT_EXPECT_TRUE(test, evobj_signaled(ev));
+		KUNIT_EXPECT_TRUE(test, evobj_reset(ev));
+		KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+		KUNIT_EXPECT_FALSE(test, evobj_reset(ev));
+		KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+	}
+}
+
+static void evobj_pulse_previous_test(struct kunit *test)
+{
+	u32 type;
+
+	for (type = EVOBJ_NOTIFICATION; type <= EVOBJ_SYNCHRONIZATION; type++) {
+		struct evobj *ev = evobj_test_create(test, type, false);
+
+		/* Nobody waits: the pulse leaves no trace. */
+		KUNIT_EXPECT_FALSE(test, evobj_pulse(ev));
+		KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+		KUNIT_EXPECT_FALSE(test, evobj_set(ev));
+		KUNIT_EXPECT_TRUE(test, evobj_pulse(ev));
+		KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+	}
+}
+
+static void evobj_wait_consumes_synchronization_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, true);
+
+	/* A signaled event satisfies even a wait whose timeout has passed. */
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait(ev, 0));
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, evobj_wait(ev, 0));
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+}
+
+static void evobj_wait_keeps_notification_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_NOTIFICATION, true);
+
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait(ev, 0));
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait(ev, KTIME_MAX));
+	KUNIT_EXPECT_TRUE(test, evobj_signaled(ev));
+}
+
+static void evobj_wait_past_timeout_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_NOTIFICATION, false);
+	ktime_t start = ktime_get();
+
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, evobj_wait(ev, 0));
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, evobj_wait(ev, ktime_sub_ns(start, 1)));
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, evobj_wait(ev, KTIME_MIN));
+	/* Not blocking means well under the quiet period, even under TCG. */
+	KUNIT_EXPECT_LT(test, ktime_ms_delta(ktime_get(), start),
+			(s64)EVOBJ_TEST_QUIET_MS);
+	KUNIT_EXPECT_EQ(test, 0U, evobj_nr_waiters(ev));
+}
+
+static void evobj_wait_absolute_timeout_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, false);
+	ktime_t deadline = evobj_test_in_ms(30);
+
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, evobj_wait(ev, deadline));
+	KUNIT_EXPECT_GE(test, ktime_get(), deadline);
+	KUNIT_EXPECT_EQ(test, 0U, evobj_nr_waiters(ev));
+}
+
+/* Wait-any, wait-all and the alert through evobj_wait_many(). */
+
+static void evobj_test_create_many(struct kunit *test, struct evobj **evs,
+				   u32 n, u32 type)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		evs[i] = evobj_test_create(test, type, false);
+}
+
+static void evobj_wait_any_lowest_index_test(struct kunit *test)
+{
+	struct evobj *evs[3];
+	u32 index = U32_MAX;
+
+	evobj_test_create_many(test, evs, ARRAY_SIZE(evs),
+			       EVOBJ_SYNCHRONIZATION);
+	evobj_set(evs[2]);
+	evobj_set(evs[1]);
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 3, NULL, false,
+						 CLOCK_MONOTONIC, 0, &index));
+	KUNIT_EXPECT_EQ(test, 1U, index);
+	/* Only the winner is consumed. */
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(evs[1]));
+	KUNIT_EXPECT_TRUE(test, evobj_signaled(evs[2]));
+
+	index = U32_MAX;
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 3, NULL, false,
+						 CLOCK_MONOTONIC, 0, &index));
+	KUNIT_EXPECT_EQ(test, 2U, index);
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT,
+			evobj_wait_many(evs, 3, NULL, false, CLOCK_MONOTONIC,
+					0, &index));
+}
+
+static void evobj_wait_any_duplicates_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, true);
+	struct evobj *evs[] = { ev, ev };
+	u32 index = U32_MAX;
+
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 2, NULL, false,
+						 CLOCK_MONOTONIC, 0, &index));
+	KUNIT_EXPECT_EQ(test, 0U, index);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+}
+
+static void evobj_wait_bad_arguments_test(struct kunit *test)
+{
+	struct evobj *a = evobj_test_create(test, EVOBJ_NOTIFICATION, true);
+	struct evobj *b = evobj_test_create(test, EVOBJ_NOTIFICATION, true);
+	struct evobj *evs[] = { a, b, a };
+	u32 index = U32_MAX;
+
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			evobj_wait_many(evs, 3, NULL, true, CLOCK_MONOTONIC,
+					0, &index));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			evobj_wait_many(evs, 0, NULL, false, CLOCK_MONOTONIC,
+					0, &index));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			evobj_wait_many(evs, EVOBJ_MAX_WAIT + 1, NULL, false,
+					CLOCK_MONOTONIC, 0, &index));
+	KUNIT_EXPECT_EQ(test, U32_MAX, index);
+	KUNIT_EXPECT_EQ(test, 0U, evobj_nr_waiters(a));
+}
+
+static void evobj_wait_all_consumes_together_test(struct kunit *test)
+{
+	struct evobj *evs[2];
+	u32 index = U32_MAX;
+
+	evobj_test_create_many(test, evs, 2, EVOBJ_SYNCHRONIZATION);
+	evobj_set(evs[0]);
+	/* Half signaled: nothing is consumed. */
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT,
+			evobj_wait_many(evs, 2, NULL, true, CLOCK_MONOTONIC,
+					0, &index));
+	KUNIT_EXPECT_TRUE(test, evobj_signaled(evs[0]));
+	KUNIT_EXPECT_EQ(test, U32_MAX, index);
+
+	evobj_set(evs[1]);
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 2, NULL, true,
+						 CLOCK_MONOTONIC, 0, &index));
+	KUNIT_EXPECT_EQ(test, 0U, index);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(evs[0]));
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(evs[1]));
+}
+
+static void evobj_wait_alert_index_test(struct kunit *test)
+{
+	struct evobj *alert = evobj_test_create(test, EVOBJ_SYNCHRONIZATION,
+						true);
+	struct evobj *evs[2];
+	u32 index = U32_MAX;
+
+	evobj_test_create_many(test, evs, 2, EVOBJ_NOTIFICATION);
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 2, alert, false,
+						 CLOCK_MONOTONIC, 0, &index));
+	KUNIT_EXPECT_EQ(test, 2U, index);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(alert));
+
+	/* A wait-all is alerted too, without its objects being consumed. */
+	evobj_set(alert);
+	evobj_set(evs[1]);
+	index = U32_MAX;
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 2, alert, true,
+						 CLOCK_MONOTONIC, 0, &index));
+	KUNIT_EXPECT_EQ(test, 2U, index);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(alert));
+
+	/* An object beats the alert: it has the lower index. */
+	evobj_set(alert);
+	index = U32_MAX;
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 2, alert, false,
+						 CLOCK_MONOTONIC, 0, &index));
+	KUNIT_EXPECT_EQ(test, 1U, index);
+	KUNIT_EXPECT_TRUE(test, evobj_signaled(alert));
+}
+
+/* More objects than the wait keeps on its stack: the kmalloc() path. */
+static void evobj_wait_max_objects_test(struct kunit *test)
+{
+	struct evobj **evs = kunit_kcalloc(test, EVOBJ_MAX_WAIT, sizeof(*evs),
+					   GFP_KERNEL);
+	u32 i, index = U32_MAX;
+
+	KUNIT_ASSERT_NOT_NULL(test, evs);
+	evobj_test_create_many(test, evs, EVOBJ_MAX_WAIT,
+			       EVOBJ_SYNCHRONIZATION);
+	evobj_set(evs[EVOBJ_MAX_WAIT - 1]);
+	KUNIT_EXPECT_EQ(test, 0,
+			evobj_wait_many(evs, EVOBJ_MAX_WAIT, NULL, false,
+					CLOCK_MONOTONIC, 0, &index));
+	KUNIT_EXPECT_EQ(test, EVOBJ_MAX_WAIT - 1, index);
+
+	for (i = 0; i < EVOBJ_MAX_WAIT; i++)
+		evobj_set(evs[i]);
+	index = U32_MAX;
+	KUNIT_EXPECT_EQ(test, 0,
+			evobj_wait_many(evs, EVOBJ_MAX_WAIT, NULL, true,
+					CLOCK_MONOTONIC, 0, &index));
+	KUNIT_EXPECT_EQ(test, 0U, index);
+	for (i = 0; i < EVOBJ_MAX_WAIT; i++)
+		KUNIT_EXPECT_FALSE(test, evobj_signaled(evs[i]));
+}
+
+static void evobj_wait_realtime_clock_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_NOTIFICATION, false);
+	ktime_t deadline = ktime_add_ms(ktime_get_real(), 30);
+	u32 index = U32_MAX;
+
+	/* A CLOCK_MONOTONIC-sized value is decades past on CLOCK_REALTIME. */
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT,
+			evobj_wait_many(&ev, 1, NULL, false, CLOCK_REALTIME,
+					ktime_get(), &index));
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT,
+			evobj_wait_many(&ev, 1, NULL, false, CLOCK_REALTIME,
+					deadline, &index));
+	KUNIT_EXPECT_GE(test, ktime_get_real(), deadline);
+	KUNIT_EXPECT_EQ(test, U32_MAX, index);
+}
+
+static struct kunit_case evobj_event_cases[] = {
+	KUNIT_CASE(evobj_create_bad_type_test),
+	KUNIT_CASE(evobj_create_initial_state_test),
+	KUNIT_CASE(evobj_set_reset_previous_test),
+	KUNIT_CASE(evobj_pulse_previous_test),
+	KUNIT_CASE(evobj_wait_consumes_synchronization_test),
+	KUNIT_CASE(evobj_wait_keeps_notification_test),
+	KUNIT_CASE(evobj_wait_past_timeout_test),
+	KUNIT_CASE(evobj_wait_absolute_timeout_test),
+	KUNIT_CASE(evobj_wait_any_lowest_index_test),
+	KUNIT_CASE(evobj_wait_any_duplicates_test),
+	KUNIT_CASE(evobj_wait_bad_arguments_test),
+	KUNIT_CASE(evobj_wait_all_consumes_together_test),
+	KUNIT_CASE(evobj_wait_alert_index_test),
+	KUNIT_CASE(evobj_wait_max_objects_test),
+	KUNIT_CASE(evobj_wait_realtime_clock_test),
+	{}
+};
+
+static struct kunit_suite evobj_event_suite = {
+	.name = "evobj_event",
+	.test_cases = evobj_event_cases,
+};
+
+/*
+ * Waits from kthreads. A waiter runs one evobj_wait_many() and records
+ * its result and its rank among the waiters of the test to finish. The
+ * test holds a reference to its task; stopping it interrupts a wait still
+ * in progress (kthread_stop() makes signal_pending() true), so a failed
+ * test never leaves a sleeping kthread behind.
+ */
+struct evobj_waiter {
+	struct task_struct *task;
+	struct evobj *evs[2];
+	u32 count;
+	struct evobj *alert;
+	bool all;
+	ktime_t timeout;
+	atomic_t *finished;	/* shared by the test's waiters */
+	int rank;		/* 1 for the first to finish */
+	int ret;
+	u32 index;
+	ktime_t end;		/* when the wait returned */
+	struct completion done;
+};
+
+static int evobj_waiter_fn(void *data)
+{
+	struct evobj_waiter *w = data;
+
+	w->ret = evobj_wait_many(w->evs, w->count, w->alert, w->all,
+				 CLOCK_MONOTONIC, w->timeout, &w->index);
+	w->end = ktime_get();
+	w->rank = atomic_inc_return(w->finished);
+	complete(&w->done);
+	return 0;
+}
+
+static void evobj_waiter_stop(void *data)
+{
+	struct evobj_waiter *w = data;
+
+	kthread_stop_put(w->task);
+}
+
+/*
+ * Starts a waiter on @cpu (or any CPU if negative) that gives up after
+ * @timeout_ms and, once it is queued on its first object, returns it.
+ */
+static struct evobj_waiter *
+evobj_waiter_start_on(struct kunit *test, atomic_t *finished,
+		      struct evobj *const *evs, u32 count, struct evobj *alert,
+		      bool all, int cpu, unsigned int timeout_ms)
+{
+	struct evobj_waiter *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	unsigned int queued;
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	KUNIT_ASSERT_LE(test, count, ARRAY_SIZE(w->evs));
+	for (i = 0; i < count; i++)
+		w->evs[i] = evs[i];
+	w->count = count;
+	w->alert = alert;
+	w->all = all;
+	w->timeout = evobj_test_in_ms(timeout_ms);
+	w->finished = finished;
+	w->ret = INT_MIN;
+	w->index = U32_MAX;
+	init_completion(&w->done);
+
+	queued = evobj_nr_waiters(evs[0]);
+	w->task = kthread_create(evobj_waiter_fn, w, "evobj_kunit_w");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, w->task);
+	get_task_struct(w->task);
+	if (cpu >= 0)
+		kthread_bind(w->task, cpu);
+	wake_up_process(w->task);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, evobj_waiter_stop, w));
+	/* Queued, or already done if its timeout is that short. */
+	KUNIT_ASSERT_TRUE_MSG(test,
+			      evobj_test_wait_waiters(evs[0], queued + 1,
+						      &w->done),
+			      "waiter never queued");
+	return w;
+}
+
+static struct evobj_waiter *
+evobj_waiter_start(struct kunit *test, atomic_t *finished,
+		   struct evobj *const *evs, u32 count, struct evobj *alert,
+		   bool all)
+{
+	return evobj_waiter_start_on(test, finished, evs, count, alert, all,
+				     -1, EVOBJ_TEST_LONG_MS);
+}
+
+static bool evobj_test_completes(struct completion *done, unsigned int ms)
+{
+	return wait_for_completion_timeout(done, msecs_to_jiffies(ms));
+}
+
+static bool evobj_waiter_finished(struct evobj_waiter *w)
+{
+	return wait_for_completion_timeout(&w->done,
+					   msecs_to_jiffies(EVOBJ_TEST_LONG_MS));
+}
+
+/* True if @w is still waiting after a quiet period. */
+static bool evobj_waiter_still_waiting(struct evobj_waiter *w)
+{
+	return !wait_for_completion_timeout(&w->done,
+					    msecs_to_jiffies(EVOBJ_TEST_QUIET_MS));
+}
+
+static void evobj_notification_wakes_all_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_NOTIFICATION, false);
+	struct evobj_waiter *w[4];
+	atomic_t finished = ATOMIC_INIT(0);
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(w); i++)
+		w[i] = evobj_waiter_start(test, &finished, &ev, 1, NULL, false);
+	KUNIT_EXPECT_FALSE(test, evobj_set(ev));
+	for (i = 0; i < ARRAY_SIZE(w); i++) {
+		KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(w[i]));
+		KUNIT_EXPECT_EQ(test, 0, w[i]->ret);
+		KUNIT_EXPECT_EQ(test, 0U, w[i]->index);
+	}
+	KUNIT_EXPECT_TRUE(test, evobj_signaled(ev));
+	KUNIT_EXPECT_EQ(test, 0U, evobj_nr_waiters(ev));
+}
+
+static void evobj_synchronization_fifo_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, false);
+	struct evobj_waiter *w[3];
+	atomic_t finished = ATOMIC_INIT(0);
+	int i, j;
+
+	/* Started one at a time: each is queued before the next starts. */
+	for (i = 0; i < ARRAY_SIZE(w); i++)
+		w[i] = evobj_waiter_start(test, &finished, &ev, 1, NULL, false);
+
+	for (i = 0; i < ARRAY_SIZE(w); i++) {
+		/* The waiter is woken directly: the state never shows it. */
+		KUNIT_EXPECT_FALSE(test, evobj_set(ev));
+		KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(w[i]));
+		KUNIT_EXPECT_EQ(test, 0, w[i]->ret);
+		KUNIT_EXPECT_EQ(test, i + 1, w[i]->rank);
+		KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+		/* Exactly one: the others sleep on. */
+		for (j = i + 1; j < ARRAY_SIZE(w); j++)
+			KUNIT_EXPECT_TRUE(test,
+					  evobj_waiter_still_waiting(w[j]));
+		KUNIT_EXPECT_EQ(test, ARRAY_SIZE(w) - i - 1,
+				evobj_nr_waiters(ev));
+	}
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+}
+
+static void evobj_pulse_wakes_waiters_test(struct kunit *test)
+{
+	struct evobj *notif = evobj_test_create(test, EVOBJ_NOTIFICATION, false);
+	struct evobj *sync = evobj_test_create(test, EVOBJ_SYNCHRONIZATION,
+					       false);
+	atomic_t finished = ATOMIC_INIT(0);
+	struct evobj_waiter *n0, *n1, *s0, *s1;
+
+	n0 = evobj_waiter_start(test, &finished, &notif, 1, NULL, false);
+	n1 = evobj_waiter_start(test, &finished, &notif, 1, NULL, false);
+	s0 = evobj_waiter_start(test, &finished, &sync, 1, NULL, false);
+	s1 = evobj_waiter_start(test, &finished, &sync, 1, NULL, false);
+
+	KUNIT_EXPECT_FALSE(test, evobj_pulse(notif));
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(n0));
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(n1));
+	KUNIT_EXPECT_EQ(test, 0, n0->ret);
+	KUNIT_EXPECT_EQ(test, 0, n1->ret);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(notif));
+
+	KUNIT_EXPECT_FALSE(test, evobj_pulse(sync));
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(s0));
+	KUNIT_EXPECT_EQ(test, 0, s0->ret);
+	KUNIT_EXPECT_TRUE(test, evobj_waiter_still_waiting(s1));
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(sync));
+	KUNIT_EXPECT_FALSE(test, evobj_set(sync));
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(s1));
+	KUNIT_EXPECT_EQ(test, 0, s1->ret);
+}
+
+static void evobj_wait_all_wakes_on_last_test(struct kunit *test)
+{
+	struct evobj *evs[2];
+	atomic_t finished = ATOMIC_INIT(0);
+	struct evobj_waiter *w;
+
+	evobj_test_create_many(test, evs, 2, EVOBJ_SYNCHRONIZATION);
+	w = evobj_waiter_start(test, &finished, evs, 2, NULL, true);
+	KUNIT_EXPECT_FALSE(test, evobj_set(evs[1]));
+	KUNIT_EXPECT_TRUE(test, evobj_waiter_still_waiting(w));
+	KUNIT_EXPECT_TRUE(test, evobj_signaled(evs[1]));
+
+	KUNIT_EXPECT_FALSE(test, evobj_set(evs[0]));
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(w));
+	KUNIT_EXPECT_EQ(test, 0, w->ret);
+	KUNIT_EXPECT_EQ(test, 0U, w->index);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(evs[0]));
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(evs[1]));
+}
+
+/*
+ * A wait-all queued first on an event must not keep that event from a
+ * wait-any queued after it while the wait-all cannot complete.
+ */
+static void evobj_wait_all_not_holding_back_any_test(struct kunit *test)
+{
+	struct evobj *evs[2];
+	atomic_t finished = ATOMIC_INIT(0);
+	struct evobj_waiter *all, *any;
+
+	evobj_test_create_many(test, evs, 2, EVOBJ_SYNCHRONIZATION);
+	all = evobj_waiter_start(test, &finished, evs, 2, NULL, true);
+	any = evobj_waiter_start(test, &finished, evs, 1, NULL, false);
+
+	KUNIT_EXPECT_FALSE(test, evobj_set(evs[0]));
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(any));
+	KUNIT_EXPECT_EQ(test, 0, any->ret);
+	KUNIT_EXPECT_EQ(test, 0U, any->index);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(evs[0]));
+	KUNIT_EXPECT_TRUE(test, evobj_waiter_still_waiting(all));
+
+	/* Now both at once, for the wait-all alone. */
+	KUNIT_EXPECT_FALSE(test, evobj_set(evs[1]));
+	KUNIT_EXPECT_FALSE(test, evobj_set(evs[0]));
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(all));
+	KUNIT_EXPECT_EQ(test, 0, all->ret);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(evs[0]));
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(evs[1]));
+}
+
+static void evobj_alert_wakes_waiter_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_NOTIFICATION, false);
+	struct evobj *alert = evobj_test_create(test, EVOBJ_SYNCHRONIZATION,
+						false);
+	atomic_t finished = ATOMIC_INIT(0);
+	struct evobj_waiter *any, *all;
+
+	any = evobj_waiter_start(test, &finished, &ev, 1, alert, false);
+	all = evobj_waiter_start(test, &finished, &ev, 1, alert, true);
+	KUNIT_EXPECT_EQ(test, 2U, evobj_nr_waiters(alert));
+
+	/* One set of a synchronization alert alerts one wait. */
+	KUNIT_EXPECT_FALSE(test, evobj_set(alert));
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(any));
+	KUNIT_EXPECT_EQ(test, 0, any->ret);
+	KUNIT_EXPECT_EQ(test, 1U, any->index);
+	KUNIT_EXPECT_TRUE(test, evobj_waiter_still_waiting(all));
+
+	KUNIT_EXPECT_FALSE(test, evobj_set(alert));
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(all));
+	KUNIT_EXPECT_EQ(test, 0, all->ret);
+	KUNIT_EXPECT_EQ(test, 1U, all->index);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(alert));
+}
+
+static void evobj_kthread_timeout_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, false);
+	atomic_t finished = ATOMIC_INIT(0);
+	struct evobj_waiter *w;
+
+	w = evobj_waiter_start_on(test, &finished, &ev, 1, NULL, false, -1,
+				  100);
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(w));
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, w->ret);
+	KUNIT_EXPECT_GE(test, w->end, w->timeout);
+	KUNIT_EXPECT_EQ(test, 0U, evobj_nr_waiters(ev));
+	/* The expired wait took nothing: the next set stays visible. */
+	KUNIT_EXPECT_FALSE(test, evobj_set(ev));
+	KUNIT_EXPECT_TRUE(test, evobj_signaled(ev));
+}
+
+/* kthread_stop() interrupts a wait the way a signal does. */
+static void evobj_kthread_interrupted_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_NOTIFICATION, false);
+	atomic_t finished = ATOMIC_INIT(0);
+	struct evobj_waiter *w;
+
+	w = evobj_waiter_start(test, &finished, &ev, 1, NULL, false);
+	kunit_release_action(test, evobj_waiter_stop, w);
+	KUNIT_EXPECT_TRUE(test, completion_done(&w->done));
+	KUNIT_EXPECT_EQ(test, -ERESTARTSYS, w->ret);
+	KUNIT_EXPECT_LT(test, w->end, w->timeout);
+	KUNIT_EXPECT_EQ(test, 0U, evobj_nr_waiters(ev));
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+}
+
+static struct kunit_case evobj_wait_cases[] = {
+	KUNIT_CASE(evobj_notification_wakes_all_test),
+	KUNIT_CASE(evobj_synchronization_fifo_test),
+	KUNIT_CASE(evobj_pulse_wakes_waiters_test),
+	KUNIT_CASE(evobj_wait_all_wakes_on_last_test),
+	KUNIT_CASE(evobj_wait_all_not_holding_back_any_test),
+	KUNIT_CASE(evobj_alert_wakes_waiter_test),
+	KUNIT_CASE(evobj_kthread_timeout_test),
+	KUNIT_CASE(evobj_kthread_interrupted_test),
+	{}
+};
+
+static struct kunit_suite evobj_wait_suite = {
+	.name = "evobj_wait",
+	.test_cases = evobj_wait_cases,
+};
+
+/*
+ * Real hardirq context: a hard hrtimer and a hard irq_work run their
+ * callbacks in hardirq context, on PREEMPT_RT too. The callback applies
+ * @op to the event and records where it ran and what @op returned.
+ */
+struct evobj_irq {
+	struct hrtimer timer;
+	struct irq_work work;
+	struct evobj *ev;
+	bool (*op)(struct evobj *ev);
+	bool in_hardirq;
+	bool prev;
+	struct completion fired;
+};
+
+static void evobj_irq_run(struct evobj_irq *irq)
+{
+	irq->in_hardirq = in_hardirq();
+	irq->prev = irq->op(irq->ev);
+	/* Completions use a raw lock: fine in hardirq, also on RT. */
+	complete(&irq->fired);
+}
+
+static enum hrtimer_restart evobj_irq_timer_fn(struct hrtimer *timer)
+{
+	evobj_irq_run(container_of(timer, struct evobj_irq, timer));
+	return HRTIMER_NORESTART;
+}
+
+static void evobj_irq_work_fn(struct irq_work *work)
+{
+	evobj_irq_run(container_of(work, struct evobj_irq, work));
+}
+
+static void evobj_irq_cancel(void *data)
+{
+	struct evobj_irq *irq = data;
+
+	hrtimer_cancel(&irq->timer);
+	irq_work_sync(&irq->work);
+}
+
+static struct evobj_irq *evobj_irq_create(struct kunit *test,
+					  struct evobj *ev,
+					  bool (*op)(struct evobj *ev))
+{
+	struct evobj_irq *irq = kunit_kzalloc(test, sizeof(*irq), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, irq);
+	irq->ev = ev;
+	irq->op = op;
+	init_completion(&irq->fired);
+	hrtimer_init(&irq->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	irq->timer.function = evobj_irq_timer_fn;
+	irq->work = IRQ_WORK_INIT_HARD(evobj_irq_work_fn);
+	/* Added after the allocation, so it runs before the kfree(). */
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, evobj_irq_cancel, irq));
+	return irq;
+}
+
+static void evobj_irq_fire_timer(struct evobj_irq *irq)
+{
+	hrtimer_start(&irq->timer, ns_to_ktime(100 * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_HARD);
+}
+
+static void evobj_irq_fire_work(struct kunit *test, struct evobj_irq *irq)
+{
+	KUNIT_EXPECT_TRUE(test, irq_work_queue(&irq->work));
+}
+
+static bool evobj_irq_fired(struct evobj_irq *irq)
+{
+	return wait_for_completion_timeout(&irq->fired,
+					   msecs_to_jiffies(EVOBJ_TEST_LONG_MS));
+}
+
+/*
+ * A poll waiter as select() or epoll would queue it, but whose wake
+ * function only records the wake-up, so that the test sees exactly when
+ * and with what key evobj wakes its poll_wq.
+ */
+struct evobj_poller {
+	poll_table pt;
+	wait_queue_entry_t entry;
+	wait_queue_head_t *head;
+	__poll_t key;
+	atomic_t wakes;
+	struct completion woken;
+};
+
+static int evobj_poller_wake(wait_queue_entry_t *entry, unsigned int mode,
+			     int sync, void *key)
+{
+	struct evobj_poller *p = container_of(entry, struct evobj_poller,
+					      entry);
+
+	WRITE_ONCE(p->key, key_to_poll(key));
+	atomic_inc(&p->wakes);
+	complete(&p->woken);
+	return 0;
+}
+
+static void evobj_poller_queue(struct file *file, wait_queue_head_t *head,
+			       poll_table *pt)
+{
+	struct evobj_poller *p = container_of(pt, struct evobj_poller, pt);
+
+	p->head = head;
+	init_waitqueue_func_entry(&p->entry, evobj_poller_wake);
+	add_wait_queue(head, &p->entry);
+}
+
+static void evobj_poller_remove(void *data)
+{
+	struct evobj_poller *p = data;
+
+	if (p->head)
+		remove_wait_queue(p->head, &p->entry);
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(evobj_fput_action, __fput_sync, struct file *);
+
+/*
+ * An event file made the way EVOBJ_IOC_CREATE makes one, minus the fd.
+ * The file owns the event's only reference; *@evp borrows it.
+ */
+static struct file *evobj_test_file(struct kunit *test, u32 type,
+				    bool signaled, struct evobj **evp)
+{
+	struct evobj *ev = evobj_create(type, signaled);
+	struct file *file;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ev);
+	file = anon_inode_getfile("[evobj]", &evobj_event_fops, ev, O_RDWR);
+	if (IS_ERR(file))
+		evobj_put(ev);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, file);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, evobj_fput_action, file));
+	*evp = ev;
+	return file;
+}
+
+/* Polls @file with @p queued on it; removed before the file goes. */
+static __poll_t evobj_test_poll(struct kunit *test, struct file *file,
+				struct evobj_poller **pp)
+{
+	struct evobj_poller *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	__poll_t mask;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	init_completion(&p->woken);
+	init_poll_funcptr(&p->pt, evobj_poller_queue);
+	mask = vfs_poll(file, &p->pt);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, evobj_poller_remove, p));
+	KUNIT_ASSERT_NOT_NULL(test, p->head);
+	*pp = p;
+	return mask;
+}
+
+static void evobj_hrtimer_set_wakes_waiter_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, false);
+	struct evobj_irq *irq = evobj_irq_create(test, ev, evobj_set);
+	atomic_t finished = ATOMIC_INIT(0);
+	struct evobj_waiter *w;
+
+	w = evobj_waiter_start(test, &finished, &ev, 1, NULL, false);
+	evobj_irq_fire_timer(irq);
+	KUNIT_ASSERT_TRUE(test, evobj_irq_fired(irq));
+	KUNIT_EXPECT_TRUE(test, irq->in_hardirq);
+	KUNIT_EXPECT_FALSE(test, irq->prev);
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(w));
+	KUNIT_EXPECT_EQ(test, 0, w->ret);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+}
+
+static void evobj_irq_work_set_wakes_waiters_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_NOTIFICATION, false);
+	struct evobj_irq *irq = evobj_irq_create(test, ev, evobj_set);
+	atomic_t finished = ATOMIC_INIT(0);
+	struct evobj_waiter *w0, *w1;
+
+	w0 = evobj_waiter_start(test, &finished, &ev, 1, NULL, false);
+	w1 = evobj_waiter_start(test, &finished, &ev, 1, NULL, true);
+	evobj_irq_fire_work(test, irq);
+	KUNIT_ASSERT_TRUE(test, evobj_irq_fired(irq));
+	KUNIT_EXPECT_TRUE(test, irq->in_hardirq);
+	KUNIT_EXPECT_FALSE(test, irq->prev);
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(w0));
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(w1));
+	KUNIT_EXPECT_EQ(test, 0, w0->ret);
+	KUNIT_EXPECT_EQ(test, 0, w1->ret);
+	KUNIT_EXPECT_TRUE(test, evobj_signaled(ev));
+}
+
+static void evobj_hardirq_pulse_reset_test(struct kunit *test)
+{
+	struct evobj *sync = evobj_test_create(test, EVOBJ_SYNCHRONIZATION,
+					       false);
+	struct evobj *notif = evobj_test_create(test, EVOBJ_NOTIFICATION, true);
+	struct evobj_irq *pulse = evobj_irq_create(test, sync, evobj_pulse);
+	struct evobj_irq *reset = evobj_irq_create(test, notif, evobj_reset);
+	atomic_t finished = ATOMIC_INIT(0);
+	struct evobj_waiter *w;
+
+	w = evobj_waiter_start(test, &finished, &sync, 1, NULL, false);
+	evobj_irq_fire_timer(pulse);
+	KUNIT_ASSERT_TRUE(test, evobj_irq_fired(pulse));
+	KUNIT_EXPECT_TRUE(test, pulse->in_hardirq);
+	KUNIT_EXPECT_FALSE(test, pulse->prev);
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(w));
+	KUNIT_EXPECT_EQ(test, 0, w->ret);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(sync));
+
+	evobj_irq_fire_work(test, reset);
+	KUNIT_ASSERT_TRUE(test, evobj_irq_fired(reset));
+	KUNIT_EXPECT_TRUE(test, reset->in_hardirq);
+	KUNIT_EXPECT_TRUE(test, reset->prev);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(notif));
+}
+
+/*
+ * A set from hardirq must not take the poll wait queue's spinlock_t (a
+ * sleeping lock on RT, which PROVE_RAW_LOCK_NESTING flags on any kernel):
+ * the poller is woken later, through the event's irq_work.
+ */
+static void evobj_hardirq_set_wakes_poller_test(struct kunit *test)
+{
+	struct evobj_poller *p;
+	struct evobj_irq *irq;
+	struct file *file;
+	struct evobj *ev;
+	__poll_t mask;
+
+	file = evobj_test_file(test, EVOBJ_NOTIFICATION, false, &ev);
+	mask = evobj_test_poll(test, file, &p);
+	KUNIT_EXPECT_EQ(test, (__poll_t)(EPOLLOUT | EPOLLWRNORM), mask);
+
+	irq = evobj_irq_create(test, ev, evobj_set);
+	evobj_irq_fire_work(test, irq);
+	KUNIT_ASSERT_TRUE(test, evobj_irq_fired(irq));
+	KUNIT_EXPECT_TRUE(test, irq->in_hardirq);
+	KUNIT_ASSERT_TRUE(test, evobj_test_completes(&p->woken,
+						     EVOBJ_TEST_LONG_MS));
+	KUNIT_EXPECT_EQ(test, (__poll_t)(EPOLLIN | EPOLLRDNORM),
+			READ_ONCE(p->key));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&p->wakes));
+	KUNIT_EXPECT_EQ(test, (__poll_t)(EPOLLIN | EPOLLRDNORM | EPOLLOUT |
+					 EPOLLWRNORM), vfs_poll(file, NULL));
+
+	/* Again from the hrtimer, after a reset. */
+	reinit_completion(&p->woken);
+	KUNIT_EXPECT_TRUE(test, evobj_reset(ev));
+	irq = evobj_irq_create(test, ev, evobj_set);
+	evobj_irq_fire_timer(irq);
+	KUNIT_ASSERT_TRUE(test, evobj_irq_fired(irq));
+	KUNIT_EXPECT_TRUE(test, irq->in_hardirq);
+	KUNIT_ASSERT_TRUE(test, evobj_test_completes(&p->woken,
+						     EVOBJ_TEST_LONG_MS));
+	KUNIT_EXPECT_EQ(test, 2, atomic_read(&p->wakes));
+}
+
+/* A pulse never makes the event visibly signaled: pollers sleep on. */
+static void evobj_hardirq_pulse_skips_poller_test(struct kunit *test)
+{
+	struct evobj_poller *p;
+	struct evobj_irq *irq;
+	struct file *file;
+	struct evobj *ev;
+
+	file = evobj_test_file(test, EVOBJ_SYNCHRONIZATION, false, &ev);
+	evobj_test_poll(test, file, &p);
+	irq = evobj_irq_create(test, ev, evobj_pulse);
+	evobj_irq_fire_work(test, irq);
+	KUNIT_ASSERT_TRUE(test, evobj_irq_fired(irq));
+	KUNIT_EXPECT_TRUE(test, irq->in_hardirq);
+	KUNIT_EXPECT_FALSE(test, irq->prev);
+	KUNIT_EXPECT_FALSE(test, evobj_test_completes(&p->woken,
+						      EVOBJ_TEST_QUIET_MS));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&p->wakes));
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+}
+
+static struct kunit_case evobj_hardirq_cases[] = {
+	KUNIT_CASE(evobj_hrtimer_set_wakes_waiter_test),
+	KUNIT_CASE(evobj_irq_work_set_wakes_waiters_test),
+	KUNIT_CASE(evobj_hardirq_pulse_reset_test),
+	KUNIT_CASE(evobj_hardirq_set_wakes_poller_test),
+	KUNIT_CASE(evobj_hardirq_pulse_skips_poller_test),
+	{}
+};
+
+static struct kunit_suite evobj_hardirq_suite = {
+	.name = "evobj_hardirq",
+	.test_cases = evobj_hardirq_cases,
+};
+
+/* The event's own hardirq timer (EVOBJ_IOC_TIMER). */
+
+static u64 evobj_test_ns_in_ms(unsigned int ms)
+{
+	return ktime_to_ns(evobj_test_in_ms(ms));
+}
+
+static void evobj_timer_one_shot_test(struct kunit *test)
+{
+	struct evobj *sync = evobj_test_create(test, EVOBJ_SYNCHRONIZATION,
+					       false);
+	struct evobj *notif = evobj_test_create(test, EVOBJ_NOTIFICATION, false);
+	atomic_t finished = ATOMIC_INIT(0);
+	struct evobj_waiter *w;
+	ktime_t expires;
+
+	w = evobj_waiter_start(test, &finished, &sync, 1, NULL, false);
+	KUNIT_EXPECT_EQ(test, 0, evobj_timer_arm(sync, evobj_test_ns_in_ms(2),
+						 0));
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(w));
+	KUNIT_EXPECT_EQ(test, 0, w->ret);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(sync));
+
+	expires = evobj_test_in_ms(5);
+	KUNIT_EXPECT_EQ(test, 0, evobj_timer_arm(notif, expires, 0));
+	KUNIT_EXPECT_EQ(test, 0,
+			evobj_wait(notif, evobj_test_in_ms(EVOBJ_TEST_LONG_MS)));
+	KUNIT_EXPECT_GE(test, ktime_get(), expires);
+	KUNIT_EXPECT_TRUE(test, evobj_signaled(notif));
+	/* One shot: once reset, it stays reset. */
+	KUNIT_EXPECT_TRUE(test, evobj_reset(notif));
+	msleep(EVOBJ_TEST_QUIET_MS);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(notif));
+}
+
+static void evobj_timer_periodic_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, false);
+	const unsigned int periods = 10;
+	ktime_t start = ktime_get();
+	unsigned int i, woken = 0;
+
+	KUNIT_ASSERT_EQ(test, 0, evobj_timer_arm(ev, ktime_to_ns(start) +
+						 NSEC_PER_MSEC, NSEC_PER_MSEC));
+	for (i = 0; i < periods; i++)
+		if (!evobj_wait(ev, evobj_test_in_ms(EVOBJ_TEST_LONG_MS)))
+			woken++;
+	KUNIT_EXPECT_EQ(test, periods, woken);
+	/* Each wait consumed one expiry: the last came periods ms in. */
+	KUNIT_EXPECT_GE(test, ktime_ms_delta(ktime_get(), start), (s64)periods);
+
+	KUNIT_EXPECT_EQ(test, 0, evobj_timer_arm(ev, 0, 0));
+	evobj_reset(ev);
+	msleep(EVOBJ_TEST_QUIET_MS);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+}
+
+static void evobj_timer_rearm_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_NOTIFICATION, false);
+
+	/* Re-arming replaces: an hour away becomes now. */
+	KUNIT_EXPECT_EQ(test, 0,
+			evobj_timer_arm(ev, evobj_test_ns_in_ms(3600000), 0));
+	KUNIT_EXPECT_EQ(test, 0, evobj_timer_arm(ev, 1, 0));
+	KUNIT_EXPECT_EQ(test, 0,
+			evobj_wait(ev, evobj_test_in_ms(EVOBJ_TEST_LONG_MS)));
+
+	/* Disarming cancels a pending expiry. */
+	KUNIT_EXPECT_TRUE(test, evobj_reset(ev));
+	KUNIT_EXPECT_EQ(test, 0, evobj_timer_arm(ev, evobj_test_ns_in_ms(10),
+						 0));
+	KUNIT_EXPECT_EQ(test, 0, evobj_timer_arm(ev, 0, 0));
+	msleep(EVOBJ_TEST_QUIET_MS);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+}
+
+static void evobj_timer_bad_arguments_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_NOTIFICATION, false);
+
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			evobj_timer_arm(ev, (u64)KTIME_MAX + 1, 0));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			evobj_timer_arm(ev, 0, (u64)KTIME_MAX + 1));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			evobj_timer_arm(ev, 0, EVOBJ_TIMER_MIN_PERIOD - 1));
+	KUNIT_EXPECT_EQ(test, -EINVAL, evobj_timer_arm(ev, 0, 1));
+	/* None of them armed anything. */
+	msleep(EVOBJ_TEST_QUIET_MS);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+
+	KUNIT_EXPECT_EQ(test, 0, evobj_timer_arm(ev, 0,
+						 EVOBJ_TIMER_MIN_PERIOD));
+	KUNIT_EXPECT_EQ(test, 0,
+			evobj_wait(ev, evobj_test_in_ms(EVOBJ_TEST_LONG_MS)));
+	KUNIT_EXPECT_EQ(test, 0, evobj_timer_arm(ev, 0, 0));
+}
+
+/* The last put cancels a running periodic timer (KASAN would see it). */
+static void evobj_timer_put_while_armed_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_create(EVOBJ_SYNCHRONIZATION, false);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ev);
+	KUNIT_EXPECT_EQ(test, 0, evobj_timer_arm(ev, 0,
+						 EVOBJ_TIMER_MIN_PERIOD));
+	KUNIT_EXPECT_EQ(test, 0,
+			evobj_wait(ev, evobj_test_in_ms(EVOBJ_TEST_LONG_MS)));
+	evobj_put(ev);
+	/* Leave time for an expiry that the put failed to cancel. */
+	msleep(EVOBJ_TEST_QUIET_MS);
+}
+
+static struct kunit_case evobj_timer_cases[] = {
+	KUNIT_CASE(evobj_timer_one_shot_test),
+	KUNIT_CASE(evobj_timer_periodic_test),
+	KUNIT_CASE(evobj_timer_rearm_test),
+	KUNIT_CASE(evobj_timer_bad_arguments_test),
+	KUNIT_CASE(evobj_timer_put_while_armed_test),
+	{}
+};
+
+static struct kunit_suite evobj_timer_suite = {
+	.name = "evobj_timer",
+	.test_cases = evobj_timer_cases,
+};
+
+/* Event files and references. */
+
+static void evobj_get_file_outlives_fput_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_create(EVOBJ_SYNCHRONIZATION, false);
+	struct evobj *ref;
+	struct file *file;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ev);
+	file = anon_inode_getfile("[evobj]", &evobj_event_fops, ev, O_RDWR);
+	if (IS_ERR(file))
+		evobj_put(ev);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, file);
+
+	ref = evobj_get_file(file);
+	KUNIT_EXPECT_PTR_EQ(test, ev, ref);
+	KUNIT_EXPECT_EQ(test, 2U, kref_read(&ev->ref));
+	__fput_sync(file);
+	if (IS_ERR(ref))
+		return;
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, evobj_put_action, ref));
+
+	/* The file is gone; the event lives on for the reference. */
+	KUNIT_EXPECT_EQ(test, 1U, kref_read(&ev->ref));
+	KUNIT_EXPECT_FALSE(test, evobj_set(ref));
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait(ref, 0));
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ref));
+}
+
+static const struct file_operations evobj_test_foreign_fops = {
+	.owner = THIS_MODULE,
+};
+
+static void evobj_get_file_foreign_test(struct kunit *test)
+{
+	struct file *file = anon_inode_getfile("[evobj_kunit]",
+					       &evobj_test_foreign_fops, NULL,
+					       O_RDWR);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, file);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, evobj_fput_action, file));
+	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR(evobj_get_file(file)));
+}
+
+/*
+ * evobj_get() resolves an fd of the current task, here the KUnit
+ * kthread; the fd is closed again before anything is checked.
+ */
+static void evobj_get_fd_test(struct kunit *test)
+{
+	struct evobj *ev, *ref;
+	struct file *file;
+	int fd;
+
+	file = evobj_test_file(test, EVOBJ_NOTIFICATION, false, &ev);
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	get_file(file);		/* the fd table's reference */
+	fd_install(fd, file);
+	ref = evobj_get(fd);
+	KUNIT_EXPECT_EQ(test, 0, close_fd(fd));
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ref);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, evobj_put_action, ref));
+	KUNIT_EXPECT_PTR_EQ(test, ev, ref);
+
+	KUNIT_EXPECT_EQ(test, -EBADF, PTR_ERR(evobj_get(fd)));
+	KUNIT_EXPECT_EQ(test, -EBADF, PTR_ERR(evobj_get(-1)));
+	KUNIT_EXPECT_EQ(test, -EBADF, PTR_ERR(evobj_get(INT_MAX)));
+}
+
+static void evobj_poll_mask_test(struct kunit *test)
+{
+	const __poll_t in = EPOLLIN | EPOLLRDNORM, out = EPOLLOUT | EPOLLWRNORM;
+	struct file *file;
+	struct evobj *ev;
+
+	file = evobj_test_file(test, EVOBJ_SYNCHRONIZATION, true, &ev);
+	KUNIT_EXPECT_EQ(test, in | out, vfs_poll(file, NULL));
+	/* Polling consumes nothing. */
+	KUNIT_EXPECT_EQ(test, in | out, vfs_poll(file, NULL));
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait(ev, 0));
+	KUNIT_EXPECT_EQ(test, out, vfs_poll(file, NULL));
+}
+
+/* From process context the poller is woken before evobj_set() returns. */
+static void evobj_process_set_wakes_poller_test(struct kunit *test)
+{
+	struct evobj_poller *p;
+	struct file *file;
+	struct evobj *ev;
+
+	file = evobj_test_file(test, EVOBJ_NOTIFICATION, false, &ev);
+	evobj_test_poll(test, file, &p);
+	KUNIT_EXPECT_FALSE(test, evobj_set(ev));
+	KUNIT_EXPECT_TRUE(test, completion_done(&p->woken));
+	KUNIT_EXPECT_EQ(test, (__poll_t)(EPOLLIN | EPOLLRDNORM),
+			READ_ONCE(p->key));
+	/* Already signaled: no second wake-up. */
+	KUNIT_EXPECT_TRUE(test, evobj_set(ev));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&p->wakes));
+}
+
+static struct kunit_case evobj_file_cases[] = {
+	KUNIT_CASE(evobj_get_file_outlives_fput_test),
+	KUNIT_CASE(evobj_get_file_foreign_test),
+	KUNIT_CASE(evobj_get_fd_test),
+	KUNIT_CASE(evobj_poll_mask_test),
+	KUNIT_CASE(evobj_process_set_wakes_poller_test),
+	{}
+};
+
+static struct kunit_suite evobj_file_suite = {
+	.name = "evobj_file",
+	.test_cases = evobj_file_cases,
+};
+
+/*
+ * Stress: kthreads bound to different CPUs set, reset and wait on shared
+ * synchronization events. Per event, every state change made by a set is
+ * undone exactly once, by a wait that consumed it or a reset that found
+ * it signaled: changed == consumed + cancelled (+ 1 if left signaled).
+ */
+#define EVOBJ_STRESS_EVENTS	3
+#define EVOBJ_STRESS_SETS	3000
+#define EVOBJ_STRESS_ROUNDS	1000
+
+struct evobj_stress {
+	struct evobj *evs[EVOBJ_STRESS_EVENTS];
+	atomic_t changed[EVOBJ_STRESS_EVENTS];
+	atomic_t cancelled[EVOBJ_STRESS_EVENTS];
+	atomic_t consumed[EVOBJ_STRESS_EVENTS];
+	atomic_t errors;
+	atomic_t next_id;
+	atomic_t producers_done;
+	struct task_struct *producers[2], *consumers[3];
+};
+
+static void evobj_thread_stop(void *task)
+{
+	kthread_stop_put(task);
+}
+
+/* Runs @fn on CPU @nth of the online ones (modulo), stopped at test end. */
+static struct task_struct *evobj_thread_start(struct kunit *test,
+					      int (*fn)(void *), void *data,
+					      unsigned int nth)
+{
+	unsigned int cpu = cpumask_nth(nth % num_online_cpus(),
+				       cpu_online_mask);
+	struct task_struct *task;
+
+	task = kthread_create(fn, data, "evobj_kunit_s%u", nth);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
+	get_task_struct(task);
+	kthread_bind(task, cpu);
+	wake_up_process(task);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, evobj_thread_stop, task));
+	return task;
+}
+
+/* Parks a finished thread until kthread_stop(). */
+static int evobj_thread_idle(void)
+{
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+static int evobj_stress_producer(void *data)
+{
+	struct evobj_stress *s = data;
+	unsigned int id = atomic_inc_return(&s->next_id);
+	unsigned int i;
+
+	for (i = 0; i < EVOBJ_STRESS_SETS; i++) {
+		unsigned int e = (i + id) % EVOBJ_STRESS_EVENTS;
+		unsigned int r = (e + 1) % EVOBJ_STRESS_EVENTS;
+
+		if (!evobj_set(s->evs[e]))
+			atomic_inc(&s->changed[e]);
+		if (i % 5 == 0 && evobj_reset(s->evs[r]))
+			atomic_inc(&s->cancelled[r]);
+		if (i % 64 == 0)
+			cond_resched();
+	}
+	atomic_inc(&s->producers_done);
+	return evobj_thread_idle();
+}
+
+static void evobj_stress_account(struct evobj_stress *s, int ret, u32 index,
+				 bool all)
+{
+	if (ret == -ETIMEDOUT || ret == -ERESTARTSYS)
+		return;
+	if (ret || index >= EVOBJ_STRESS_EVENTS || (all && index)) {
+		atomic_inc(&s->errors);
+		return;
+	}
+	if (all) {
+		atomic_inc(&s->consumed[0]);
+		atomic_inc(&s->consumed[1]);
+	} else {
+		atomic_inc(&s->consumed[index]);
+	}
+}
+
+static int evobj_stress_any_consumer(void *data)
+{
+	struct evobj_stress *s = data;
+
+	while (!kthread_should_stop()) {
+		u32 index = U32_MAX;
+		int ret = evobj_wait_many(s->evs, EVOBJ_STRESS_EVENTS, NULL,
+					  false, CLOCK_MONOTONIC,
+					  evobj_test_in_ms(20), &index);
+
+		evobj_stress_account(s, ret, index, false);
+	}
+	return 0;
+}
+
+static int evobj_stress_all_consumer(void *data)
+{
+	struct evobj_stress *s = data;
+
+	while (!kthread_should_stop()) {
+		u32 index = U32_MAX;
+		int ret = evobj_wait_many(s->evs, 2, NULL, true,
+					  CLOCK_MONOTONIC,
+					  evobj_test_in_ms(20), &index);
+
+		evobj_stress_account(s, ret, index, true);
+	}
+	return 0;
+}
+
+static bool evobj_stress_balanced(struct evobj_stress *s)
+{
+	unsigned int e;
+
+	for (e = 0; e < EVOBJ_STRESS_EVENTS; e++)
+		if (atomic_read(&s->changed[e]) !=
+		    atomic_read(&s->consumed[e]) +
+		    atomic_read(&s->cancelled[e]) +
+		    evobj_signaled(s->evs[e]))
+			return false;
+	return true;
+}
+
+static void evobj_stress_sync_test(struct kunit *test)
+{
+	struct evobj_stress *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	ktime_t deadline;
+	unsigned int e, t;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs 2 CPUs, has %u", num_online_cpus());
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	evobj_test_create_many(test, s->evs, EVOBJ_STRESS_EVENTS,
+			       EVOBJ_SYNCHRONIZATION);
+
+	for (t = 0; t < 2; t++)
+		s->consumers[t] = evobj_thread_start(test,
+						     evobj_stress_any_consumer,
+						     s, t);
+	s->consumers[2] = evobj_thread_start(test, evobj_stress_all_consumer,
+					     s, 2);
+	for (t = 0; t < 2; t++)
+		s->producers[t] = evobj_thread_start(test,
+						     evobj_stress_producer,
+						     s, t + 1);
+
+	/*
+	 * The producers finish; the consumers then drain every event. The
+	 * counts lag a consumed signal briefly, hence the polling.
+	 */
+	deadline = evobj_test_in_ms(6 * EVOBJ_TEST_LONG_MS);
+	while (atomic_read(&s->producers_done) < 2 ||
+	       !evobj_stress_balanced(s) || evobj_signaled(s->evs[0]) ||
+	       evobj_signaled(s->evs[1]) || evobj_signaled(s->evs[2])) {
+		if (ktime_after(ktime_get(), deadline))
+			break;
+		msleep(20);
+	}
+	for (t = 0; t < 2; t++)
+		kunit_release_action(test, evobj_thread_stop, s->producers[t]);
+	for (t = 0; t < 3; t++)
+		kunit_release_action(test, evobj_thread_stop, s->consumers[t]);
+
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&s->errors));
+	for (e = 0; e < EVOBJ_STRESS_EVENTS; e++) {
+		int changed = atomic_read(&s->changed[e]);
+
+		kunit_info(test, "event %u: %d changed, %d consumed, %d cancelled",
+			   e, changed, atomic_read(&s->consumed[e]),
+			   atomic_read(&s->cancelled[e]));
+		KUNIT_EXPECT_GT(test, changed, 0);
+		KUNIT_EXPECT_FALSE(test, evobj_signaled(s->evs[e]));
+		KUNIT_EXPECT_EQ(test, changed,
+				atomic_read(&s->consumed[e]) +
+				atomic_read(&s->cancelled[e]));
+	}
+}
+
+/*
+ * Two kthreads on different CPUs hand a token back and forth through two
+ * synchronization events. Every wait has a long timeout: one that expires
+ * is a lost wake-up, and a set that finds its event already signaled is a
+ * token counted twice.
+ */
+struct evobj_ping_pong {
+	struct evobj *ping, *pong;
+	atomic_t rounds[2];
+	atomic_t timeouts;
+	atomic_t doubles;
+	struct completion done[2];
+};
+
+static int evobj_ping_fn(void *data)
+{
+	struct evobj_ping_pong *pp = data;
+	unsigned int i;
+
+	for (i = 0; i < EVOBJ_STRESS_ROUNDS; i++) {
+		if (evobj_set(pp->ping))
+			atomic_inc(&pp->doubles);
+		if (evobj_wait(pp->pong, evobj_test_in_ms(EVOBJ_TEST_LONG_MS))) {
+			atomic_inc(&pp->timeouts);
+			break;
+		}
+		atomic_inc(&pp->rounds[0]);
+	}
+	complete(&pp->done[0]);
+	return evobj_thread_idle();
+}
+
+static int evobj_pong_fn(void *data)
+{
+	struct evobj_ping_pong *pp = data;
+	unsigned int i;
+
+	for (i = 0; i < EVOBJ_STRESS_ROUNDS; i++) {
+		if (evobj_wait(pp->ping, evobj_test_in_ms(EVOBJ_TEST_LONG_MS))) {
+			atomic_inc(&pp->timeouts);
+			break;
+		}
+		if (evobj_set(pp->pong))
+			atomic_inc(&pp->doubles);
+		atomic_inc(&pp->rounds[1]);
+	}
+	complete(&pp->done[1]);
+	return evobj_thread_idle();
+}
+
+static void evobj_stress_ping_pong_test(struct kunit *test)
+{
+	struct evobj_ping_pong *pp = kunit_kzalloc(test, sizeof(*pp),
+						   GFP_KERNEL);
+	ktime_t start = ktime_get();
+	int i;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs 2 CPUs, has %u", num_online_cpus());
+	KUNIT_ASSERT_NOT_NULL(test, pp);
+	pp->ping = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, false);
+	pp->pong = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, false);
+	init_completion(&pp->done[0]);
+	init_completion(&pp->done[1]);
+	evobj_thread_start(test, evobj_pong_fn, pp, 1);
+	evobj_thread_start(test, evobj_ping_fn, pp, 0);
+
+	for (i = 0; i < 2; i++) {
+		bool done = evobj_test_completes(&pp->done[i],
+						 6 * EVOBJ_TEST_LONG_MS);
+
+		KUNIT_ASSERT_TRUE(test, done);
+	}
+	kunit_info(test, "%d round trips in %lld ms", EVOBJ_STRESS_ROUNDS,
+		   ktime_ms_delta(ktime_get(), start));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&pp->timeouts));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&pp->doubles));
+	KUNIT_EXPECT_EQ(test, EVOBJ_STRESS_ROUNDS, atomic_read(&pp->rounds[0]));
+	KUNIT_EXPECT_EQ(test, EVOBJ_STRESS_ROUNDS, atomic_read(&pp->rounds[1]));
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(pp->ping));
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(pp->pong));
+}
+
+/*
+ * The module's periodic hardirq timer feeds a synchronization event that
+ * waiters on both CPUs drain: hardirq sets racing with waits on other
+ * CPUs, under lockdep and KASAN. Every waiter gets its share in time.
+ */
+struct evobj_timer_stress {
+	struct evobj *ev;
+	atomic_t woken;
+	atomic_t timeouts;
+	atomic_t finished;
+};
+
+#define EVOBJ_TIMER_STRESS_WAITS	200
+
+static int evobj_timer_stress_fn(void *data)
+{
+	struct evobj_timer_stress *ts = data;
+	unsigned int i;
+
+	for (i = 0; i < EVOBJ_TIMER_STRESS_WAITS; i++) {
+		if (evobj_wait(ts->ev, evobj_test_in_ms(EVOBJ_TEST_LONG_MS)))
+			atomic_inc(&ts->timeouts);
+		else
+			atomic_inc(&ts->woken);
+	}
+	atomic_inc(&ts->finished);
+	return evobj_thread_idle();
+}
+
+static void evobj_stress_timer_test(struct kunit *test)
+{
+	struct evobj_timer_stress *ts = kunit_kzalloc(test, sizeof(*ts),
+						      GFP_KERNEL);
+	ktime_t deadline;
+	unsigned int t;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs 2 CPUs, has %u", num_online_cpus());
+	KUNIT_ASSERT_NOT_NULL(test, ts);
+	ts->ev = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, false);
+	for (t = 0; t < 2; t++)
+		evobj_thread_start(test, evobj_timer_stress_fn, ts, t);
+	KUNIT_ASSERT_EQ(test, 0, evobj_timer_arm(ts->ev, 0,
+						 2 * EVOBJ_TIMER_MIN_PERIOD));
+
+	deadline = evobj_test_in_ms(6 * EVOBJ_TEST_LONG_MS);
+	while (atomic_read(&ts->finished) < 2 &&
+	       ktime_before(ktime_get(), deadline))
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, 0, evobj_timer_arm(ts->ev, 0, 0));
+	KUNIT_EXPECT_EQ(test, 2, atomic_read(&ts->finished));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&ts->timeouts));
+	KUNIT_EXPECT_EQ(test, 2 * EVOBJ_TIMER_STRESS_WAITS,
+			atomic_read(&ts->woken));
+}
+
+static struct kunit_case evobj_stress_cases[] = {
+	KUNIT_CASE_SLOW(evobj_stress_sync_test),
+	KUNIT_CASE_SLOW(evobj_stress_ping_pong_test),
+	KUNIT_CASE_SLOW(evobj_stress_timer_test),
+	{}
+};
+
+static struct kunit_suite evobj_stress_suite = {
+	.name = "evobj_stress",
+	.test_cases = evobj_stress_cases,
+};
+
+kunit_test_suites(&evobj_event_suite, &evobj_wait_suite, &evobj_hardirq_suite,
+		  &evobj_timer_suite, &evobj_file_suite, &evobj_stress_suite);

@@ -1,0 +1,91 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build the debug kernel (KASAN, lockdep, PROVE_RAW_LOCK_NESTING, kmemleak,
+# debugobjects) with evobj and its KUnit suite built in, boot it under
+# QEMU through the kernel's kunit.py, and judge the run: every case must
+# pass and the kernel log must be free of any checker's report.
+#
+# Usage: scripts/kunit.sh [kunit.py run options...] [filter_glob]
+# Environment: EVOBJ_CACHE (default ~/.cache/evobj), EVOBJ_KUNIT_TIMEOUT
+# (seconds for the boot and the tests, default 1200).
+#
+# The last line is always "KUNIT: N passed, N failed, N skipped"; the exit
+# status is non-zero if a case failed, the run crashed or timed out, no
+# case ran, or the log shows a WARNING/BUG/lockdep/KASAN/kmemleak report.
+# The bzImage stays in $EVOBJ_CACHE/kunit-build for scripts/vm.sh -k debug.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache=${EVOBJ_CACHE:-$HOME/.cache/evobj}
+build=$cache/kunit-build
+timeout=${EVOBJ_KUNIT_TIMEOUT:-1200}
+
+ksrc=$("$repo/scripts/kernel-tree.sh")
+mkdir -p "$build"
+
+# One run at a time per build directory: kunit.py rewrites .config,
+# the objects and test.log in place.
+exec 9>"$build/.kunit.lock"
+flock 9
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+json=$work/results.json
+
+passed=0 failed=0 skipped=0 status=0
+cd "$ksrc"
+python3 tools/testing/kunit/kunit.py run \
+	--arch=x86_64 \
+	--build_dir="$build" \
+	--kunitconfig="$repo/kmod/.kunitconfig" \
+	--kunitconfig="$repo/scripts/debug.config" \
+	--jobs="$(nproc)" \
+	--qemu_args='-smp 2 -m 2048' \
+	--timeout="$timeout" \
+	--json="$json" \
+	"$@" || status=$?
+
+if [[ -s $json ]]; then
+	read -r passed failed skipped < <(python3 - "$json" <<'PY'
+import json, sys
+
+def count(group, totals):
+    for case in group.get("test_cases", []):
+        totals[{"PASS": 0, "SKIP": 2}.get(case["status"], 1)] += 1
+    for sub in group.get("sub_groups", []):
+        count(sub, totals)
+    return totals
+
+with open(sys.argv[1]) as f:
+    print(*count(json.load(f), [0, 0, 0]))
+PY
+	)
+fi
+
+if ((status != 0)); then
+	echo "kunit: kunit.py exited with status $status (failure, crash or timeout)" >&2
+elif ((passed + failed + skipped == 0)); then
+	echo "kunit: no test case ran" >&2
+	status=1
+fi
+
+# kunit.py tees the whole console to test.log. Any report from a checker
+# fails the run even when every case passed: the suite exists to show
+# that evobj keeps these silent.
+checkers='WARNING:|BUG:|Oops|Kernel panic|general protection fault'
+checkers+='|possible circular|possible recursive locking|inconsistent lock state'
+checkers+='|lockdep|DEBUG_LOCKS_WARN_ON|Invalid wait context'
+checkers+='|sleeping function called|scheduling while atomic'
+checkers+='|KASAN|kmemleak: .*suspected|unreferenced object|ODEBUG'
+# Boot banners that merely name a checker.
+banners='Lock dependency validator|lockdep: fixed|MAX_LOCK|KernelAddressSanitizer initialized'
+if [[ -f $build/test.log ]] &&
+   reports=$(grep -E "$checkers" "$build/test.log" | grep -Ev "$banners"); then
+	echo "kunit: the kernel log has checker reports ($build/test.log):" >&2
+	printf '%s\n' "$reports" | head -n 40 >&2
+	((status != 0)) || status=1
+fi
+
+echo "KUNIT: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
