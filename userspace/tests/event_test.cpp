@@ -90,7 +90,7 @@ TEST_P(Event, PulseReleasesAWaiter)
 {
     const evobj::event e = evobj::event::create(GetParam());
     std::atomic<bool> woke{false};
-    std::thread waiter([&] { woke = e.wait_for(slack); });
+    std::jthread waiter([&] { woke = e.wait_for(slack); });
     // The pulse releases only waiters already queued: keep pulsing until
     // the waiter has been caught (it cannot be released any other way).
     const auto give_up = steady_clock::now() + slack;
@@ -157,7 +157,7 @@ TEST_P(Event, PastDeadlinesDoNotBlock)
 TEST_P(Event, WaitWokenBySetFromAnotherThread)
 {
     const evobj::event e = evobj::event::create(GetParam());
-    std::thread setter([&] {
+    std::jthread setter([&] {
         std::this_thread::sleep_for(short_timeout);
         e.set();
     });
@@ -169,7 +169,7 @@ TEST_P(Event, WaitWokenBySetFromAnotherThread)
 TEST_P(Event, WaitUntilSystemClockWokenBySet)
 {
     const evobj::event e = evobj::event::create(GetParam());
-    std::thread setter([&] {
+    std::jthread setter([&] {
         std::this_thread::sleep_for(short_timeout);
         e.set();
     });

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <csignal>
 #include <optional>
+#include <stop_token>
 #include <thread>
 #include <vector>
 
@@ -82,7 +83,7 @@ TEST_F(Wait, AnyTimesOutAsValueOnBothClocks)
 TEST_F(Wait, AnyWokenFromAnotherThread)
 {
     const auto evs = make(3, kind::synchronization);
-    std::thread setter([&] {
+    std::jthread setter([&] {
         std::this_thread::sleep_for(short_timeout);
         evs[2].set();
     });
@@ -118,7 +119,7 @@ TEST_F(Wait, AllMixedKindsConsumesOnlySynchronization)
 TEST_F(Wait, AllWokenFromAnotherThread)
 {
     const auto evs = make(2, kind::notification);
-    std::thread setter([&] {
+    std::jthread setter([&] {
         evs[0].set();
         std::this_thread::sleep_for(short_timeout);
         evs[1].set();
@@ -193,7 +194,7 @@ TEST_F(Wait, AlertWinsAllFromAnotherThread)
     const auto evs = make(2, kind::notification);
     evs[0].set();
     const evobj::event alert = evobj::event::create(kind::notification);
-    std::thread alerter([&] {
+    std::jthread alerter([&] {
         std::this_thread::sleep_for(short_timeout);
         alert.set();
     });
@@ -236,7 +237,7 @@ TEST_F(Wait, SignalAndWaitPingPong)
     const evobj::event pong = evobj::event::create(kind::synchronization);
     constexpr int rounds = 200;
     std::atomic<int> served{0};
-    std::thread server([&] {
+    std::jthread server([&] {
         ASSERT_TRUE(ping.wait_for(slack));
         for (int i = 1; i < rounds; ++i) {
             ASSERT_TRUE(evobj::signal_and_wait(pong, ping, steady_clock::now() + slack));
@@ -311,56 +312,54 @@ protected:
     }
     void TearDown() override { ::sigaction(SIGUSR1, &old_, nullptr); }
 
-    // Keeps sending SIGUSR1 to `target` until `stop`; returns the count.
-    static int pester(pthread_t target, const std::atomic<bool>& stop)
+    // Keeps sending SIGUSR1 to `target` until asked to stop.
+    static void pester(std::stop_token stop, pthread_t target)
     {
-        int sent = 0;
-        while (!stop) {
-            if (::pthread_kill(target, SIGUSR1) == 0)
-                ++sent;
+        while (!stop.stop_requested()) {
+            ::pthread_kill(target, SIGUSR1);
             std::this_thread::sleep_for(5ms);
         }
-        return sent;
     }
 
     struct sigaction old_{};
 };
 
+// Threads are jthreads, stopped and joined however the test ends; the
+// pesterer is declared after the thread it targets, so that it stops
+// first: a thread's id is valid only until it is joined.
+
 TEST_F(Interrupted, WaitStillTimesOutAtItsDeadline)
 {
     const evobj::event e = evobj::event::create(kind::synchronization);
-    std::atomic<bool> stop{false};
-    int sent = 0;
-    std::thread pesterer([&, self = ::pthread_self()] { sent = pester(self, stop); });
     const auto deadline = steady_clock::now() + 4 * short_timeout;
-    const bool woke = e.wait_until(deadline);
+    std::jthread pesterer(pester, ::pthread_self());
+    bool woke = true;
+    EXPECT_NO_THROW(woke = e.wait_until(deadline));
     const auto returned = steady_clock::now();
-    stop = true;
+    pesterer.request_stop();
     pesterer.join();
     EXPECT_FALSE(woke);
     EXPECT_GE(returned, deadline);
-    EXPECT_GT(signals_caught.load(), 0) << sent << " signals sent";
+    EXPECT_GT(signals_caught.load(), 0);
 }
 
 TEST_F(Interrupted, WaitStillCompletesOnSet)
 {
     const auto evs = make(2, kind::synchronization);
-    std::atomic<bool> stop{false};
     std::atomic<bool> done{false};
     std::optional<std::size_t> got;
-    std::thread waiter([&] {
-        got = evobj::wait_any(evs, system_clock::now() + slack);
+    std::jthread waiter([&] {
+        EXPECT_NO_THROW(got = evobj::wait_any(evs, system_clock::now() + slack));
         done = true;
     });
-    std::thread pesterer([&, target = waiter.native_handle()] { pester(target, stop); });
+    std::jthread pesterer(pester, waiter.native_handle());
     // Let several signals land on the blocked waiter before the set.
     const auto give_up = steady_clock::now() + slack;
     while (signals_caught < 3 && steady_clock::now() < give_up)
         std::this_thread::sleep_for(1ms);
     EXPECT_FALSE(done);
     evs[1].set();
-    // The pesterer goes first: the waiter's id is valid until joined.
-    stop = true;
+    pesterer.request_stop();
     pesterer.join();
     waiter.join();
     EXPECT_GE(signals_caught.load(), 3);
@@ -374,18 +373,19 @@ TEST_F(Interrupted, SignalAndWaitSetsOnlyOnce)
     // consumer below takes it once, and a second set would be seen.
     const evobj::event to_set = evobj::event::create(kind::synchronization);
     const evobj::event to_wait = evobj::event::create(kind::synchronization);
-    std::atomic<bool> stop{false};
-    std::thread waiter([&] {
-        EXPECT_TRUE(evobj::signal_and_wait(to_set, to_wait, steady_clock::now() + slack));
+    std::jthread waiter([&] {
+        bool woke = false;
+        EXPECT_NO_THROW(woke = evobj::signal_and_wait(to_set, to_wait, steady_clock::now() + slack));
+        EXPECT_TRUE(woke);
     });
-    std::thread pesterer([&, target = waiter.native_handle()] { pester(target, stop); });
+    std::jthread pesterer(pester, waiter.native_handle());
     EXPECT_TRUE(to_set.wait_for(slack)); // consume the one set
     const auto give_up = steady_clock::now() + slack;
     while (signals_caught < 3 && steady_clock::now() < give_up)
         std::this_thread::sleep_for(1ms);
     EXPECT_FALSE(to_set.is_set()) << "signal event set again after EINTR";
     to_wait.set();
-    stop = true;
+    pesterer.request_stop();
     pesterer.join();
     waiter.join();
     EXPECT_GE(signals_caught.load(), 3);
