@@ -8,7 +8,10 @@
 #
 # Usage: scripts/kunit.sh [kunit.py run options...] [filter_glob]
 # Environment: EVOBJ_CACHE (default ~/.cache/evobj), EVOBJ_KUNIT_TIMEOUT
-# (seconds for the boot and the tests, default 1200).
+# (seconds for the boot and the tests, default 1200), EVOBJ_KUNIT_KMEMLEAK
+# (default 1: if the run passed, boot the same kernel again through
+# scripts/vm.sh with KUnit enabled and a userspace that scans kmemleak
+# afterwards, which kunit.py's init-less boot cannot do; 0 skips it).
 #
 # The last line is always "KUNIT: N passed, N failed, N skipped"; the exit
 # status is non-zero if a case failed, the run crashed or timed out, no
@@ -85,6 +88,27 @@ if [[ -f $build/test.log ]] &&
 	echo "kunit: the kernel log has checker reports ($build/test.log):" >&2
 	printf '%s\n' "$reports" | head -n 40 >&2
 	((status != 0)) || status=1
+fi
+
+# kunit.py reboots as soon as the tests end, before any userspace could
+# ask kmemleak for a scan; scripts/vm.sh boots to its init, which does.
+if ((status == 0)) && [[ ${EVOBJ_KUNIT_KMEMLEAK:-1} != 0 ]]; then
+	echo "kunit: second boot for kmemleak (EVOBJ_KUNIT_KMEMLEAK=0 skips)" >&2
+	vmlog=$work/vm.log
+	if ! "$repo/scripts/vm.sh" -k debug -a kunit.enable=1 -t "$timeout" \
+		-l "$vmlog" -- true >/dev/null; then
+		echo "kunit: the kmemleak boot failed; see above and $vmlog" >&2
+		status=1
+	elif grep -q 'not ok [0-9]* evobj' "$vmlog" ||
+	     ! grep -q '[^t] ok [0-9]* evobj_stress$' "$vmlog"; then
+		echo "kunit: the evobj suites did not all pass in the kmemleak boot" >&2
+		status=1
+	else
+		echo "kunit: kmemleak found nothing after the suites ran" >&2
+	fi
+	if ((status != 0)); then
+		cp "$vmlog" "$build/kmemleak-boot.log" 2>/dev/null || true
+	fi
 fi
 
 echo "KUNIT: $passed passed, $failed failed, $skipped skipped"
