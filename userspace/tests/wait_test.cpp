@@ -295,7 +295,18 @@ extern "C" void count_signal(int)
     signals_caught.fetch_add(1, std::memory_order_relaxed);
 }
 
-// Installs the no-op SIGUSR1 handler, without SA_RESTART, for one test.
+// Keeps sending SIGUSR1 to `target` until asked to stop.
+void pester(std::stop_token stop, pthread_t target)
+{
+    while (!stop.stop_requested()) {
+        ::pthread_kill(target, SIGUSR1);
+        std::this_thread::sleep_for(5ms);
+    }
+}
+
+// Installs the no-op SIGUSR1 handler for one test: without SA_RESTART
+// the ioctl fails with EINTR and the library retries it; with it (the
+// Restarted tests) the kernel restarts it by itself.
 class Interrupted : public Wait {
 protected:
     void SetUp() override
@@ -306,29 +317,26 @@ protected:
         struct sigaction sa{};
         sa.sa_handler = count_signal;
         sigemptyset(&sa.sa_mask);
-        sa.sa_flags = 0; // no SA_RESTART: the ioctl fails with EINTR
+        sa.sa_flags = sa_flags();
         ASSERT_EQ(0, ::sigaction(SIGUSR1, &sa, &old_));
         signals_caught = 0;
     }
+    virtual int sa_flags() const { return 0; }
     void TearDown() override { ::sigaction(SIGUSR1, &old_, nullptr); }
 
-    // Keeps sending SIGUSR1 to `target` until asked to stop.
-    static void pester(std::stop_token stop, pthread_t target)
-    {
-        while (!stop.stop_requested()) {
-            ::pthread_kill(target, SIGUSR1);
-            std::this_thread::sleep_for(5ms);
-        }
-    }
-
     struct sigaction old_{};
+};
+
+class Restarted : public Interrupted {
+protected:
+    int sa_flags() const override { return SA_RESTART; }
 };
 
 // Threads are jthreads, stopped and joined however the test ends; the
 // pesterer is declared after the thread it targets, so that it stops
 // first: a thread's id is valid only until it is joined.
 
-TEST_F(Interrupted, WaitStillTimesOutAtItsDeadline)
+void times_out_at_deadline()
 {
     const evobj::event e = evobj::event::create(kind::synchronization);
     const auto deadline = steady_clock::now() + 4 * short_timeout;
@@ -343,7 +351,7 @@ TEST_F(Interrupted, WaitStillTimesOutAtItsDeadline)
     EXPECT_GT(signals_caught.load(), 0);
 }
 
-TEST_F(Interrupted, WaitStillCompletesOnSet)
+void completes_on_set()
 {
     const auto evs = make(2, kind::synchronization);
     std::atomic<bool> done{false};
@@ -367,10 +375,11 @@ TEST_F(Interrupted, WaitStillCompletesOnSet)
     EXPECT_FALSE(evs[1].is_set());
 }
 
-TEST_F(Interrupted, SignalAndWaitSetsOnlyOnce)
+void sets_signal_event_once()
 {
-    // After an EINTR the retry must not set the signal event again: the
-    // consumer below takes it once, and a second set would be seen.
+    // A retry after EINTR, or the kernel's restart under SA_RESTART, must
+    // not set the signal event again: the consumer below takes it once,
+    // and a second set would be seen.
     const evobj::event to_set = evobj::event::create(kind::synchronization);
     const evobj::event to_wait = evobj::event::create(kind::synchronization);
     std::jthread waiter([&] {
@@ -390,5 +399,12 @@ TEST_F(Interrupted, SignalAndWaitSetsOnlyOnce)
     waiter.join();
     EXPECT_GE(signals_caught.load(), 3);
 }
+
+TEST_F(Interrupted, WaitStillTimesOutAtItsDeadline) { times_out_at_deadline(); }
+TEST_F(Interrupted, WaitStillCompletesOnSet) { completes_on_set(); }
+TEST_F(Interrupted, SignalAndWaitSetsOnlyOnce) { sets_signal_event_once(); }
+TEST_F(Restarted, WaitStillTimesOutAtItsDeadline) { times_out_at_deadline(); }
+TEST_F(Restarted, WaitStillCompletesOnSet) { completes_on_set(); }
+TEST_F(Restarted, SignalAndWaitSetsOnlyOnce) { sets_signal_event_once(); }
 
 } // namespace
