@@ -27,15 +27,6 @@
 
 static const uint32_t types[] = { N, S };
 
-/* Joins @w, which must have completed already or do so shortly. */
-#define JOIN_DONE(w) do { \
-	uint64_t _end = deadline_in(LONG_WAIT_NS); \
-	while (!atomic_load(&(w)->done) && now_ns(CLOCK_MONOTONIC) < _end) \
-		sleep_ns(NSEC_PER_MSEC); \
-	ASSERT_TRUE(atomic_load(&(w)->done)); \
-	ASSERT_EQ(0, waiter_join(w)); \
-} while (0)
-
 static short poll_revents(int fd, short events)
 {
 	struct pollfd p = { .fd = fd, .events = events, .revents = 0x7fff };

@@ -275,6 +275,18 @@ static inline bool waiter_start_queued(struct waiter *w, int fd, long n)
 	return !waiter_start(w) && wait_for_waiters(fd, n);
 }
 
+/*
+ * Joins @w, which must have completed already or do so shortly; fails
+ * the test (from its main thread) if it does not.
+ */
+#define JOIN_DONE(w) do { \
+	uint64_t _end = deadline_in(LONG_WAIT_NS); \
+	while (!atomic_load(&(w)->done) && now_ns(CLOCK_MONOTONIC) < _end) \
+		sleep_ns(NSEC_PER_MSEC); \
+	ASSERT_TRUE(atomic_load(&(w)->done)); \
+	ASSERT_EQ(0, waiter_join(w)); \
+} while (0)
+
 /* Signal handling for the EINTR / SA_RESTART tests. */
 static atomic_int signals_caught;
 

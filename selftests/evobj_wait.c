@@ -21,15 +21,6 @@
 	} \
 } while (0)
 
-/* Joins @w, which must have completed already or do so shortly. */
-#define JOIN_DONE(w) do { \
-	uint64_t _end = deadline_in(LONG_WAIT_NS); \
-	while (!atomic_load(&(w)->done) && now_ns(CLOCK_MONOTONIC) < _end) \
-		sleep_ns(NSEC_PER_MSEC); \
-	ASSERT_TRUE(atomic_load(&(w)->done)); \
-	ASSERT_EQ(0, waiter_join(w)); \
-} while (0)
-
 /* An already signaled synchronization event satisfies and is consumed. */
 TEST_F(evobj, any_signaled_sync_is_consumed)
 {
