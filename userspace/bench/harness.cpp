@@ -106,15 +106,75 @@ void report::print_table(std::ostream& os) const
     }
 }
 
+namespace {
+
+// RFC 4180: a field with a comma, quote or newline is quoted, quotes doubled.
+std::string csv_field(const std::string& s)
+{
+    if (s.find_first_of(",\"\n") == std::string::npos)
+        return s;
+    std::string quoted = "\"";
+    for (const char c : s)
+        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + '"';
+}
+
+} // namespace
+
 void report::write_csv(std::ostream& os) const
 {
     os << "benchmark,variant,param,metric,value,unit,ratio_vs_baseline\n";
     for (const figure& f : figures_) {
         const double r = ratio(f);
-        os << strprintf("%s,%s,%s,%s,%.6g,%s,", f.benchmark.c_str(), f.variant.c_str(), f.param.c_str(),
-                        f.metric.c_str(), f.value, f.unit.c_str())
+        os << csv_field(f.benchmark) << ',' << csv_field(f.variant) << ',' << csv_field(f.param) << ','
+           << csv_field(f.metric) << ',' << strprintf("%.6g", f.value) << ',' << csv_field(f.unit) << ','
            << (r > 0 ? strprintf("%.4f", r) : std::string()) << '\n';
     }
+}
+
+namespace {
+
+// The n that makes run(n) take about `target` ns.
+std::uint64_t calibrate(const run_fn& run, std::uint64_t target)
+{
+    for (std::uint64_t n = 16;; n *= 4) {
+        const std::uint64_t elapsed = run(n);
+        if (elapsed >= target / 8 || n >= (std::uint64_t{1} << 32)) {
+            const double per_op = std::max(double(elapsed) / double(n), 1.0);
+            return std::max<std::uint64_t>(16, std::uint64_t(double(target) / per_op));
+        }
+    }
+}
+
+} // namespace
+
+std::vector<std::vector<double>> interleaved_trials(const context& ctx, const std::vector<run_fn>& runs)
+{
+    std::vector<std::uint64_t> n;
+    for (const run_fn& run : runs)
+        n.push_back(calibrate(run, ctx.trial_ns()));  // doubles as the warm-up
+    std::vector<std::vector<double>> per_op(runs.size());
+    for (int t = 0; t < ctx.trials(); t++)
+        for (std::size_t i = 0; i < runs.size(); i++)
+            per_op[i].push_back(double(runs[i](n[i])) / double(n[i]));
+    return per_op;
+}
+
+void measure_group(context& ctx, const std::string& benchmark, const std::string& param,
+                   const std::string& metric, const std::vector<variant>& variants)
+{
+    ctx.prog.start(benchmark + (param == "-" ? "" : " " + param) + " " + metric);
+    std::vector<run_fn> runs;
+    for (const variant& v : variants)
+        runs.push_back(v.run);
+    const auto trials = interleaved_trials(ctx, runs);
+    std::string summary;
+    for (std::size_t i = 0; i < variants.size(); i++) {
+        const double value = median(trials[i]);
+        ctx.out.add({benchmark, variants[i].name, param, metric, value, "ns", variants[i].baseline});
+        summary += (i ? ", " : "") + variants[i].name + " " + format_value(value, "ns");
+    }
+    ctx.prog.done(summary);
 }
 
 progress::progress() : suite_started_(now_ns()) {}

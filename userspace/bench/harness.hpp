@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -77,29 +78,32 @@ struct context {
 /// printf into a std::string (GCC 12's libstdc++ has no std::format).
 [[nodiscard]] std::string strprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/// Runs `run(n)`, which performs n operations and returns the elapsed
-/// nanoseconds, once to warm up and calibrate n to about ctx.trial_ns(),
-/// then ctx.trials() times. Returns each trial's nanoseconds per operation.
-template <class Run>
-std::vector<double> per_op_trials(const context& ctx, Run&& run)
-{
-    std::uint64_t n = 16;
-    for (;;) {
-        const std::uint64_t elapsed = run(n);
-        if (elapsed >= ctx.trial_ns() / 8 || n >= (std::uint64_t{1} << 32)) {
-            const double per_op = double(elapsed) / double(n);
-            n = std::uint64_t(double(ctx.trial_ns()) / (per_op > 0 ? per_op : 1.0));
-            if (n < 16)
-                n = 16;
-            break;
-        }
-        n *= 4;
-    }
-    std::vector<double> result;
-    for (int t = 0; t < ctx.trials(); t++)
-        result.push_back(double(run(n)) / double(n));
-    return result;
-}
+/// One variant's measurement: run(n) performs n operations and returns
+/// the elapsed nanoseconds.
+using run_fn = std::function<std::uint64_t(std::uint64_t)>;
+
+/// Calibrates every run to take about ctx.trial_ns(), then does
+/// ctx.trials() rounds of one trial of each run in turn: interleaved, so
+/// that a disturbance of the host (other VMs, builds) falls on all the
+/// variants alike rather than on whichever ran at that moment. Returns,
+/// per run, the nanoseconds per operation of each trial.
+[[nodiscard]] std::vector<std::vector<double>> interleaved_trials(const context& ctx,
+                                                                  const std::vector<run_fn>& runs);
+
+struct variant {
+    std::string name;
+    bool baseline;
+    run_fn run;
+};
+
+/// Measures the variants with interleaved_trials() and adds a figure for
+/// each: the median nanoseconds per operation.
+void measure_group(context& ctx, const std::string& benchmark, const std::string& param,
+                   const std::string& metric, const std::vector<variant>& variants);
+
+// The parameter of the ping-pong figures.
+inline constexpr const char* pingpong_cross_cpu = "2-cpus";
+inline constexpr const char* pingpong_same_cpu = "1-cpu";
 
 // The benchmarks, each adding its figures to ctx.out.
 void bench_pingpong(context& ctx);

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <string_view>
 #include <thread>
 
 #include "harness.hpp"
@@ -142,15 +143,15 @@ private:
     std::pair<unique_fd, unique_fd> pipe_[2];
 };
 
-// n round trips between a thread on CPU 0 (side 0) and one on CPU 1
-// (side 1); returns the elapsed ns as side 0 sees it.
+// n round trips between side 0 on CPU 0 and side 1 on `echo_cpu`;
+// returns the elapsed ns as side 0 sees it.
 template <class Channel>
-std::uint64_t round_trips(Channel& ch, std::uint64_t n)
+std::uint64_t round_trips(Channel& ch, std::uint64_t n, int echo_cpu)
 {
     std::uint64_t elapsed = 0;
     {
         std::jthread echo([&] {
-            pin_to_cpu(1);
+            pin_to_cpu(echo_cpu);
             ch.wait(1);
             for (std::uint64_t i = 1; i < n; i++)
                 ch.post_and_wait(0, 1);
@@ -168,25 +169,34 @@ std::uint64_t round_trips(Channel& ch, std::uint64_t n)
 }
 
 template <class Channel>
-void variant(context& ctx, const char* name, bool baseline)
+variant make_variant(Channel& ch, const char* name, int echo_cpu, bool baseline = false)
 {
-    ctx.prog.start(strprintf("ping-pong: %s", name));
-    Channel ch;
-    const double rt = median(per_op_trials(ctx, [&](std::uint64_t n) { return round_trips(ch, n); }));
-    ctx.out.add({"ping-pong", name, "-", "round-trip", rt, "ns", baseline});
-    ctx.prog.done(format_value(rt, "ns"));
+    return {name, baseline, [&ch, echo_cpu](std::uint64_t n) { return round_trips(ch, n, echo_cpu); }};
 }
 
 } // namespace
 
 void bench_pingpong(context& ctx)
 {
-    variant<futex_channel>(ctx, "futex", true);
-    variant<evobj_channel<true>>(ctx, "evobj signal-and-wait", false);
-    variant<eventfd_channel>(ctx, "eventfd", false);
-    variant<pipe_channel>(ctx, "pipe", false);
-    variant<evobj_channel<false>>(ctx, "evobj set + wait (2 calls)", false);
-    variant<evobj_rw_channel>(ctx, "evobj write + read", false);
+    futex_channel futex;
+    evobj_channel<true> evobj;
+    eventfd_channel eventfd;
+    pipe_channel pipe;
+    evobj_channel<false> evobj_2calls;
+    evobj_rw_channel evobj_rw;
+    // Across CPUs, each hand-over is a cross-CPU wake-up (an IPI to an idle
+    // CPU); on one CPU it is a context switch, and measures the system
+    // call paths themselves.
+    for (const char* where : {pingpong_cross_cpu, pingpong_same_cpu}) {
+        const int cpu = std::string_view(where) == pingpong_same_cpu ? 0 : 1;
+        measure_group(ctx, "ping-pong", where, "round-trip",
+                      {make_variant(futex, "futex", cpu, true),
+                       make_variant(evobj, "evobj signal-and-wait", cpu),
+                       make_variant(eventfd, "eventfd", cpu),
+                       make_variant(pipe, "pipe", cpu),
+                       make_variant(evobj_2calls, "evobj set + wait (2 calls)", cpu),
+                       make_variant(evobj_rw, "evobj write + read", cpu)});
+    }
 }
 
 } // namespace evobj::bench

@@ -14,6 +14,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
+#include <iterator>
 #include <latch>
 #include <thread>
 #include <vector>
@@ -90,38 +92,50 @@ std::uint64_t run_threads(std::vector<Pair>& pairs, int threads, std::uint64_t n
     return std::ranges::max(end) - std::ranges::min(start);
 }
 
-template <class Pair, class Make>
-void variant(context& ctx, const char* name, bool baseline, Make&& make)
-{
-    double throughput[2] = {};
-    for (const int threads : {1, 2}) {
-        ctx.prog.start(strprintf("scaling: %s, %d thread%s", name, threads, threads > 1 ? "s" : ""));
-        std::vector<Pair> pairs;
-        for (int t = 0; t < threads; t++)
-            pairs.push_back(make());
-        const double per_step = median(
-            per_op_trials(ctx, [&](std::uint64_t n) { return run_threads(pairs, threads, n); }));
-        throughput[threads - 1] = threads * 1e9 / per_step;
-        ctx.out.add({"scaling", name, std::to_string(threads), "throughput", throughput[threads - 1], "ops/s",
-                     baseline});
-        ctx.prog.done(format_value(throughput[threads - 1], "ops/s"));
-    }
-    ctx.out.add({"scaling", name, "2v1", "speedup", throughput[1] / throughput[0], "x", baseline});
-}
-
 } // namespace
 
 void bench_scaling(context& ctx)
 {
+    ctx.prog.start("scaling: 1 and 2 threads on their own event pairs");
     const unique_fd shared = evobj_open_device();
-    std::vector<unique_fd> own;  // keeps the per-thread device fds open
+    const unique_fd own[2] = {evobj_open_device(), evobj_open_device()};
+    std::vector<eventfd_pair> eventfds(2);
+    std::vector<evobj_pair> evobjs, evobjs_own;
+    for (int t = 0; t < 2; t++) {
+        evobjs.emplace_back(shared.get());
+        evobjs_own.emplace_back(own[t].get());
+    }
 
-    variant<eventfd_pair>(ctx, "eventfd write + read", true, [] { return eventfd_pair(); });
-    variant<evobj_pair>(ctx, "evobj WAIT_ANY+signal", false, [&] { return evobj_pair(shared.get()); });
-    variant<evobj_pair>(ctx, "evobj, /dev/evobj fd per thread", false, [&] {
-        own.push_back(evobj_open_device());
-        return evobj_pair(own.back().get());
-    });
+    struct row {
+        const char* name;
+        bool baseline;
+        std::function<std::uint64_t(int threads, std::uint64_t n)> run;
+    } const rows[] = {
+        {"eventfd write + read", true, [&](int t, std::uint64_t n) { return run_threads(eventfds, t, n); }},
+        {"evobj WAIT_ANY+signal", false, [&](int t, std::uint64_t n) { return run_threads(evobjs, t, n); }},
+        {"evobj one /dev/evobj per thread", false,
+         [&](int t, std::uint64_t n) { return run_threads(evobjs_own, t, n); }},
+    };
+    std::vector<run_fn> runs;
+    for (const row& r : rows)
+        for (const int threads : {1, 2})
+            runs.push_back([&r, threads](std::uint64_t n) { return r.run(threads, n); });
+    const auto trials = interleaved_trials(ctx, runs);
+
+    std::string summary;
+    for (std::size_t i = 0; i < std::size(rows); i++) {
+        double throughput[2];
+        for (const int threads : {1, 2}) {
+            // Each of `threads` threads did n steps in the time measured.
+            throughput[threads - 1] = threads * 1e9 / median(trials[2 * i + std::size_t(threads - 1)]);
+            ctx.out.add({"scaling", rows[i].name, std::to_string(threads), "throughput", throughput[threads - 1],
+                         "ops/s", rows[i].baseline});
+        }
+        const double speedup = throughput[1] / throughput[0];
+        ctx.out.add({"scaling", rows[i].name, "2v1", "speedup", speedup, "x", rows[i].baseline});
+        summary += strprintf("%s%s %.2fx", i ? ", " : "", rows[i].name, speedup);
+    }
+    ctx.prog.done(summary);
 }
 
 } // namespace evobj::bench

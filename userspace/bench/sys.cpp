@@ -81,6 +81,13 @@ void evobj_reset(int ev)
     checked("EVOBJ_IOC_RESET", [&] { return ::ioctl(ev, EVOBJ_IOC_RESET, &prev); });
 }
 
+bool evobj_read_state(int ev)
+{
+    evobj_state state;
+    checked("EVOBJ_IOC_READ", [&] { return ::ioctl(ev, EVOBJ_IOC_READ, &state); });
+    return state.signaled != 0;
+}
+
 std::uint32_t evobj_wait_any(int dev, std::span<const std::int32_t> fds, int signal)
 {
     evobj_wait args{

@@ -54,6 +54,8 @@ private:
 [[nodiscard]] unique_fd evobj_create(int dev, std::uint32_t type, std::uint32_t flags = 0);
 void evobj_set(int ev);
 void evobj_reset(int ev);
+/// EVOBJ_IOC_READ: true if signaled.
+bool evobj_read_state(int ev);
 /// EVOBJ_IOC_WAIT_ANY with no timeout; sets `signal` first unless -1.
 /// Returns the winning index.
 std::uint32_t evobj_wait_any(int dev, std::span<const std::int32_t> fds, int signal = -1);

@@ -25,17 +25,14 @@ namespace {
 constexpr std::size_t count = 64;
 
 template <class Op>
-void variant(context& ctx, const char* name, bool baseline, Op&& op)
+run_fn loop(Op op)
 {
-    ctx.prog.start(strprintf("wait-many: %s", name));
-    const double per_call = median(per_op_trials(ctx, [&](std::uint64_t n) {
+    return [op](std::uint64_t n) {
         const std::uint64_t start = now_ns();
         for (std::uint64_t i = 0; i < n; i++)
             op();
         return now_ns() - start;
-    }));
-    ctx.out.add({"wait-many", name, std::to_string(count), "call", per_call, "ns", baseline});
-    ctx.prog.done(format_value(per_call, "ns"));
+    };
 }
 
 void expect(bool ok, const char* what)
@@ -69,23 +66,35 @@ void bench_wait_many(context& ctx)
     evobj_set(ev_fds[count - 1]);
     eventfd_add(eventfds.back().get());
 
-    variant(ctx, "epoll_wait, 64 eventfds", true, [&] {
+    const auto epoll = [&] {
         std::array<epoll_event, count> ready;
         const int n = ::epoll_wait(ep.get(), ready.data(), int(ready.size()), -1);
         expect(n == 1 && ready[0].data.u64 == count - 1, "epoll_wait: not the last eventfd");
-    });
-    variant(ctx, "evobj WAIT_ANY, 64 events", false, [&] {
+    };
+    const auto evobj_last = [&] {
         expect(evobj_wait_any(dev.get(), ev_fds) == count - 1, "WAIT_ANY: not the last index");
-    });
-    variant(ctx, "poll(), 64 eventfds", false, [&] {
+    };
+    const auto poll_all = [&] {
         const int n = ::poll(poll_fds.data(), poll_fds.size(), -1);
         expect(n == 1 && poll_fds[count - 1].revents == POLLIN, "poll: not the last eventfd");
-    });
+    };
+    // Another 64 with only the first signaled: the wait stops queueing at
+    // the first ready object.
+    std::array<std::int32_t, count> first_fds;
+    std::vector<unique_fd> first_events;
+    for (std::size_t i = 0; i < count; i++) {
+        first_events.push_back(evobj_create(dev.get(), EVOBJ_NOTIFICATION, i == 0 ? EVOBJ_SIGNALED : 0));
+        first_fds[i] = first_events.back().get();
+    }
+    const auto evobj_first = [&] {
+        expect(evobj_wait_any(dev.get(), first_fds) == 0, "WAIT_ANY: not the first index");
+    };
 
-    evobj_set(ev_fds[0]);
-    variant(ctx, "evobj WAIT_ANY, first ready", false, [&] {
-        expect(evobj_wait_any(dev.get(), ev_fds) == 0, "WAIT_ANY: not the first index");
-    });
+    measure_group(ctx, "wait-many", std::to_string(count), "call",
+                  {{"epoll_wait on 64 eventfds", true, loop(epoll)},
+                   {"evobj WAIT_ANY on 64 events", false, loop(evobj_last)},
+                   {"poll() on 64 eventfds", false, loop(poll_all)},
+                   {"evobj WAIT_ANY first ready", false, loop(evobj_first)}});
 }
 
 } // namespace evobj::bench

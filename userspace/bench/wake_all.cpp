@@ -109,103 +109,117 @@ struct rounds_state {
     std::uint64_t last_return = 0;              // written by that last waiter
 };
 
-constexpr std::uint32_t stop = ~std::uint32_t{0};
-
+// n threads that block in Variant::block() once per round, and the
+// rounds that release them.
 template <class Variant>
-void waiter(Variant& v, rounds_state& st, std::vector<int>& tids, std::size_t slot)
-{
-    tids[slot] = thread_id();
-    st.ready.fetch_add(1);
-    for (std::uint32_t gen = 1;; gen++) {
-        st.generation.wait(gen - 1);
-        if (st.generation.load() == stop)
-            return;
-        st.ready.fetch_add(1);
-        v.block();
-        if (st.remaining.fetch_sub(1) == 1) {
-            st.last_return = now_ns();
-            st.finished.store(gen, std::memory_order_release);
-            st.finished.notify_one();
-        }
+class pool {
+public:
+    explicit pool(int n) : n_(n), tids_(std::size_t(n), 0)
+    {
+        for (int i = 0; i < n; i++)
+            threads_.emplace_back([this, i] { waiter(std::size_t(i)); });
+        // Each has registered its tid once ready reaches n.
+        while (st_.ready.load() < n)
+            std::this_thread::yield();
     }
-}
 
-// Runs `rounds_per_trial` rounds for each trial with n waiters; returns
-// each trial's mean release-to-last-return time.
-template <class Variant>
-std::vector<double> trials(context& ctx, int n, int rounds_per_trial)
-{
-    Variant v;
-    rounds_state st;
-    std::vector<int> tids(std::size_t(n), 0);
-    std::vector<std::jthread> threads;
-    for (int i = 0; i < n; i++)
-        threads.emplace_back([&, i] { waiter(v, st, tids, std::size_t(i)); });
-    // Declared after the threads, so it runs before they are joined, on
-    // every way out: stops the waiters and wakes any still blocked.
-    struct stopper {
-        rounds_state& st;
-        Variant& v;
-        ~stopper()
-        {
-            st.generation.store(stop);
-            st.generation.notify_all();
-            try {
-                v.release();
-            } catch (...) {
-                // Already failing: the exception in flight says why.
-            }
+    pool(const pool&) = delete;
+    pool& operator=(const pool&) = delete;
+
+    // Stops the waiters, waking any still blocked (a round that threw).
+    ~pool()
+    {
+        st_.generation.store(stop);
+        st_.generation.notify_all();
+        try {
+            v_.release();
+        } catch (...) {
+            // Already failing: the exception in flight says why.
         }
-    } stop_waiters{st, v};
-    // Each has registered its tid once ready reaches n.
-    while (st.ready.load() < n)
-        std::this_thread::yield();
+        threads_.clear();  // joins
+    }
 
-    std::vector<double> result;
-    std::uint32_t gen = 0;
-    for (int t = 0; t < ctx.trials(); t++) {
+    // Runs `rounds` rounds; returns their mean release-to-last-return ns.
+    double mean_round(int rounds)
+    {
         double sum = 0;
-        for (int r = 0; r < rounds_per_trial; r++) {
-            st.ready.store(0);
-            st.remaining.store(n);
-            st.generation.store(++gen);
-            st.generation.notify_all();
-            while (st.ready.load() < n)
+        for (int r = 0; r < rounds; r++) {
+            const std::uint32_t gen = ++gen_;
+            st_.ready.store(0);
+            st_.remaining.store(n_);
+            st_.generation.store(gen);
+            st_.generation.notify_all();
+            while (st_.ready.load() < n_)
                 std::this_thread::yield();
-            wait_until_asleep(tids);
+            wait_until_asleep(tids_);
 
             const std::uint64_t start = now_ns();
-            v.release();
-            for (std::uint32_t f = st.finished.load(std::memory_order_acquire); f != gen;
-                 f = st.finished.load(std::memory_order_acquire))
-                st.finished.wait(f);
-            sum += double(st.last_return - start);
-            v.rearm();
+            v_.release();
+            for (std::uint32_t f = st_.finished.load(std::memory_order_acquire); f != gen;
+                 f = st_.finished.load(std::memory_order_acquire))
+                st_.finished.wait(f);
+            sum += double(st_.last_return - start);
+            v_.rearm();
         }
-        result.push_back(sum / rounds_per_trial);
+        return sum / rounds;
     }
-    return result;
-}
 
-template <class Variant>
-void variant(context& ctx, const char* name, int n, bool baseline)
-{
-    ctx.prog.start(strprintf("wake-all: %s, %d waiters", name, n));
-    // Bigger rounds are slower and steadier: fewer of them.
-    const int rounds = (n >= 256 ? 2 : n >= 16 ? 6 : 20) * (ctx.opts.quick ? 1 : 2);
-    const double t = median(trials<Variant>(ctx, n, rounds));
-    ctx.out.add({"wake-all", name, std::to_string(n), "all-returned", t, "ns", baseline});
-    ctx.prog.done(format_value(t, "ns"));
-}
+private:
+    static constexpr std::uint32_t stop = ~std::uint32_t{0};
+
+    void waiter(std::size_t slot)
+    {
+        tids_[slot] = thread_id();
+        st_.ready.fetch_add(1);
+        for (std::uint32_t gen = 1;; gen++) {
+            st_.generation.wait(gen - 1);
+            if (st_.generation.load() == stop)
+                return;
+            st_.ready.fetch_add(1);
+            v_.block();
+            if (st_.remaining.fetch_sub(1) == 1) {
+                st_.last_return = now_ns();
+                st_.finished.store(gen, std::memory_order_release);
+                st_.finished.notify_one();
+            }
+        }
+    }
+
+    const int n_;
+    Variant v_;
+    rounds_state st_;
+    std::uint32_t gen_ = 0;
+    std::vector<int> tids_;
+    std::vector<std::jthread> threads_;  // last: joined before the rest goes
+};
 
 } // namespace
 
 void bench_wake_all(context& ctx)
 {
     for (const int n : {1, 16, 256}) {
-        variant<futex_broadcast>(ctx, "futex FUTEX_WAKE INT_MAX", n, true);
-        variant<evobj_notification>(ctx, "evobj notification SET", n, false);
-        variant<eventfd_pollers>(ctx, "eventfd write, poll() waiters", n, false);
+        ctx.prog.start(strprintf("wake-all %d", n));
+        // Bigger rounds are slower and steadier: fewer of them.
+        const int rounds = (n >= 256 ? 2 : n >= 16 ? 6 : 20) * (ctx.opts.quick ? 1 : 2);
+        pool<futex_broadcast> futex(n);
+        pool<evobj_notification> evobj(n);
+        pool<eventfd_pollers> eventfd(n);
+        std::vector<double> trials[3];
+        // Interleaved, as interleaved_trials() does.
+        for (int t = 0; t < ctx.trials(); t++) {
+            trials[0].push_back(futex.mean_round(rounds));
+            trials[1].push_back(evobj.mean_round(rounds));
+            trials[2].push_back(eventfd.mean_round(rounds));
+        }
+        const char* names[] = {"futex FUTEX_WAKE INT_MAX", "evobj notification SET",
+                               "eventfd write + poll() waiters"};
+        std::string summary;
+        for (std::size_t i = 0; i < 3; i++) {
+            const double t = median(trials[i]);
+            ctx.out.add({"wake-all", names[i], std::to_string(n), "all-returned", t, "ns", i == 0});
+            summary += (i ? ", " : "") + std::string(names[i]) + " " + format_value(t, "ns");
+        }
+        ctx.prog.done(summary);
     }
 }
 
