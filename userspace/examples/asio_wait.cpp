@@ -4,10 +4,14 @@
 // a posix::stream_descriptor and async_wait(wait_read) completes when
 // the event becomes signaled. Woken twice: once by set() from another
 // thread, once by the event's hardirq timer. Exits 0 if both arrive.
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <system_error>
 #include <thread>
+
+#include <unistd.h>
 
 #include <asio.hpp>
 
@@ -29,8 +33,11 @@ bool wake_once(const char* how, const evobj::event& ev, Trigger trigger)
 {
     asio::io_context io;
     // The descriptor closes its fd on destruction, and the event owns
-    // that fd: it is handed back with release() below.
-    asio::posix::stream_descriptor sd(io, ev.native_handle());
+    // its own: asio gets a duplicate, the same kernel object.
+    const int fd = ::dup(ev.native_handle());
+    if (fd < 0)
+        throw std::system_error(errno, std::system_category(), "dup");
+    asio::posix::stream_descriptor sd(io, fd);
     asio::steady_timer dog(io, watchdog);
     bool woke = false;
     const auto start = steady_clock::now();
@@ -48,7 +55,6 @@ bool wake_once(const char* how, const evobj::event& ev, Trigger trigger)
     });
     trigger();
     io.run();
-    static_cast<void>(sd.release());
 
     const auto took = steady_clock::now() - start;
     std::printf("%s: %s after %.1f ms\n", how, woke ? "woke" : "FAILED, nothing",

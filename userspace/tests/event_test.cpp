@@ -146,6 +146,19 @@ TEST_P(Event, WaitUntilSystemClockTimesOutAtDeadline)
     EXPECT_GE(system_clock::now(), deadline);
 }
 
+TEST_P(Event, SystemClockDeadlineIsOnRealtime)
+{
+    // A system_clock time whose count is a monotonic time 10 s ahead is
+    // decades in the past on CLOCK_REALTIME: the wait must not block.
+    // (Read as monotonic, as without EVOBJ_WAIT_REALTIME, it would.)
+    const evobj::event e = evobj::event::create(GetParam());
+    const auto start = steady_clock::now();
+    const system_clock::time_point past(
+        std::chrono::duration_cast<system_clock::duration>(start.time_since_epoch() + 10s));
+    EXPECT_FALSE(e.wait_until(past));
+    EXPECT_LT(steady_clock::now() - start, 5s);
+}
+
 TEST_P(Event, PastDeadlinesDoNotBlock)
 {
     const evobj::event e = evobj::event::create(GetParam());

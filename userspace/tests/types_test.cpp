@@ -355,6 +355,39 @@ TEST(Device, OpenDeniedSaysPermission)
     ::unlink(path);
 }
 
+TEST(Device, MoveOnlyOwner)
+{
+    const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    evobj::device a = evobj::device::adopt(fd);
+    EXPECT_TRUE(a.valid());
+    evobj::device b(std::move(a));
+    EXPECT_FALSE(a.valid()); // NOLINT(bugprone-use-after-move): specified
+    EXPECT_EQ(fd, b.native_handle());
+    evobj::device c;
+    EXPECT_FALSE(static_cast<bool>(c));
+    c = std::move(b);
+    EXPECT_EQ(fd, c.native_handle());
+    c = std::move(c); // self-move keeps the fd
+    EXPECT_EQ(fd, c.native_handle());
+    const int released = c.release();
+    EXPECT_EQ(fd, released);
+    EXPECT_FALSE(c.valid());
+    EXPECT_EQ(0, ::close(released));
+}
+
+TEST(Device, EmptyFailsNamingTheIoctl)
+{
+    const evobj::device d;
+    EXPECT_TRUE(throws_errno([&] { static_cast<void>(d.create(evobj::kind::notification)); }, EBADF,
+                             "EVOBJ_IOC_CREATE"));
+    const evobj::event e;
+    EXPECT_TRUE(throws_errno([&] { static_cast<void>(d.wait_any({e}, {})); }, EBADF,
+                             "EVOBJ_IOC_WAIT_ANY"));
+    EXPECT_TRUE(throws_errno([&] { static_cast<void>(d.wait_all({e}, {})); }, EBADF,
+                             "EVOBJ_IOC_WAIT_ALL"));
+}
+
 TEST(Version, MatchesTheProject)
 {
     EXPECT_GE(evobj::version_major, 0);

@@ -2,6 +2,12 @@
 //
 // evobj: NT-style event objects (KEVENT) for Linux, through /dev/evobj.
 // The whole library in one include.
+//
+// These headers are independent of the kernel's <linux/evobj.h>: they
+// carry the few constants they need, checked against it when the library
+// is built. The uapi header is installed beside them, as
+// <evobj/uapi/linux/evobj.h>, for code that wants the raw ioctls; that
+// path can never clash with a distribution's own <linux/evobj.h>.
 #pragma once
 
 #include <evobj/deadline.hpp>

@@ -36,19 +36,25 @@ inline constexpr std::size_t max_wait = 64;
 class event_span {
 public:
     constexpr event_span() noexcept = default;
-    constexpr event_span(std::initializer_list<event_ref> refs) noexcept
-        : data_(refs.begin()), size_(refs.size()), owning_(false)
+    constexpr event_span(std::initializer_list<event_ref> refs) noexcept : size_(refs.size())
     {
+        // Viewing the list's array is what a parameter needs: it lives to
+        // the end of the caller's full expression (std::span does the same
+        // in C++26). Assigned here, not in the mem-initializer, because
+        // -Winit-list-lifetime cannot tell a parameter from a member.
+        refs_ = refs.begin();
     }
 
     template <std::ranges::contiguous_range R>
         requires std::ranges::sized_range<R> &&
                  (std::same_as<std::ranges::range_value_t<R>, event> ||
                   std::same_as<std::ranges::range_value_t<R>, event_ref>)
-    constexpr event_span(R&& range) noexcept
-        : data_(std::ranges::data(range)), size_(std::ranges::size(range)),
-          owning_(std::same_as<std::ranges::range_value_t<R>, event>)
+    constexpr event_span(R&& range) noexcept : size_(std::ranges::size(range))
     {
+        if constexpr (std::same_as<std::ranges::range_value_t<R>, event>)
+            events_ = std::ranges::data(range);
+        else
+            refs_ = std::ranges::data(range);
     }
 
     [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
@@ -56,14 +62,14 @@ public:
     /// The fd of the i-th event.
     [[nodiscard]] constexpr event::native_handle_type native_handle(std::size_t i) const noexcept
     {
-        return owning_ ? static_cast<const event*>(data_)[i].native_handle()
-                       : static_cast<const event_ref*>(data_)[i].native_handle();
+        return events_ != nullptr ? events_[i].native_handle() : refs_[i].native_handle();
     }
 
 private:
-    const void* data_ = nullptr;
+    // Exactly one of the two points at the viewed array (neither if empty).
+    const event* events_ = nullptr;
+    const event_ref* refs_ = nullptr;
     std::size_t size_ = 0;
-    bool owning_ = false;
 };
 
 /// The extra events of a wait, with designated initializers:
