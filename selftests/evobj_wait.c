@@ -746,6 +746,77 @@ TEST_F(evobj, signal_restarts_wait)
 	}
 }
 
+/*
+ * A signal and a set at the same moment: the wait either got the event
+ * (returns 0, event consumed) or was interrupted (EINTR, event still
+ * signaled). A consumed event is never lost to an EINTR.
+ */
+TEST_F(evobj, signal_races_set)
+{
+	int won = 0, interrupted = 0;
+	int32_t fd;
+
+	CREATE(&fd, 1, S, 0);
+	ASSERT_EQ(0, catch_signal(SIGUSR1, false));
+	for (int i = 0; i < 100; i++) {
+		struct waiter t;
+
+		waiter_init(&t, self->dev, i % 4 >= 2, &fd, 1,
+			    deadline_in(LONG_WAIT_NS));
+		ASSERT_TRUE(waiter_start_queued(&t, fd, 1));
+		if (i % 2) {
+			ASSERT_EQ(0, pthread_kill(t.thread, SIGUSR1));
+			ASSERT_EQ(0, ev_set(fd));
+		} else {
+			ASSERT_EQ(0, ev_set(fd));
+			ASSERT_EQ(0, pthread_kill(t.thread, SIGUSR1));
+		}
+		JOIN_DONE(&t);
+		if (t.ret == 0) {
+			won++;
+			EXPECT_EQ(0, t.args.index);
+			EXPECT_EQ(0, ev_signaled(fd));
+		} else {
+			interrupted++;
+			EXPECT_EQ(EINTR, t.err);
+			EXPECT_EQ(1, ev_reset(fd));
+		}
+	}
+	TH_LOG("%d waits got the event, %d were interrupted", won, interrupted);
+}
+
+/*
+ * A signal-and-wait restarted under SA_RESTART is the same call, not a
+ * second one: it must not set its signal event again.
+ */
+TEST_F(evobj, signal_and_wait_restart_signals_once)
+{
+	int32_t fd, sig;
+	struct evobj_wait w;
+	struct waiter t;
+
+	CREATE(&fd, 1, S, 0);
+	CREATE(&sig, 1, S, 0);
+	ASSERT_EQ(0, catch_signal(SIGUSR1, true));
+	waiter_init(&t, self->dev, false, &fd, 1, deadline_in(LONG_WAIT_NS));
+	t.args.signal = sig;
+	ASSERT_TRUE(waiter_start_queued(&t, fd, 1));
+	/* Take what the waiter signaled. */
+	w = wait_args(&sig, 1, 0);
+	ASSERT_EQ(0, ev_wait(self->dev, false, &w));
+	ASSERT_EQ(0, pthread_kill(t.thread, SIGUSR1));
+	for (uint64_t end = deadline_in(LONG_WAIT_NS);
+	     !atomic_load(&signals_caught) && now_ns(CLOCK_MONOTONIC) < end;)
+		sleep_ns(NSEC_PER_MSEC);
+	ASSERT_EQ(1, atomic_load(&signals_caught));
+	ASSERT_TRUE(wait_for_waiters(fd, 1));
+	EXPECT_EQ(0, ev_signaled(sig));
+	ASSERT_EQ(0, ev_set(fd));
+	JOIN_DONE(&t);
+	EXPECT_EQ(0, t.ret);
+	EXPECT_EQ(0, t.args.index);
+}
+
 TEST_F(evobj, bad_count)
 {
 	int32_t fds[EVOBJ_MAX_WAIT + 1];
