@@ -15,6 +15,7 @@
  */
 
 #include <sched.h>
+#include <sys/epoll.h>
 
 #include "evobj_test.h"
 
@@ -522,6 +523,108 @@ TEST_F_TIMEOUT(evobj, wait_all_vs_any, 300)
 			  atomic_load(&m.consumed[e]) + ev_signaled(m.ev[e]));
 	/* Not vacuous: the wait-alls got through sometimes. */
 	EXPECT_LT(0, atomic_load(&m.alls));
+}
+
+/*
+ * Hardirq setter: a periodic timer sets a synchronization event that
+ * threads take with the wait ioctls, read() and epoll + read(). Expiries
+ * may merge, so nothing can be counted exactly; what must hold is that
+ * nobody waits for long while the timer keeps firing (no lost wake-up),
+ * and that each expiry is taken at most once: consumptions never
+ * outnumber the expiries that could have happened.
+ */
+struct tstress {
+	int dev;
+	int32_t ev;
+	unsigned long ops;
+	atomic_ulong consumed;
+	atomic_ulong failures;
+};
+
+struct tstress_thread {
+	struct tstress *t;
+	int kind;
+	pthread_t thread;
+};
+
+static void *tstress_fn(void *arg)
+{
+	struct tstress_thread *tt = arg;
+	struct tstress *t = tt->t;
+	int ep = -1;
+
+	if (tt->kind == 2) {
+		struct epoll_event ev = { .events = EPOLLIN };
+
+		ep = epoll_create1(EPOLL_CLOEXEC);
+		if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, t->ev, &ev))
+			atomic_fetch_add(&t->failures, 1);
+	}
+	while (atomic_fetch_add(&t->consumed, 1) < t->ops) {
+		struct evobj_wait w = wait_args(&t->ev, 1, deadline_in(STALL_NS));
+		struct epoll_event ev;
+		uint64_t v;
+		int ret;
+
+		switch (tt->kind) {
+		case 0:
+		case 1:
+			ret = ev_wait(t->dev, tt->kind, &w) ? -1 : 0;
+			break;
+		default:
+			/* The nonblocking read may lose the race to another. */
+			ret = epoll_wait(ep, &ev, 1, STALL_NS / NSEC_PER_MSEC);
+			if (ret == 1) {
+				ret = read(t->ev, &v, sizeof(v));
+				ret = ret == sizeof(v) ? 0 : errno == EAGAIN ? 1 : -1;
+			} else {
+				ret = -1;
+			}
+			if (ret == 1)
+				atomic_fetch_sub(&t->consumed, 1);
+			break;
+		}
+		if (ret < 0) {
+			atomic_fetch_add(&t->failures, 1);
+			break;
+		}
+	}
+	if (ep >= 0)
+		close(ep);
+	return NULL;
+}
+
+/* ops / 20 consumptions, to keep the hardirq load bearable under TCG. */
+TEST_F_TIMEOUT(evobj, timer_setter, 300)
+{
+	enum { NT = 3 };
+	const uint64_t period = 2 * EVOBJ_TIMER_MIN_PERIOD;
+	struct tstress t = { .dev = self->dev, .ops = stress_ops() / 20 + 1 };
+	struct tstress_thread tt[NT];
+	struct evobj_timer tm = { .period = period };
+	uint64_t start = now_ns(CLOCK_MONOTONIC), elapsed;
+
+	/* The epoll thread reads without blocking: the others may win. */
+	t.ev = ev_create(self->dev, S, EVOBJ_NONBLOCK);
+	ASSERT_LE(0, t.ev);
+	tm.expires = deadline_in(period);
+	ASSERT_EQ(0, ioctl(t.ev, EVOBJ_IOC_TIMER, &tm));
+	for (int i = 0; i < NT; i++) {
+		tt[i] = (struct tstress_thread){ .t = &t, .kind = i };
+		ASSERT_EQ(0, pthread_create(&tt[i].thread, NULL, tstress_fn, &tt[i]));
+	}
+	/* Once the count is reached the others need one more expiry each. */
+	for (int i = 0; i < NT; i++)
+		ASSERT_EQ(0, pthread_join(tt[i].thread, NULL));
+	elapsed = now_ns(CLOCK_MONOTONIC) - tm.expires;
+	tm = (struct evobj_timer){};
+	ASSERT_EQ(0, ioctl(t.ev, EVOBJ_IOC_TIMER, &tm));
+
+	TH_LOG("%lu timer wake-ups in %llu ms", t.ops,
+	       (now_ns(CLOCK_MONOTONIC) - start) / NSEC_PER_MSEC);
+	EXPECT_EQ(0, atomic_load(&t.failures));
+	/* At most one consumption per expiry (plus one in flight per thread). */
+	EXPECT_GE(elapsed / period + 1 + NT, t.ops);
 }
 
 TEST_HARNESS_MAIN

@@ -107,6 +107,38 @@ TEST_F(evobj, disarm)
 	EXPECT_EQ(0, arm(fd, 0, 0));
 }
 
+/* expires == 0 with a period is not a disarm: it starts at once. */
+TEST_F(evobj, zero_expiry_with_period_runs)
+{
+	int32_t fd = ev_create(self->dev, S, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, arm(fd, 0, 10 * NSEC_PER_MSEC));
+	EXPECT_EQ(0, wait_one(self->dev, fd, deadline_in(LONG_WAIT_NS)));
+	EXPECT_EQ(0, wait_one(self->dev, fd, deadline_in(LONG_WAIT_NS)));
+	ASSERT_EQ(0, arm(fd, 0, 0));
+}
+
+/* From hardirq, the set completes a wait-all (and its consumption). */
+TEST_F(evobj, completes_wait_all)
+{
+	int32_t fds[2];
+	struct waiter w;
+
+	fds[0] = ev_create(self->dev, S, EVOBJ_SIGNALED);
+	fds[1] = ev_create(self->dev, S, 0);
+	ASSERT_LE(0, fds[0]);
+	ASSERT_LE(0, fds[1]);
+	waiter_init(&w, self->dev, true, fds, 2, deadline_in(LONG_WAIT_NS));
+	ASSERT_TRUE(waiter_start_queued(&w, fds[1], 1));
+	ASSERT_EQ(0, arm(fds[1], deadline_in(10 * NSEC_PER_MSEC), 0));
+	JOIN_DONE(&w);
+	EXPECT_EQ(0, w.ret);
+	EXPECT_EQ(0, w.args.index);
+	EXPECT_EQ(0, ev_signaled(fds[0]));
+	EXPECT_EQ(0, ev_signaled(fds[1]));
+}
+
 /* Re-arming replaces the earlier setting. */
 TEST_F(evobj, rearm_replaces)
 {
@@ -217,7 +249,7 @@ TEST_F(evobj, wakes_all_waiters)
 	}
 	ASSERT_EQ(0, arm(fd, deadline_in(NSEC_PER_MSEC), 0));
 	for (int i = 0; i < NW; i++) {
-		ASSERT_EQ(0, waiter_join(&w[i]));
+		JOIN_DONE(&w[i]);
 		EXPECT_EQ(0, w[i].ret);
 		EXPECT_EQ(0, w[i].args.index);
 	}

@@ -395,6 +395,72 @@ TEST_F(evobj, pulse_completes_wait_all)
 	EXPECT_EQ(0, ev_signaled(fds[1]));
 }
 
+/*
+ * A pulse completes what a set would: here the wait-any queued behind a
+ * wait-all that cannot complete. The wait-all is not satisfied later by
+ * an event the pulse left non-signaled.
+ */
+TEST_F(evobj, pulse_skips_blocked_wait_all)
+{
+	int32_t fds[2];
+	struct waiter all, any;
+
+	CREATE(fds, 1, S, 0);
+	CREATE(fds + 1, 1, N, 0);
+	waiter_init(&all, self->dev, true, fds, 2, deadline_in(LONG_WAIT_NS));
+	ASSERT_TRUE(waiter_start_queued(&all, fds[0], 1));
+	waiter_init(&any, self->dev, false, fds, 1, deadline_in(LONG_WAIT_NS));
+	ASSERT_TRUE(waiter_start_queued(&any, fds[0], 2));
+
+	EXPECT_EQ(0, ev_pulse(fds[0]));
+	JOIN_DONE(&any);
+	EXPECT_EQ(0, any.ret);
+	EXPECT_EQ(0, any.args.index);
+	EXPECT_EQ(0, ev_signaled(fds[0]));
+
+	/* Pulsed with nobody else to wake: gone, the wait-all still waits. */
+	EXPECT_EQ(0, ev_pulse(fds[0]));
+	EXPECT_EQ(0, ev_set(fds[1]));
+	EXPECT_EQ(0, ev_signaled(fds[0]));
+	EXPECT_EQ(1, fdinfo_num(fds[0], "waiters"));
+	EXPECT_FALSE(atomic_load(&all.done));
+
+	ASSERT_EQ(0, ev_set(fds[0]));
+	JOIN_DONE(&all);
+	EXPECT_EQ(0, all.ret);
+	EXPECT_EQ(0, ev_signaled(fds[0]));
+	EXPECT_EQ(1, ev_signaled(fds[1]));
+}
+
+/* A notification set completes every satisfiable wait, any or all. */
+TEST_F(evobj, notification_set_completes_mixed_waits)
+{
+	int32_t n, m;
+	/* any [n], all [n, m], any [n, n], all [n]: 1 + 1 + 2 + 1 waiters */
+	static const bool all[] = { false, true, false, true };
+	static const long queued[] = { 1, 2, 4, 5 };
+	struct waiter t[4];
+
+	CREATE(&n, 1, N, 0);
+	CREATE(&m, 1, N, EVOBJ_SIGNALED);
+	for (int i = 0; i < 4; i++) {
+		int32_t fds[2] = { n, i == 1 ? m : n };
+
+		waiter_init(&t[i], self->dev, all[i], fds, i == 1 || i == 2 ? 2 : 1,
+			    deadline_in(LONG_WAIT_NS));
+		ASSERT_TRUE(waiter_start_queued(&t[i], n, queued[i]));
+	}
+	ASSERT_EQ(0, ev_set(n));
+	for (int i = 0; i < 4; i++) {
+		JOIN_DONE(&t[i]);
+		EXPECT_EQ(0, t[i].ret);
+		EXPECT_EQ(0, t[i].args.index);
+	}
+	EXPECT_EQ(1, ev_signaled(n));
+	EXPECT_EQ(1, ev_signaled(m));
+	EXPECT_EQ(0, fdinfo_num(n, "waiters"));
+}
+
 /* The alert completes a wait-any with index == count and is consumed. */
 TEST_F(evobj, alert_any)
 {
@@ -907,10 +973,21 @@ TEST_F(evobj, bad_flags_and_pad)
 
 TEST_F(evobj, bad_pointers)
 {
-	int32_t fd;
+	int32_t fd, *edge;
 	struct evobj_wait w, *ro;
+	char *page;
 
 	CREATE(&fd, 1, S, EVOBJ_SIGNALED);
+	/*
+	 * The last fd slot of a page whose successor is inaccessible (not
+	 * unmapped, which a later mmap() could fill).
+	 */
+	page = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, page);
+	ASSERT_EQ(0, mprotect(page + 4096, 4096, PROT_NONE));
+	edge = (int32_t *)(page + 4096) - 1;
+	*edge = fd;
 	for (int all = 0; all < 2; all++) {
 		errno = 0;
 		EXPECT_EQ(-1, ioctl(self->dev, all ? EVOBJ_IOC_WAIT_ALL :
@@ -924,6 +1001,12 @@ TEST_F(evobj, bad_pointers)
 
 		w = wait_args(&fd, 1, 0);
 		w.fds = 8;
+		errno = 0;
+		EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
+		EXPECT_EQ(EFAULT, errno);
+
+		/* The list runs off the end of the mapped memory. */
+		w = wait_args(edge, 2, 0);
 		errno = 0;
 		EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
 		EXPECT_EQ(EFAULT, errno);
