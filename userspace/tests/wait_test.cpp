@@ -6,11 +6,14 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <optional>
+#include <string_view>
 #include <stop_token>
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -284,6 +287,38 @@ TEST_F(Wait, ExplicitDeviceWorksLikeTheInstance)
     EXPECT_FALSE(dev.wait_all({e}, evobj::deadline::immediate()));
     // And the instance is opened once: the same fd every time.
     EXPECT_EQ(evobj::device::instance().native_handle(), evobj::device::instance().native_handle());
+}
+
+// The fds of this process that are open on /dev/evobj.
+int device_fds()
+{
+    int n = 0;
+    for (int fd = 0; fd < 1024; ++fd) {
+        char link[64];
+        char target[64] = {};
+        std::snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+        if (::readlink(link, target, sizeof(target) - 1) > 0 && std::string_view(target) == "/dev/evobj")
+            ++n;
+    }
+    return n;
+}
+
+TEST_F(Wait, InstanceIsOpenedOncePerProcess)
+{
+    // Many threads racing to be first (if this test runs first) or not:
+    // either way one fd on the device serves them all.
+    std::vector<std::jthread> threads;
+    std::atomic<int> created{0};
+    for (int i = 0; i < 8; ++i)
+        threads.emplace_back([&] {
+            const evobj::event e = evobj::event::create(kind::notification);
+            EXPECT_EQ(std::optional<std::size_t>(), evobj::wait_any({e}, evobj::deadline::immediate()));
+            ++created;
+        });
+    threads.clear(); // joins
+    EXPECT_EQ(8, created);
+    EXPECT_EQ(1, device_fds());
+    EXPECT_EQ(FD_CLOEXEC, ::fcntl(evobj::device::instance().native_handle(), F_GETFD));
 }
 
 // ---- EINTR: a handler without SA_RESTART interrupts the ioctl ----------

@@ -36,7 +36,7 @@ public:
 
     template <class Duration>
     constexpr deadline(std::chrono::time_point<std::chrono::steady_clock, Duration> tp) noexcept
-        : ns_(to_ns(tp)), realtime_(false)
+        : ns_(to_ns(tp))
     {
     }
 
