@@ -299,6 +299,14 @@ static long evobj_ioc_wait(struct evobj_wait __user *uargs, bool all)
 			      evobj_timeout(args.timeout), &index);
 	if (!ret)
 		ret = put_user(index, &uargs->index);
+	/*
+	 * Interrupted after the signal event was set: the restart (under
+	 * SA_RESTART, or the caller's retry after EINTR) continues this
+	 * call and must not set it again, so the call forgets it.
+	 */
+	else if (ret == -ERESTARTSYS && refs.signal &&
+		 put_user(EVOBJ_NO_FD, &uargs->signal))
+		ret = -EFAULT;
 out:
 	evobj_put_refs(&refs);
 	return ret;

@@ -54,7 +54,10 @@ struct evobj_wait {
 	__u32 index;		/* out: winning index; count if the alert won */
 	__u32 flags;		/* EVOBJ_WAIT_REALTIME */
 	__s32 alert;		/* event fd, or -1 */
-	__s32 signal;		/* event fd to set before waiting, or -1 */
+	__s32 signal;		/* event fd to set before waiting, or -1;
+				 * reset to -1 when a signal interrupts the
+				 * wait, so a restart does not set it twice
+				 */
 	__u32 pad;		/* must be 0 */
 };
 
