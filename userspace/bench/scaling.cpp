@@ -7,10 +7,9 @@
 // An evobj step is two EVOBJ_IOC_WAIT_ANY calls, each setting one event
 // of the pair and consuming the other, so it takes both events' locks and
 // the whole wait path. The eventfd baseline's step writes and reads each
-// of its pair once. The evobj waits all go through one
-// /dev/evobj fd, as they do with the C++ library's device::instance();
-// a variant with one /dev/evobj fd per thread shows what sharing that
-// struct file's reference count costs.
+// eventfd of its pair once. The evobj waits all go through one /dev/evobj
+// fd, as with the C++ library's device::instance(); a variant with one
+// /dev/evobj fd per thread shows what sharing that file costs.
 
 #include <algorithm>
 #include <cstdint>
