@@ -51,14 +51,12 @@ cp "$build/tools/evobjctl/evobjctl" "$payload/"
 
 say "running the benchmarks in the VM ($flavour)"
 begin=EVOBJ-BENCH-CSV-BEGIN end=EVOBJ-BENCH-CSV-END
-# idle=poll (the default of --append): under TCG, waking an idle vCPU
-# takes an emulated IPI (HLT idle) or a monitored write that TCG does not
-# emulate (MWAIT idle, which qemu -cpu max offers), and either delays
-# fd-based cross-CPU wake-ups erratically by milliseconds: eventfd and
-# evobj ping-pong medians of 2-8 ms, bimodal, against 30 us with
-# idle=poll. A polling idle CPU sees the wake-up at once, as MWAIT does
-# on real hardware; that keeps the emulator's IPI path out of figures
-# meant to compare kernel paths. See userspace/bench/README.md.
+# idle=poll (the default of --append): an idle vCPU spins instead of
+# halting, so a cross-CPU wake-up does not wait for the host to reschedule
+# the vCPU's thread. On a loaded host that wait took milliseconds,
+# erratically, and swamped the figures (eventfd and evobj ping-pong
+# medians of 2-8 ms against 30 us with idle=poll; see
+# userspace/bench/README.md). The price: idle vCPUs use host CPU time.
 "$EVOBJ_ROOT/scripts/vm.sh" -k "$flavour" -a "$append" -p "$payload" -t 900 -l "$out/vm.log" -- \
 	"./evobjctl bench ${bench_args[*]} --csv /tmp/bench.csv && echo $begin && cat /tmp/bench.csv && echo $end" ||
 	die "the benchmark run failed; see $out/vm.log"
