@@ -116,6 +116,11 @@ private:
 [[nodiscard]] bool wait_all(event_span events, deadline when = {});
 
 /// The general forms, with an alert and/or a signal event.
+///
+/// Every wait: a signal handler interrupting it (EINTR) resumes it with
+/// the same absolute deadline, and without setting `signal` again; a
+/// wait that was satisfied reports it even if its deadline passed at the
+/// same moment. Errors throw std::system_error naming the ioctl.
 [[nodiscard]] wait_result wait_any(event_span events, deadline when, const wait_options& options);
 [[nodiscard]] wait_result wait_all(event_span events, deadline when, const wait_options& options);
 
