@@ -68,6 +68,8 @@ std::string format_value(double value, const std::string& unit)
             return strprintf("%.2f M/s", value / 1e6);
         return strprintf("%.1f k/s", value / 1e3);
     }
+    if (unit == "x")
+        return strprintf("%.2fx", value);
     return strprintf("%.2f %s", value, unit.c_str());
 }
 

@@ -144,7 +144,9 @@ private:
 };
 
 // n round trips between side 0 on CPU 0 and side 1 on `echo_cpu`;
-// returns the elapsed ns as side 0 sees it.
+// returns the elapsed ns as side 0 sees it. A system call failing in
+// either thread ends the process (std::terminate, with the error): the
+// other side would otherwise wait for it forever.
 template <class Channel>
 std::uint64_t round_trips(Channel& ch, std::uint64_t n, int echo_cpu)
 {

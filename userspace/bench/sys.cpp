@@ -15,8 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <climits>
-
 namespace evobj::bench {
 
 void throw_errno(const char* what)

@@ -8,6 +8,7 @@
 // host does falls on both alike.
 
 #include <cstdint>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -72,19 +73,26 @@ void bench_timer(context& ctx)
         double p;
     } const levels[] = {{"p50", 50}, {"p90", 90}, {"p99", 99}};
     std::vector<double> evobj_trials[3], timerfd_trials[3];
-    // On its own thread so that the latencies do not depend on where an
-    // earlier benchmark left the main thread's affinity.
+    // On a thread of its own, pinned, so that the latencies do not depend
+    // on the main thread's affinity; its errors are rethrown here.
+    std::exception_ptr error;
     std::jthread([&] {
-        pin_to_cpu(0);
-        sample(dev.get(), ev.get(), tfd.get(), samples / 4);  // warm-up
-        for (int t = 0; t < ctx.trials(); t++) {
-            const latencies l = sample(dev.get(), ev.get(), tfd.get(), samples);
-            for (std::size_t k = 0; k < 3; k++) {
-                evobj_trials[k].push_back(percentile(l.evobj, levels[k].p));
-                timerfd_trials[k].push_back(percentile(l.timerfd, levels[k].p));
+        try {
+            pin_to_cpu(0);
+            sample(dev.get(), ev.get(), tfd.get(), samples / 4);  // warm-up
+            for (int t = 0; t < ctx.trials(); t++) {
+                const latencies l = sample(dev.get(), ev.get(), tfd.get(), samples);
+                for (std::size_t k = 0; k < 3; k++) {
+                    evobj_trials[k].push_back(percentile(l.evobj, levels[k].p));
+                    timerfd_trials[k].push_back(percentile(l.timerfd, levels[k].p));
+                }
             }
+        } catch (...) {
+            error = std::current_exception();
         }
     }).join();
+    if (error)
+        std::rethrow_exception(error);
 
     for (std::size_t k = 0; k < 3; k++) {
         const std::string metric = std::string("latency-") + levels[k].pct;

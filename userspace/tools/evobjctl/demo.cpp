@@ -11,7 +11,6 @@
 // that a step that fails never leaves a thread blocked behind it.
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
