@@ -8,6 +8,10 @@
 // host (these run under TCG) does not move it. Each benchmark names one
 // variant per comparison as its baseline; a figure's ratio is its value
 // divided by the baseline's with the same benchmark, parameter and metric.
+//
+// Errors: a failing system call throws std::system_error. In a helper
+// thread of a benchmark that ends the process, with the error printed
+// (std::terminate): the threads it works with would wait for it forever.
 #pragma once
 
 #include <cstdint>
