@@ -98,9 +98,8 @@ std::uint32_t evobj_wait_any(int dev, std::span<const std::int32_t> fds, int sig
         .signal = signal,
         .pad = 0,
     };
-    // After EINTR the signal event would be set twice: harmless, since
-    // setting a signaled event changes nothing and the peer consumed it
-    // only if it already ran.
+    // Retried with the same struct after EINTR: the kernel has reset its
+    // .signal to -1 by then, so the retry does not set the event twice.
     checked("EVOBJ_IOC_WAIT_ANY", [&] { return ::ioctl(dev, EVOBJ_IOC_WAIT_ANY, &args); });
     return args.index;
 }
