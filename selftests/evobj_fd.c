@@ -215,6 +215,7 @@ TEST_F(evobj, read_bad_buffer)
 {
 	int fd = ev_create(self->dev, S, EVOBJ_SIGNALED);
 	uint64_t buf = POISON64;
+	void *ro;
 
 	ASSERT_LE(0, fd);
 	for (size_t len = 0; len < 8; len++) {
@@ -231,8 +232,7 @@ TEST_F(evobj, read_bad_buffer)
 	EXPECT_EQ(1, ev_signaled(fd));
 
 	/* Readable by the kernel but not writable: still not consumed. */
-	void *ro = readonly_copy(&buf, sizeof(buf));
-
+	ro = readonly_copy(&buf, sizeof(buf));
 	ASSERT_NE(NULL, ro);
 	errno = 0;
 	EXPECT_EQ(-1, read(fd, ro, 8));
@@ -504,7 +504,8 @@ static int recv_fd(int sock)
 
 TEST_F(evobj, scm_rights_shares_object)
 {
-	int sv[2], fd, got;
+	int32_t sv[2], fd, got;
+	struct evobj_wait w;
 	char val[64];
 
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
@@ -523,9 +524,9 @@ TEST_F(evobj, scm_rights_shares_object)
 	ASSERT_EQ(0, close(fd));
 	EXPECT_EQ(1, ev_reset(got));
 	EXPECT_EQ(0, ev_set(got));
-	struct evobj_wait w = wait_args(&got, 1, 0);
-
+	w = wait_args(&got, 1, 0);
 	EXPECT_EQ(0, ev_wait(self->dev, false, &w));
+	EXPECT_EQ(0, w.index);
 	EXPECT_EQ(0, ev_signaled(got));
 }
 

@@ -226,10 +226,12 @@ TEST_F(evobj, wakes_epoll)
 	ASSERT_EQ(1, ev_reset(fd));
 	ASSERT_EQ(0, arm(fd, deadline_in(NSEC_PER_MSEC), 10 * NSEC_PER_MSEC));
 	for (int i = 0; i < 5; i++) {
-		EXPECT_EQ(1, epoll_wait(ep, &ev, 1, LONG_WAIT_NS / NSEC_PER_MSEC));
-		uint64_t v;
+		uint64_t v = POISON64;
 
+		EXPECT_EQ(1, epoll_wait(ep, &ev, 1, LONG_WAIT_NS / NSEC_PER_MSEC));
+		/* Signaled, and only this thread consumes: does not block. */
 		EXPECT_EQ(8, read(fd, &v, sizeof(v)));
+		EXPECT_EQ(1, v);
 	}
 	ASSERT_EQ(0, arm(fd, 0, 0));
 }

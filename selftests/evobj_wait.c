@@ -1028,7 +1028,9 @@ TEST_F(evobj, bad_pointers)
 /* fds that are not open are EBADF, open non-events EINVAL, both places. */
 TEST_F(evobj, bad_fds)
 {
-	int32_t fds[2], closed, pipefd[2];
+	/* Not open: a closed fd, -1, -2, a huge one; open: a pipe, /dev/evobj. */
+	static const int errs[] = { EBADF, EBADF, EBADF, EBADF, EINVAL, EINVAL };
+	int32_t fds[2], closed, pipefd[2], bad[ARRAY_SIZE(errs)];
 	struct evobj_wait w;
 
 	CREATE(fds, 1, S, EVOBJ_SIGNALED);
@@ -1036,38 +1038,40 @@ TEST_F(evobj, bad_fds)
 	/* Closed last, so that no later open reuses its number. */
 	CREATE(&closed, 1, S, 0);
 	ASSERT_EQ(0, close(closed));
-
-	const struct { int32_t fd; int err; } cases[] = {
-		{ closed, EBADF }, { -1, EBADF }, { -2, EBADF }, { 1 << 30, EBADF },
-		{ pipefd[0], EINVAL }, { self->dev, EINVAL },
-	};
+	bad[0] = closed;
+	bad[1] = -1;
+	bad[2] = -2;
+	bad[3] = 1 << 30;
+	bad[4] = pipefd[0];
+	bad[5] = self->dev;
 
 	for (int all = 0; all < 2; all++) {
-		for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
 			/* In the list, after a valid signaled event. */
-			fds[1] = cases[i].fd;
+			fds[1] = bad[i];
 			w = wait_args(fds, 2, 0);
 			errno = 0;
 			EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
-			EXPECT_EQ(cases[i].err, errno);
+			EXPECT_EQ(errs[i], errno);
 
 			/* As the alert (-1 means none there). */
-			if (cases[i].fd != -1) {
+			if (bad[i] != -1) {
 				w = wait_args(fds, 1, 0);
-				w.alert = cases[i].fd;
+				w.alert = bad[i];
 				errno = 0;
 				EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
-				EXPECT_EQ(cases[i].err, errno);
+				EXPECT_EQ(errs[i], errno);
 			}
 
-			/* As the signal; it must not be set either. */
-			if (cases[i].fd != -1) {
+			/* As the signal. */
+			if (bad[i] != -1) {
 				w = wait_args(fds, 1, 0);
-				w.signal = cases[i].fd;
+				w.signal = bad[i];
 				errno = 0;
 				EXPECT_EQ(-1, ev_wait(self->dev, all, &w));
-				EXPECT_EQ(cases[i].err, errno);
+				EXPECT_EQ(errs[i], errno);
 			}
+			/* None of the failed waits consumed fds[0]. */
 			EXPECT_EQ(1, ev_signaled(fds[0]));
 		}
 	}
