@@ -577,6 +577,8 @@ static bool evobj_has_duplicates(struct evobj *const *evs, u32 count)
  * @evs: the objects; the caller holds a reference to each
  * @count: how many, 1 .. %EVOBJ_MAX_WAIT
  * @alert: an extra object that completes the wait with index @count, or NULL
+ * @signal: an object to set just before waiting (signal-and-wait), or NULL;
+ *          a wait that fails its checks does not set it
  * @all: wait for all of @evs at once rather than for any
  * @clock: %CLOCK_MONOTONIC or %CLOCK_REALTIME
  * @timeout: absolute on @clock; KTIME_MAX never expires, a past time
@@ -589,7 +591,8 @@ static bool evobj_has_duplicates(struct evobj *const *evs, u32 count)
  * object twice, a bad count) or -ENOMEM.
  */
 int evobj_wait_many(struct evobj *const *evs, u32 count, struct evobj *alert,
-		    bool all, clockid_t clock, ktime_t timeout, u32 *index)
+		    struct evobj *signal, bool all, clockid_t clock,
+		    ktime_t timeout, u32 *index)
 {
 	struct evobj_q_entry stack_entries[EVOBJ_STACK_ENTRIES];
 	u32 i, n = count + !!alert;
@@ -617,6 +620,8 @@ int evobj_wait_many(struct evobj *const *evs, u32 count, struct evobj *alert,
 		q.entries[i].index = i;
 	}
 
+	if (signal)
+		evobj_set(signal);
 	if (all) {
 		evobj_enqueue_all(&q, n);
 		ret = evobj_sleep(&q, clock, timeout);
@@ -655,7 +660,7 @@ int evobj_wait(struct evobj *ev, ktime_t abs_timeout)
 {
 	u32 index;
 
-	return evobj_wait_many(&ev, 1, NULL, false, CLOCK_MONOTONIC,
+	return evobj_wait_many(&ev, 1, NULL, NULL, false, CLOCK_MONOTONIC,
 			       abs_timeout, &index);
 }
 EXPORT_SYMBOL_GPL(evobj_wait);

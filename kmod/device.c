@@ -118,8 +118,8 @@ static ssize_t evobj_read(struct file *file, char __user *buf, size_t count,
 		return -EFAULT;
 	/* Zero is in the past: a non-blocking read never sleeps. */
 	timeout = file->f_flags & O_NONBLOCK ? 0 : KTIME_MAX;
-	ret = evobj_wait_many(&ev, 1, NULL, false, CLOCK_MONOTONIC, timeout,
-			      &index);
+	ret = evobj_wait_many(&ev, 1, NULL, NULL, false, CLOCK_MONOTONIC,
+			      timeout, &index);
 	if (ret == -ETIMEDOUT)
 		return -EAGAIN;
 	if (ret)
@@ -291,12 +291,10 @@ static long evobj_ioc_wait(struct evobj_wait __user *uargs, bool all)
 	if (ret)
 		goto out;
 
-	if (refs.signal)
-		evobj_set(refs.signal);
 	clock = args.flags & EVOBJ_WAIT_REALTIME ? CLOCK_REALTIME :
 						   CLOCK_MONOTONIC;
-	ret = evobj_wait_many(refs.evs, refs.count, refs.alert, all, clock,
-			      evobj_timeout(args.timeout), &index);
+	ret = evobj_wait_many(refs.evs, refs.count, refs.alert, refs.signal,
+			      all, clock, evobj_timeout(args.timeout), &index);
 	if (!ret)
 		ret = put_user(index, &uargs->index);
 	/*

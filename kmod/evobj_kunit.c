@@ -193,7 +193,7 @@ static void evobj_wait_any_lowest_index_test(struct kunit *test)
 			       EVOBJ_SYNCHRONIZATION);
 	evobj_set(evs[2]);
 	evobj_set(evs[1]);
-	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 3, NULL, false,
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 3, NULL, NULL, false,
 						 CLOCK_MONOTONIC, 0, &index));
 	KUNIT_EXPECT_EQ(test, 1U, index);
 	/* Only the winner is consumed. */
@@ -201,11 +201,11 @@ static void evobj_wait_any_lowest_index_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, evobj_signaled(evs[2]));
 
 	index = U32_MAX;
-	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 3, NULL, false,
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 3, NULL, NULL, false,
 						 CLOCK_MONOTONIC, 0, &index));
 	KUNIT_EXPECT_EQ(test, 2U, index);
 	KUNIT_EXPECT_EQ(test, -ETIMEDOUT,
-			evobj_wait_many(evs, 3, NULL, false, CLOCK_MONOTONIC,
+			evobj_wait_many(evs, 3, NULL, NULL, false, CLOCK_MONOTONIC,
 					0, &index));
 }
 
@@ -215,7 +215,7 @@ static void evobj_wait_any_duplicates_test(struct kunit *test)
 	struct evobj *evs[] = { ev, ev };
 	u32 index = U32_MAX;
 
-	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 2, NULL, false,
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 2, NULL, NULL, false,
 						 CLOCK_MONOTONIC, 0, &index));
 	KUNIT_EXPECT_EQ(test, 0U, index);
 	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
@@ -229,13 +229,13 @@ static void evobj_wait_bad_arguments_test(struct kunit *test)
 	u32 index = U32_MAX;
 
 	KUNIT_EXPECT_EQ(test, -EINVAL,
-			evobj_wait_many(evs, 3, NULL, true, CLOCK_MONOTONIC,
+			evobj_wait_many(evs, 3, NULL, NULL, true, CLOCK_MONOTONIC,
 					0, &index));
 	KUNIT_EXPECT_EQ(test, -EINVAL,
-			evobj_wait_many(evs, 0, NULL, false, CLOCK_MONOTONIC,
+			evobj_wait_many(evs, 0, NULL, NULL, false, CLOCK_MONOTONIC,
 					0, &index));
 	KUNIT_EXPECT_EQ(test, -EINVAL,
-			evobj_wait_many(evs, EVOBJ_MAX_WAIT + 1, NULL, false,
+			evobj_wait_many(evs, EVOBJ_MAX_WAIT + 1, NULL, NULL, false,
 					CLOCK_MONOTONIC, 0, &index));
 	KUNIT_EXPECT_EQ(test, U32_MAX, index);
 	KUNIT_EXPECT_EQ(test, 0U, evobj_nr_waiters(a));
@@ -250,13 +250,13 @@ static void evobj_wait_all_consumes_together_test(struct kunit *test)
 	evobj_set(evs[0]);
 	/* Half signaled: nothing is consumed. */
 	KUNIT_EXPECT_EQ(test, -ETIMEDOUT,
-			evobj_wait_many(evs, 2, NULL, true, CLOCK_MONOTONIC,
+			evobj_wait_many(evs, 2, NULL, NULL, true, CLOCK_MONOTONIC,
 					0, &index));
 	KUNIT_EXPECT_TRUE(test, evobj_signaled(evs[0]));
 	KUNIT_EXPECT_EQ(test, U32_MAX, index);
 
 	evobj_set(evs[1]);
-	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 2, NULL, true,
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 2, NULL, NULL, true,
 						 CLOCK_MONOTONIC, 0, &index));
 	KUNIT_EXPECT_EQ(test, 0U, index);
 	KUNIT_EXPECT_FALSE(test, evobj_signaled(evs[0]));
@@ -271,7 +271,7 @@ static void evobj_wait_alert_index_test(struct kunit *test)
 	u32 index = U32_MAX;
 
 	evobj_test_create_many(test, evs, 2, EVOBJ_NOTIFICATION);
-	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 2, alert, false,
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 2, alert, NULL, false,
 						 CLOCK_MONOTONIC, 0, &index));
 	KUNIT_EXPECT_EQ(test, 2U, index);
 	KUNIT_EXPECT_FALSE(test, evobj_signaled(alert));
@@ -280,7 +280,7 @@ static void evobj_wait_alert_index_test(struct kunit *test)
 	evobj_set(alert);
 	evobj_set(evs[1]);
 	index = U32_MAX;
-	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 2, alert, true,
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 2, alert, NULL, true,
 						 CLOCK_MONOTONIC, 0, &index));
 	KUNIT_EXPECT_EQ(test, 2U, index);
 	KUNIT_EXPECT_FALSE(test, evobj_signaled(alert));
@@ -288,7 +288,7 @@ static void evobj_wait_alert_index_test(struct kunit *test)
 	/* An object beats the alert: it has the lower index. */
 	evobj_set(alert);
 	index = U32_MAX;
-	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 2, alert, false,
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(evs, 2, alert, NULL, false,
 						 CLOCK_MONOTONIC, 0, &index));
 	KUNIT_EXPECT_EQ(test, 1U, index);
 	KUNIT_EXPECT_TRUE(test, evobj_signaled(alert));
@@ -306,7 +306,7 @@ static void evobj_wait_max_objects_test(struct kunit *test)
 			       EVOBJ_SYNCHRONIZATION);
 	evobj_set(evs[EVOBJ_MAX_WAIT - 1]);
 	KUNIT_EXPECT_EQ(test, 0,
-			evobj_wait_many(evs, EVOBJ_MAX_WAIT, NULL, false,
+			evobj_wait_many(evs, EVOBJ_MAX_WAIT, NULL, NULL, false,
 					CLOCK_MONOTONIC, 0, &index));
 	KUNIT_EXPECT_EQ(test, EVOBJ_MAX_WAIT - 1, index);
 
@@ -314,7 +314,7 @@ static void evobj_wait_max_objects_test(struct kunit *test)
 		evobj_set(evs[i]);
 	index = U32_MAX;
 	KUNIT_EXPECT_EQ(test, 0,
-			evobj_wait_many(evs, EVOBJ_MAX_WAIT, NULL, true,
+			evobj_wait_many(evs, EVOBJ_MAX_WAIT, NULL, NULL, true,
 					CLOCK_MONOTONIC, 0, &index));
 	KUNIT_EXPECT_EQ(test, 0U, index);
 	for (i = 0; i < EVOBJ_MAX_WAIT; i++)
@@ -329,10 +329,10 @@ static void evobj_wait_realtime_clock_test(struct kunit *test)
 
 	/* A CLOCK_MONOTONIC-sized value is decades past on CLOCK_REALTIME. */
 	KUNIT_EXPECT_EQ(test, -ETIMEDOUT,
-			evobj_wait_many(&ev, 1, NULL, false, CLOCK_REALTIME,
+			evobj_wait_many(&ev, 1, NULL, NULL, false, CLOCK_REALTIME,
 					ktime_get(), &index));
 	KUNIT_EXPECT_EQ(test, -ETIMEDOUT,
-			evobj_wait_many(&ev, 1, NULL, false, CLOCK_REALTIME,
+			evobj_wait_many(&ev, 1, NULL, NULL, false, CLOCK_REALTIME,
 					deadline, &index));
 	KUNIT_EXPECT_GE(test, ktime_get_real(), deadline);
 	KUNIT_EXPECT_EQ(test, U32_MAX, index);
@@ -388,7 +388,7 @@ static int evobj_waiter_fn(void *data)
 {
 	struct evobj_waiter *w = data;
 
-	w->ret = evobj_wait_many(w->evs, w->count, w->alert, w->all,
+	w->ret = evobj_wait_many(w->evs, w->count, w->alert, NULL, w->all,
 				 CLOCK_MONOTONIC, w->timeout, &w->index);
 	w->end = ktime_get();
 	w->rank = atomic_inc_return(w->finished);
@@ -1327,7 +1327,7 @@ static int evobj_stress_any_consumer(void *data)
 
 	while (!kthread_should_stop()) {
 		u32 index = U32_MAX;
-		int ret = evobj_wait_many(s->evs, EVOBJ_STRESS_EVENTS, NULL,
+		int ret = evobj_wait_many(s->evs, EVOBJ_STRESS_EVENTS, NULL, NULL,
 					  false, CLOCK_MONOTONIC,
 					  evobj_test_in_ms(20), &index);
 
@@ -1342,7 +1342,7 @@ static int evobj_stress_all_consumer(void *data)
 
 	while (!kthread_should_stop()) {
 		u32 index = U32_MAX;
-		int ret = evobj_wait_many(s->evs, 2, NULL, true,
+		int ret = evobj_wait_many(s->evs, 2, NULL, NULL, true,
 					  CLOCK_MONOTONIC,
 					  evobj_test_in_ms(20), &index);
 

@@ -47,7 +47,8 @@ struct evobj {
 
 /* core.c */
 int evobj_wait_many(struct evobj *const *evs, u32 count, struct evobj *alert,
-		    bool all, clockid_t clock, ktime_t timeout, u32 *index);
+		    struct evobj *signal, bool all, clockid_t clock,
+		    ktime_t timeout, u32 *index);
 unsigned int evobj_nr_waiters(struct evobj *ev);
 
 /* device.c */
