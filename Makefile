@@ -52,6 +52,7 @@ payload: selftests userspace
 	mkdir -p $(BUILD)/payload/selftests $(BUILD)/payload/userspace
 	cp -a selftests/build/. $(BUILD)/payload/selftests/
 	cp -a $(BUILD)/userspace/payload/. $(BUILD)/payload/userspace/
+	cp $(BUILD)/userspace/tools/evobjctl/evobjctl $(BUILD)/payload/userspace/
 	cp scripts/guest-tests.sh $(BUILD)/payload/
 
 demo:

@@ -2,7 +2,8 @@
 #
 # Counts the results of one guest suite in a VM console log:
 #   awk -v suite=NAME -f count-results.awk LOG   ->   "PASS FAIL SKIP"
-# It reads kselftest totals, GoogleTest summaries and the suite's exit
+# It reads kselftest totals, GoogleTest summaries, run-tests.sh's lines
+# and the suite's exit
 # status (scripts/guest-tests.sh markers). A suite that never started or
 # never finished, or that failed without saying which test did, counts
 # as one failure; so does one whose every test skipped.
@@ -23,6 +24,10 @@ inside && index($0, "EVOBJ-SUITE-END " suite " rc=") == 1 {
 /^\[  PASSED  \] [0-9]+ test/ { pass += $4 }
 /^\[  FAILED  \] [0-9]+ test/ { fail += $4 }
 /^\[  SKIPPED \] [0-9]+ test/ { skip += $4 }
+# userspace/run-tests.sh: one line per program; the GoogleTest binary's
+# own tests are counted above.
+/^=== run-tests: \.\/[a-z_]+: ok$/ && $3 != "./evobj_tests:" { pass++ }
+/^=== run-tests: (\.\/)?[a-z_]+: (FAILED|MISSING)/ && $3 != "./evobj_tests:" { fail++ }
 END {
 	if (!began || !ended) fail++
 	else if (rc != 0 && fail == 0) fail++

@@ -14,6 +14,6 @@ suite() {
 
 cd /payload || exit 1
 suite selftests sh -c 'cd selftests && ./run.sh'
-suite gtest sh -c 'cd userspace && ./run-tests.sh'
+suite userspace sh -c 'cd userspace && ./run-tests.sh'
 suite demo ./userspace/evobjctl demo
 exit 0

@@ -72,7 +72,7 @@ for k in "${kernels[@]}"; do
 	say "guest suites on $k"
 	"$EVOBJ_ROOT/scripts/vm.sh" "${vmargs[@]}" -- ./guest-tests.sh >/dev/null
 	vm_rc=$?
-	for s in selftests gtest demo; do
+	for s in selftests userspace demo; do
 		# shellcheck disable=SC2046
 		record "$s ($k)" $(awk -v suite="$s" -f "$EVOBJ_ROOT/scripts/count-results.awk" "$log")
 	done
