@@ -338,6 +338,35 @@ static void evobj_wait_realtime_clock_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, U32_MAX, index);
 }
 
+/* Signal-and-wait (NT's SignalObjectAndWait) through evobj_wait_many(). */
+static void evobj_signal_and_wait_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, true);
+	struct evobj *sig = evobj_test_create(test, EVOBJ_NOTIFICATION, false);
+	struct evobj *twice[] = { ev, ev };
+	u32 index = U32_MAX;
+
+	/* A wait that fails its checks sets nothing and consumes nothing. */
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			evobj_wait_many(twice, 2, NULL, sig, true,
+					CLOCK_MONOTONIC, 0, &index));
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(sig));
+	KUNIT_EXPECT_TRUE(test, evobj_signaled(ev));
+
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(&ev, 1, NULL, sig, false,
+						 CLOCK_MONOTONIC, 0, &index));
+	KUNIT_EXPECT_EQ(test, 0U, index);
+	KUNIT_EXPECT_TRUE(test, evobj_signaled(sig));
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+
+	/* The set comes first: a wait may be satisfied by its own signal. */
+	index = U32_MAX;
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(&ev, 1, NULL, ev, false,
+						 CLOCK_MONOTONIC, 0, &index));
+	KUNIT_EXPECT_EQ(test, 0U, index);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+}
+
 static struct kunit_case evobj_event_cases[] = {
 	KUNIT_CASE(evobj_create_bad_type_test),
 	KUNIT_CASE(evobj_create_initial_state_test),
@@ -354,6 +383,7 @@ static struct kunit_case evobj_event_cases[] = {
 	KUNIT_CASE(evobj_wait_alert_index_test),
 	KUNIT_CASE(evobj_wait_max_objects_test),
 	KUNIT_CASE(evobj_wait_realtime_clock_test),
+	KUNIT_CASE(evobj_signal_and_wait_test),
 	{}
 };
 
