@@ -269,7 +269,8 @@ TEST(Event, MoveAssignmentClosesTheOldFd)
         EXPECT_EQ(fd2, a.native_handle());
         EXPECT_EQ(-1, ::fcntl(fd1, F_GETFD));
         EXPECT_EQ(EBADF, errno);
-        a = std::move(a); // self-move: keeps the fd
+        evobj::event& same = a; // through a reference: -Wself-move knows
+        a = std::move(same);    // self-move: keeps the fd
         EXPECT_EQ(fd2, a.native_handle());
     }
     EXPECT_EQ(-1, ::fcntl(fd2, F_GETFD));
@@ -368,7 +369,8 @@ TEST(Device, MoveOnlyOwner)
     EXPECT_FALSE(static_cast<bool>(c));
     c = std::move(b);
     EXPECT_EQ(fd, c.native_handle());
-    c = std::move(c); // self-move keeps the fd
+    evobj::device& same = c;
+    c = std::move(same); // self-move keeps the fd
     EXPECT_EQ(fd, c.native_handle());
     const int released = c.release();
     EXPECT_EQ(fd, released);
