@@ -152,8 +152,8 @@ TEST_F(evobj, read_state)
 
 /*
  * SET/RESET/PULSE with an unwritable pointer fail with EFAULT before the
- * state changes: NULL, and a mapped read-only page (which the kernel can
- * read, so only a probe before the change catches it).
+ * state changes: an unmapped page, and a mapped read-only page (which the
+ * kernel can read, so only a probe before the change catches it).
  */
 TEST_F(evobj, change_bad_pointer_changes_nothing)
 {
@@ -162,8 +162,12 @@ TEST_F(evobj, change_bad_pointer_changes_nothing)
 	};
 	uint32_t zero = 0;
 	void *ro = readonly_copy(&zero, sizeof(zero));
+	void *gone = mmap(NULL, getpagesize(), PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	ASSERT_NE(NULL, ro);
+	ASSERT_NE(MAP_FAILED, gone);
+	ASSERT_EQ(0, munmap(gone, getpagesize()));
 	for (unsigned int t = 0; t < ARRAY_SIZE(types); t++) {
 		for (unsigned int c = 0; c < ARRAY_SIZE(cmds); c++) {
 			/* SET must find it non-signaled, the others signaled. */
@@ -173,7 +177,7 @@ TEST_F(evobj, change_bad_pointer_changes_nothing)
 
 			ASSERT_LE(0, fd);
 			errno = 0;
-			EXPECT_EQ(-1, ioctl(fd, cmds[c], NULL));
+			EXPECT_EQ(-1, ioctl(fd, cmds[c], gone));
 			EXPECT_EQ(EFAULT, errno);
 			EXPECT_EQ(initial, ev_signaled(fd));
 			errno = 0;
@@ -183,6 +187,24 @@ TEST_F(evobj, change_bad_pointer_changes_nothing)
 			EXPECT_EQ(0, *(uint32_t *)ro);
 			ASSERT_EQ(0, close(fd));
 		}
+	}
+}
+
+/* A NULL argument asks for no previous state; the change still happens. */
+TEST_F(evobj, change_null_skips_previous_state)
+{
+	for (unsigned int t = 0; t < ARRAY_SIZE(types); t++) {
+		int fd = ev_create(self->dev, types[t], 0);
+
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(0, ioctl(fd, EVOBJ_IOC_SET, NULL));
+		EXPECT_EQ(1, ev_signaled(fd));
+		EXPECT_EQ(0, ioctl(fd, EVOBJ_IOC_RESET, NULL));
+		EXPECT_EQ(0, ev_signaled(fd));
+		EXPECT_EQ(0, ioctl(fd, EVOBJ_IOC_SET, NULL));
+		EXPECT_EQ(0, ioctl(fd, EVOBJ_IOC_PULSE, NULL));
+		EXPECT_EQ(0, ev_signaled(fd));
+		ASSERT_EQ(0, close(fd));
 	}
 }
 

@@ -79,7 +79,10 @@ struct evobj_timer {
 #define EVOBJ_IOC_WAIT_ANY	_IOWR(EVOBJ_IOC_MAGIC, 0x01, struct evobj_wait)
 #define EVOBJ_IOC_WAIT_ALL	_IOWR(EVOBJ_IOC_MAGIC, 0x02, struct evobj_wait)
 
-/* On an event fd. */
+/*
+ * On an event fd. SET, RESET and PULSE write the previous state (0 or 1)
+ * to the __u32 the argument points to; a NULL argument skips that.
+ */
 #define EVOBJ_IOC_SET		_IOR(EVOBJ_IOC_MAGIC, 0x08, __u32)
 #define EVOBJ_IOC_RESET		_IOR(EVOBJ_IOC_MAGIC, 0x09, __u32)
 #define EVOBJ_IOC_PULSE		_IOR(EVOBJ_IOC_MAGIC, 0x0A, __u32)
