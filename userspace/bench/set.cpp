@@ -2,7 +2,7 @@
 //
 // Uncontended set: signalling an object that nobody waits on, in a loop
 // on one thread. evobj's EVOBJ_IOC_SET against eventfd's write(); evobj's
-// own write() for information. The second group signals and clears again
+// own write() and SET with the previous state out for information. The second group signals and clears again
 // each time (set + reset against write + read), so that every iteration
 // really changes the state rather than finding it already signaled.
 
@@ -39,6 +39,7 @@ void bench_set(context& ctx)
     measure_group(ctx, "set", "-", "set",
                   {{"eventfd write", true, loop([f] { eventfd_add(f); })},
                    {"evobj SET ioctl", false, loop([e] { evobj_set(e); })},
+                   {"evobj SET ioctl, previous state out", false, loop([e] { (void)evobj_set_prev(e); })},
                    {"evobj write", false, loop([e] { eventfd_add(e); })},
                    // The ioctl path alone, without a state change: how much
                    // of SET's cost is the system call rather than the event.

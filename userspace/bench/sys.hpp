@@ -53,6 +53,8 @@ private:
 [[nodiscard]] unique_fd evobj_open_device();
 [[nodiscard]] unique_fd evobj_create(int dev, std::uint32_t type, std::uint32_t flags = 0);
 void evobj_set(int ev);
+/// EVOBJ_IOC_SET asking for the previous state, as the library does.
+bool evobj_set_prev(int ev);
 void evobj_reset(int ev);
 /// EVOBJ_IOC_READ: true if signaled.
 bool evobj_read_state(int ev);
