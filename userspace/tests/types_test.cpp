@@ -269,7 +269,7 @@ TEST(Event, MoveAssignmentClosesTheOldFd)
         EXPECT_EQ(fd2, a.native_handle());
         EXPECT_EQ(-1, ::fcntl(fd1, F_GETFD));
         EXPECT_EQ(EBADF, errno);
-        evobj::event& same = a; // through a reference: -Wself-move knows
+        evobj::event& same = a; // a reference: -Wself-move would flag `a = std::move(a)`
         a = std::move(same);    // self-move: keeps the fd
         EXPECT_EQ(fd2, a.native_handle());
     }
