@@ -297,8 +297,12 @@ static long evobj_ioc_wait(struct evobj_wait __user *uargs, bool all)
 	if (!args.count || args.count > EVOBJ_MAX_WAIT ||
 	    args.flags & ~EVOBJ_WAIT_FLAGS || args.pad)
 		return -EINVAL;
-	/* Probe where the result goes before anything is consumed. */
-	if (put_user(args.index, &uargs->index))
+	/*
+	 * Probe where the result goes before anything is consumed. Writing
+	 * 0, the most common result, makes the final write unneeded then:
+	 * user accesses are a good part of a wait's cost.
+	 */
+	if (put_user(0, &uargs->index))
 		return -EFAULT;
 
 	refs.nr_files = 0;	/* the rest is filled as it is used */
@@ -310,15 +314,15 @@ static long evobj_ioc_wait(struct evobj_wait __user *uargs, bool all)
 						   CLOCK_MONOTONIC;
 	ret = evobj_wait_many(refs.evs, args.count, refs.alert, refs.signal,
 			      all, clock, evobj_timeout(args.timeout), &index);
-	if (!ret)
+	if (!ret && index)
 		ret = put_user(index, &uargs->index);
 	/*
 	 * Interrupted after the signal event was set: the restart (under
 	 * SA_RESTART, or the caller's retry after EINTR) continues this
 	 * call and must not set it again, so the call forgets it.
 	 */
-	else if (ret == -ERESTARTSYS && refs.signal &&
-		 put_user(EVOBJ_NO_FD, &uargs->signal))
+	if (ret == -ERESTARTSYS && refs.signal &&
+	    put_user(EVOBJ_NO_FD, &uargs->signal))
 		ret = -EFAULT;
 out:
 	evobj_put_refs(&refs);
