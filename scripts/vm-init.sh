@@ -37,4 +37,5 @@ echo "EVOBJ-DMESG-BEGIN"
 dmesg
 echo "EVOBJ-DMESG-END"
 echo "EVOBJ-RC=$rc"
-poweroff -f
+# -no-reboot turns this into qemu exiting; unlike poweroff it needs no ACPI.
+reboot -f
