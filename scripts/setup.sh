@@ -10,7 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 pkgs=(build-essential flex bison bc libelf-dev libssl-dev dwarves cpio kmod
-      xz-utils rsync python3 sparse qemu-system-x86 busybox-static
+      xz-utils rsync python3 sparse qemu-system-x86 busybox-static gcc-multilib
       cmake g++ libgtest-dev libasio-dev liburing-dev gnuplot-nox
       linux-source-6.12 "${EVOBJ_META[@]}")
 
