@@ -627,4 +627,51 @@ TEST_F_TIMEOUT(evobj, timer_setter, 300)
 	EXPECT_GE(elapsed / period + 1 + NT, t.ops);
 }
 
+/* Unreclaimable slab memory in kB, from /proc/meminfo. */
+static long slab_kb(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SUnreclaim: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/*
+ * Creating and closing events ten times EVOBJ_STRESS_OPS times (a million
+ * by default) leaves no memory behind: an object or a file leaked per
+ * iteration would be hundreds of megabytes of slab. Closes wait for
+ * nothing (no waiter, no timer), so the memory is freed at close time.
+ */
+TEST_F_TIMEOUT(evobj, create_close_no_leak, 600)
+{
+	unsigned long n = 10 * stress_ops();
+	long before, after;
+
+	/* Warm the caches first, so their growth is not counted. */
+	for (int i = 0; i < 10000; i++)
+		ASSERT_EQ(0, close(ev_create(self->dev, i & 1, i & 2 ? EVOBJ_SIGNALED : 0)));
+	before = slab_kb();
+	ASSERT_LT(0, before);
+	for (unsigned long i = 0; i < n; i++) {
+		int fd = ev_create(self->dev, i & 1, 0);
+
+		ASSERT_LE(0, fd);
+		if (i % 3 == 0)
+			ASSERT_EQ(0, ev_set(fd));
+		ASSERT_EQ(0, close(fd));
+	}
+	after = slab_kb();
+	TH_LOG("%lu events created and closed; unreclaimable slab %ld -> %ld kB",
+	       n, before, after);
+	/* 1M leaked objects of >= 200 bytes would be >= 200 MB. */
+	EXPECT_GT(before + 16384, after);
+}
+
 TEST_HARNESS_MAIN
