@@ -24,13 +24,21 @@ cache=${EVOBJ_CACHE:-$HOME/.cache/evobj}
 build=$cache/kunit-build
 timeout=${EVOBJ_KUNIT_TIMEOUT:-1200}
 
-ksrc=$("$repo/scripts/kernel-tree.sh")
 mkdir -p "$build"
 
 # One run at a time per build directory: kunit.py rewrites .config,
 # the objects and test.log in place.
 exec 9>"$build/.kunit.lock"
 flock 9
+
+ksrc=$("$repo/scripts/kernel-tree.sh")
+# drivers/misc/evobj is a symlink to whichever checkout ran this last.
+# make compares timestamps only, so objects built from another checkout
+# can look newer than this one's sources: rebuild evobj when it moved.
+if [[ "$(cat "$build/.evobj-source" 2>/dev/null || true)" != "$repo" ]]; then
+	rm -rf "$build/drivers/misc/evobj"
+	echo "$repo" >"$build/.evobj-source"
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
