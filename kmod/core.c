@@ -324,6 +324,29 @@ void evobj_put(struct evobj *ev)
 }
 EXPORT_SYMBOL_GPL(evobj_put);
 
+/*
+ * Sets @ev and completes the waits that this completes; a pulse then
+ * resets it, under the same lock. Returns the previous state and tells
+ * through @woke whether pollers must learn that @ev became signaled.
+ */
+static bool evobj_signal(struct evobj *ev, bool pulse, bool *woke)
+{
+	unsigned long flags;
+	bool all, prev;
+
+	all = evobj_lock(ev, &flags);
+	prev = ev->signaled;
+	if (!prev) {
+		WRITE_ONCE(ev->signaled, true);
+		evobj_wake_waiters(ev);
+	}
+	if (pulse)
+		WRITE_ONCE(ev->signaled, false);
+	*woke = !prev && ev->signaled;
+	evobj_unlock(ev, all, flags);
+	return prev;
+}
+
 /**
  * evobj_set() - signal an event
  * @ev: the event
@@ -339,19 +362,9 @@ EXPORT_SYMBOL_GPL(evobj_put);
  */
 bool evobj_set(struct evobj *ev)
 {
-	unsigned long flags;
-	bool all, prev, now;
+	bool woke, prev = evobj_signal(ev, false, &woke);
 
-	all = evobj_lock(ev, &flags);
-	prev = ev->signaled;
-	if (!prev) {
-		WRITE_ONCE(ev->signaled, true);
-		evobj_wake_waiters(ev);
-	}
-	now = ev->signaled;
-	evobj_unlock(ev, all, flags);
-
-	if (!prev && now)
+	if (woke)
 		evobj_wake_pollers(ev);
 	return prev;
 }
@@ -388,18 +401,9 @@ EXPORT_SYMBOL_GPL(evobj_reset);
  */
 bool evobj_pulse(struct evobj *ev)
 {
-	unsigned long flags;
-	bool all, prev;
+	bool woke;
 
-	all = evobj_lock(ev, &flags);
-	prev = ev->signaled;
-	if (!prev) {
-		WRITE_ONCE(ev->signaled, true);
-		evobj_wake_waiters(ev);
-	}
-	WRITE_ONCE(ev->signaled, false);
-	evobj_unlock(ev, all, flags);
-	return prev;
+	return evobj_signal(ev, true, &woke);
 }
 EXPORT_SYMBOL_GPL(evobj_pulse);
 
