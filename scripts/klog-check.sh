@@ -7,12 +7,15 @@
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: $0 CONSOLE_LOG" >&2; exit 2; }
 
-reports='WARNING:|BUG:|BUG |Oops|Kernel panic|general protection fault|Call Trace:'
+# Checkers' banners at boot ("kmemleak: Kernel memory leak detector
+# initialized", "Lock dependency validator") name them without a report.
+reports='WARNING:|BUG:|Oops|Kernel panic|general protection fault|Call Trace:'
 reports+='|possible circular locking|possible recursive locking|inconsistent lock state'
 reports+='|Invalid wait context|sleeping function called from invalid context'
 reports+='|scheduling while atomic|DEBUG_LOCKS_WARN_ON|INFO: lockdep|lock held when returning'
+reports+='|turning off the locking correctness validator|KASAN:'
 reports+='|unreferenced object|suspected memory leak|ODEBUG:|UBSAN:|refcount_t:'
-reports+='|list_add corruption|list_del corruption|blocked for more than|rcu: INFO'
+reports+='|list_(add|del) corruption|blocked for more than|rcu: INFO'
 reports+='|segfault at|traps: '
 
 if grep -q '^EVOBJ-DMESG-END' "$1"; then

@@ -85,17 +85,7 @@ fi
 # kunit.py tees the whole console to test.log. Any report from a checker
 # fails the run even when every case passed: the suite exists to show
 # that evobj keeps these silent.
-checkers='WARNING:|BUG:|Oops|Kernel panic|general protection fault|Call Trace:'
-checkers+='|possible circular locking|possible recursive locking'
-checkers+='|inconsistent lock state|Invalid wait context|INFO: lockdep'
-checkers+='|turning off the locking correctness validator|DEBUG_LOCKS_WARN_ON'
-checkers+='|sleeping function called|scheduling while atomic'
-checkers+='|KASAN:|kmemleak: .*suspected|unreferenced object|ODEBUG:'
-checkers+='|blocked for more than|rcu: INFO|refcount_t:|list_(add|del) corruption'
-if [[ -f $build/test.log ]] &&
-   reports=$(grep -E -- "$checkers" "$build/test.log"); then
-	echo "kunit: the kernel log has checker reports ($build/test.log):" >&2
-	printf '%s\n' "$reports" | head -n 40 >&2
+if [[ -f $build/test.log ]] && ! "$repo/scripts/klog-check.sh" "$build/test.log"; then
 	((status != 0)) || status=1
 fi
 
