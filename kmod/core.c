@@ -305,8 +305,16 @@ static void evobj_release(struct kref *ref)
 
 	/* The timer may queue the poll work, so it goes first. */
 	evobj_timer_cancel(ev);
-	irq_work_sync(&ev->poll_work);
-	kfree(ev);
+	/*
+	 * With no reference left nothing can queue the poll work again; wait
+	 * only if it is pending or running. On PREEMPT_RT irq_work_sync()
+	 * always waits for an RCU grace period, which made every close()
+	 * cost one. irq_work_single() may touch the work just after it stops
+	 * being busy, within an RCU read-side section: kfree_rcu() covers that.
+	 */
+	if (irq_work_is_busy(&ev->poll_work))
+		irq_work_sync(&ev->poll_work);
+	kfree_rcu(ev, rcu);
 }
 
 /**

@@ -13,6 +13,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 
@@ -21,7 +22,8 @@
  * event fd holds one reference, so do kernel users (evobj_create(),
  * evobj_get()) and every wait in progress for each object it names. The
  * last evobj_put() cancels the timer, flushes the deferred poll wake-up
- * and frees the object, so it must come from a context that may sleep.
+ * and frees the object after an RCU grace period, so it must come from a
+ * context that may sleep.
  */
 struct evobj {
 	raw_spinlock_t lock;
@@ -43,6 +45,8 @@ struct evobj {
 	struct hrtimer timer;
 	struct mutex timer_lock;	/* serialises arming and cancelling */
 	u64 timer_period;		/* ns; written only while the timer is off */
+
+	struct rcu_head rcu;		/* frees it after the poll work's last touch */
 };
 
 /* core.c */
