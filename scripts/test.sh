@@ -45,6 +45,10 @@ check "checkpatch --strict" make -s -C "$EVOBJ_ROOT" style
 # What the VMs run.
 payload=$EVOBJ_BUILD/payload
 check "build guest payload" make -s -C "$EVOBJ_ROOT" payload
+# Install the library into a scratch prefix and build consumers of it
+# through find_package(evobj) and pkg-config.
+check "library install (cmake, pkg-config)" \
+	ctest --test-dir "$EVOBJ_BUILD/userspace" -R '^install$' --output-on-failure
 
 for k in "${kernels[@]}"; do
 	t=$(date +%s)
