@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "bench.hpp"
+#include "sys.hpp"
 
 namespace evobj::bench {
 
@@ -85,6 +86,18 @@ struct context {
 /// One variant's measurement: run(n) performs n operations and returns
 /// the elapsed nanoseconds.
 using run_fn = std::function<std::uint64_t(std::uint64_t)>;
+
+/// The run of a single-threaded operation: n calls of op in a loop.
+template <class Op>
+run_fn loop(Op op)
+{
+    return [op](std::uint64_t n) {
+        const std::uint64_t start = now_ns();
+        for (std::uint64_t i = 0; i < n; i++)
+            op();
+        return now_ns() - start;
+    };
+}
 
 /// Calibrates every run to take about ctx.trial_ns(), then does
 /// ctx.trials() rounds of one trial of each run in turn: interleaved, so

@@ -12,22 +12,6 @@
 #include "sys.hpp"
 
 namespace evobj::bench {
-namespace {
-
-// A loop of n calls of op.
-template <class Op>
-run_fn loop(Op op)
-{
-    return [op](std::uint64_t n) {
-        const std::uint64_t start = now_ns();
-        for (std::uint64_t i = 0; i < n; i++)
-            op();
-        return now_ns() - start;
-    };
-}
-
-} // namespace
-
 void bench_set(context& ctx)
 {
     const unique_fd dev = evobj_open_device();

@@ -24,17 +24,6 @@ namespace {
 
 constexpr std::size_t count = 64;
 
-template <class Op>
-run_fn loop(Op op)
-{
-    return [op](std::uint64_t n) {
-        const std::uint64_t start = now_ns();
-        for (std::uint64_t i = 0; i < n; i++)
-            op();
-        return now_ns() - start;
-    };
-}
-
 void expect(bool ok, const char* what)
 {
     if (!ok)
