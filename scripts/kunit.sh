@@ -94,10 +94,7 @@ fi
 if ((status == 0)) && [[ ${EVOBJ_KUNIT_KMEMLEAK:-1} != 0 ]]; then
 	echo "kunit: second boot for kmemleak (EVOBJ_KUNIT_KMEMLEAK=0 skips)" >&2
 	vmlog=$work/vm.log
-	# no5lvl: under vm.sh's "-cpu max" the kernel would use 5-level
-	# paging, where this KASAN kernel reports a wild access in an early
-	# interrupt (handle_edge_irq during identify_cpu), before evobj runs.
-	if ! "$repo/scripts/vm.sh" -k debug -a "kunit.enable=1 no5lvl" \
+	if ! "$repo/scripts/vm.sh" -k debug -a "kunit.enable=1" \
 		-t "$timeout" -l "$vmlog" -- true >/dev/null; then
 		echo "kunit: the kmemleak boot failed; see above and $vmlog" >&2
 		status=1

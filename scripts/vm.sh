@@ -45,9 +45,7 @@ if [ "$flavour" = debug ]; then
 	kernel=$EVOBJ_DEBUG_BZIMAGE
 	[ -r "$kernel" ] || die "no debug kernel at $kernel; run scripts/kunit.sh"
 	# evobj is built in; its KUnit suite ran under kunit.py already.
-	# no5lvl: with -cpu max's 5-level paging this KASAN kernel reports
-	# a wild access in an early interrupt, before evobj does anything.
-	module=0 append="kunit.enable=0 no5lvl $append" mem=${mem:-2048}
+	module=0 append="kunit.enable=0 $append" mem=${mem:-2048}
 else
 	kernel=$(kernel_image "$(kernel_release "$flavour")")
 fi
