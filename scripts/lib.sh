@@ -8,7 +8,8 @@ EVOBJ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EVOBJ_CACHE=${EVOBJ_CACHE:-$HOME/.cache/evobj}
 EVOBJ_BUILD=${EVOBJ_BUILD:-$EVOBJ_ROOT/build}
 EVOBJ_SRC=$EVOBJ_CACHE/linux-source-6.12
-EVOBJ_DEBUG_BZIMAGE=$EVOBJ_CACHE/kunit-build/arch/x86/boot/bzImage
+# Another debug kernel (say, one built from an older evobj) may be named.
+EVOBJ_DEBUG_BZIMAGE=${EVOBJ_DEBUG_BZIMAGE:-$EVOBJ_CACHE/kunit-build/arch/x86/boot/bzImage}
 
 # The Debian kernels: flavour -> headers metapackage.
 declare -A EVOBJ_META=(

@@ -62,7 +62,9 @@ for d in "${payloads[@]}"; do
 	[ -d "$d" ] || die "payload $d is not a directory"
 	cp -a "$d"/. "$root/payload/"
 done
-[ "$module" = 0 ] || cp "$("$EVOBJ_ROOT/scripts/build-module.sh" "$flavour")" "$root/lib/"
+# EVOBJ_MODULE names a prebuilt evobj.ko (an older one, to compare).
+[ "$module" = 0 ] ||
+	cp "${EVOBJ_MODULE:-$("$EVOBJ_ROOT/scripts/build-module.sh" "$flavour")}" "$root/lib/evobj.ko"
 printf '%s\n' "$*" >"$root/command"
 cp "$EVOBJ_ROOT/scripts/vm-init.sh" "$root/init"
 chmod +x "$root/init"
