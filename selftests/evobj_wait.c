@@ -8,6 +8,9 @@
  * each once the previous one shows up in fdinfo's waiters count.
  */
 
+#include <sched.h>
+#include <sys/epoll.h>
+
 #include "evobj_test.h"
 
 #define N	EVOBJ_NOTIFICATION
@@ -624,6 +627,328 @@ TEST_F(evobj, signal_and_wait_ping_pong)
 	EXPECT_EQ(0, ev_signaled(p.ping));
 	EXPECT_EQ(0, ev_signaled(p.pong));
 	EXPECT_EQ(0, ev_signaled(p.done));
+}
+
+/*
+ * Signal-and-wait queues its wait before it sets its signal event, so
+ * that nothing the set provokes is missed. A partner thread waiting for
+ * @b is woken by the set and at once pulses @a, the event the main
+ * thread waits on. Were the set done before the wait is queued, the pulse
+ * could find nobody waiting and be lost: the main thread's wait would
+ * then time out. Each iteration alternates the type of @a (synchronization,
+ * notification), the kind of wait (any, all) and how a blocking partner
+ * waits (WAIT_ANY, read()).
+ */
+#define SIGWAIT_ITERATIONS	1000
+/* A lost wake-up costs this long, and this many end the test. */
+#define SIGWAIT_MISS_NS		(NSEC_PER_SEC)
+#define SIGWAIT_MAX_MISSES	10
+/*
+ * Across CPUs, epoll instances watching b: waking them is work that the
+ * set does after b is signaled, which widens the window in which a
+ * module that sets before it queues can be caught.
+ */
+#define SIGWAIT_POLLERS		256
+
+enum partner_mode {
+	PARTNER_SAME_CPU_FIFO,	/* blocked, SCHED_FIFO on the waiter's CPU */
+	PARTNER_OTHER_CPU,	/* blocked, on another CPU */
+	PARTNER_OTHER_CPU_SPIN,	/* spinning on EVOBJ_IOC_READ, another CPU */
+};
+
+struct sigwait_partner {
+	pthread_t thread;
+	enum partner_mode mode;
+	int dev;
+	int cpu;		/* pinned to this CPU */
+	int32_t a[2];		/* pulses a[i % 2] after its i-th wake-up */
+	int32_t b;		/* waits for this */
+	atomic_bool stop;
+	atomic_int setup;	/* 0 until set up, then 1, or -errno */
+	atomic_long taken;	/* how many times the spinning one took b */
+	long wakes;
+	long errors;
+	int last_err;
+};
+
+static int pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* The @n-th CPU (from 0) that this thread may run on, or -1. */
+static int allowed_cpu(int n)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return -1;
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &set) && n-- == 0)
+			return cpu;
+	return -1;
+}
+
+/*
+ * Takes b once, blocking; false on an error. The spinning partner does
+ * not come here: it watches b with EVOBJ_IOC_READ, the quickest way to
+ * see the set, pulses first and takes b after.
+ */
+static bool partner_take(struct sigwait_partner *p, long i)
+{
+	struct evobj_wait w;
+	uint64_t v = POISON64;
+
+	if (i % 2)
+		return read(p->b, &v, sizeof(v)) == sizeof(v) && v == 1;
+	w = wait_args(&p->b, 1, deadline_in(LONG_WAIT_NS));
+	return !ev_wait(p->dev, false, &w) && w.index == 0;
+}
+
+static void partner_spin(struct sigwait_partner *p)
+{
+	for (long i = 0; !atomic_load(&p->stop); i++) {
+		int64_t s;
+
+		while ((s = ev_signaled(p->b)) == 0 && !atomic_load(&p->stop))
+			;
+		if (atomic_load(&p->stop))
+			break;
+		if (s != 1 || ev_pulse(p->a[i % 2]) != 0 || ev_reset(p->b) != 1) {
+			p->errors++;
+			p->last_err = errno;
+		}
+		p->wakes++;
+		atomic_store(&p->taken, i + 1);
+	}
+}
+
+static void *sigwait_partner_fn(void *arg)
+{
+	struct sigwait_partner *p = arg;
+	struct sched_param sp = { .sched_priority = 10 };
+
+	if (pin_to_cpu(p->cpu) || (p->mode == PARTNER_SAME_CPU_FIFO &&
+				   sched_setscheduler(0, SCHED_FIFO, &sp))) {
+		atomic_store(&p->setup, -errno);
+		return NULL;
+	}
+	atomic_store(&p->setup, 1);
+	if (p->mode == PARTNER_OTHER_CPU_SPIN) {
+		partner_spin(p);
+		return NULL;
+	}
+	for (long i = 0;; i++) {
+		bool woken = partner_take(p, i);
+
+		if (atomic_load(&p->stop))
+			break;
+		if (!woken) {
+			p->errors++;
+			p->last_err = errno;
+			continue;
+		}
+		p->wakes++;
+		if (ev_pulse(p->a[i % 2]) != 0) {
+			p->errors++;
+			p->last_err = errno;
+		}
+	}
+	return NULL;
+}
+
+static void signal_and_wait_partner_pulses(struct __test_metadata *_metadata,
+					   int dev, enum partner_mode mode)
+{
+	static const char *const what[] = {
+		"same CPU, SCHED_FIFO", "across CPUs", "across CPUs, spinning",
+	};
+	struct sigwait_partner p = { .dev = dev, .mode = mode };
+	int cpu = allowed_cpu(0), misses = 0, errors = 0, last_err = 0;
+	int pollers[SIGWAIT_POLLERS];
+	int i;
+
+	ASSERT_LE(0, cpu);
+	p.cpu = mode == PARTNER_SAME_CPU_FIFO ? cpu : allowed_cpu(1);
+	if (p.cpu < 0)
+		SKIP(return, "needs two CPUs");
+	ASSERT_EQ(0, pin_to_cpu(cpu));
+	p.a[0] = ev_create(dev, S, 0);
+	p.a[1] = ev_create(dev, N, 0);
+	p.b = ev_create(dev, S, 0);
+	ASSERT_LE(0, p.a[0]);
+	ASSERT_LE(0, p.a[1]);
+	ASSERT_LE(0, p.b);
+	for (int j = 0; j < SIGWAIT_POLLERS; j++) {
+		struct epoll_event ev = { .events = EPOLLIN };
+
+		pollers[j] = -1;
+		if (mode == PARTNER_SAME_CPU_FIFO)
+			continue;
+		pollers[j] = epoll_create1(EPOLL_CLOEXEC);
+		ASSERT_LE(0, pollers[j]);
+		ASSERT_EQ(0, epoll_ctl(pollers[j], EPOLL_CTL_ADD, p.b, &ev));
+	}
+	atomic_init(&p.stop, false);
+	atomic_init(&p.setup, 0);
+	atomic_init(&p.taken, 0);
+	ASSERT_EQ(0, pthread_create(&p.thread, NULL, sigwait_partner_fn, &p));
+	while (!atomic_load(&p.setup))
+		sleep_ns(NSEC_PER_MSEC);
+	if (atomic_load(&p.setup) == -EPERM) {
+		ASSERT_EQ(0, pthread_join(p.thread, NULL));
+		SKIP(return, "SCHED_FIFO not permitted");
+	}
+	ASSERT_EQ(1, atomic_load(&p.setup))
+		TH_LOG("partner setup: %s", strerror(-atomic_load(&p.setup)));
+
+	for (i = 0; i < SIGWAIT_ITERATIONS && misses < SIGWAIT_MAX_MISSES; i++) {
+		struct evobj_wait w = wait_args(&p.a[i % 2], 1,
+						deadline_in(SIGWAIT_MISS_NS));
+		int ret;
+
+		/*
+		 * A blocking partner is blocked on b, so the set wakes it;
+		 * a spinning one has taken the last set of b.
+		 */
+		if (mode != PARTNER_OTHER_CPU_SPIN) {
+			ASSERT_TRUE(wait_for_waiters(p.b, 1));
+		} else {
+			uint64_t end = deadline_in(LONG_WAIT_NS);
+
+			while (atomic_load(&p.taken) < i &&
+			       now_ns(CLOCK_MONOTONIC) < end)
+				;
+			ASSERT_EQ(i, atomic_load(&p.taken));
+		}
+		w.signal = p.b;
+		errno = 0;
+		ret = ev_wait(dev, i % 4 >= 2, &w);
+		if (ret == -1 && errno == ETIMEDOUT) {
+			misses++;
+		} else if (ret != 0 || w.index != 0) {
+			errors++;
+			last_err = errno;
+		}
+	}
+	/* Release the partner. */
+	atomic_store(&p.stop, true);
+	ASSERT_LE(0, ev_set(p.b));
+	ASSERT_EQ(0, pthread_join(p.thread, NULL));
+
+	TH_LOG("%s: %d of %d signal-and-waits missed the partner's pulse",
+	       what[mode], misses, i);
+	EXPECT_EQ(0, misses);
+	EXPECT_EQ(SIGWAIT_ITERATIONS, i);
+	EXPECT_EQ(0, errors) TH_LOG("last errno %d", last_err);
+	EXPECT_EQ(0, p.errors) TH_LOG("partner: last errno %d", p.last_err);
+	EXPECT_EQ(i, p.wakes);
+	/* Every pulse completed a wait and left its event non-signaled. */
+	EXPECT_EQ(0, ev_signaled(p.a[0]));
+	EXPECT_EQ(0, ev_signaled(p.a[1]));
+	for (int j = 0; j < SIGWAIT_POLLERS; j++)
+		if (pollers[j] >= 0)
+			close(pollers[j]);
+}
+
+/*
+ * The kernel's preemption model, where it is dynamic: the name in
+ * parentheses in /sys/kernel/debug/sched/preempt ("none (voluntary)
+ * full"). -1 where there is no such file.
+ */
+#define PREEMPT_FILE	"/sys/kernel/debug/sched/preempt"
+
+static int preempt_mode(char *mode, size_t len)
+{
+	char buf[128], *open, *close;
+	FILE *f = fopen(PREEMPT_FILE, "re");
+
+	if (!f)
+		return -1;
+	open = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	if (!open || !(open = strchr(buf, '(')) || !(close = strchr(open, ')')))
+		return -1;
+	*close = '\0';
+	snprintf(mode, len, "%s", open + 1);
+	return 0;
+}
+
+static int set_preempt_mode(const char *mode)
+{
+	FILE *f = fopen(PREEMPT_FILE, "we");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fputs(mode, f) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+/*
+ * The same-CPU test wants the partner to run the instant the set wakes
+ * it, as it does on PREEMPT_RT: under voluntary (or no) preemption the
+ * waker keeps the CPU until it sleeps, and the test could not tell the
+ * order apart. Where the model is dynamic and ours to change, it runs
+ * under "full" and the parent puts the old model back even if the test
+ * dies.
+ */
+FIXTURE(preempt) {
+	int dev;
+	char restore[32];	/* the model to put back, or "" */
+};
+
+FIXTURE_SETUP(preempt)
+{
+	char mode[32];
+
+	self->restore[0] = '\0';
+	self->dev = open(EVOBJ_DEV, O_RDWR | O_CLOEXEC);
+	if (self->dev < 0 && errno == ENOENT)
+		SKIP(return, EVOBJ_DEV " is absent (module not loaded)");
+	ASSERT_LE(0, self->dev) TH_LOG("open " EVOBJ_DEV ": %s", strerror(errno));
+	if (preempt_mode(mode, sizeof(mode)) ||
+	    (strcmp(mode, "none") && strcmp(mode, "voluntary")))
+		return;
+	if (set_preempt_mode("full")) {
+		TH_LOG("cannot switch preemption from %s to full: %s", mode,
+		       strerror(errno));
+		return;
+	}
+	snprintf(self->restore, sizeof(self->restore), "%s", mode);
+	TH_LOG("preemption %s -> full for this test", mode);
+}
+
+/* In the parent: self is shared, but the child's fds are not. */
+FIXTURE_TEARDOWN_PARENT(preempt)
+{
+	if (self->restore[0])
+		EXPECT_EQ(0, set_preempt_mode(self->restore));
+}
+
+/* The partner at SCHED_FIFO on the waiter's CPU runs the instant it wakes. */
+TEST_F_TIMEOUT(preempt, signal_and_wait_queues_before_set_same_cpu, 120)
+{
+	signal_and_wait_partner_pulses(_metadata, self->dev, PARTNER_SAME_CPU_FIFO);
+}
+
+/* The partner, blocked on another CPU, races the waiter. */
+TEST_F_TIMEOUT(evobj, signal_and_wait_queues_before_set_cross_cpu, 120)
+{
+	signal_and_wait_partner_pulses(_metadata, self->dev, PARTNER_OTHER_CPU);
+}
+
+/*
+ * The partner spins on another CPU, reading b's state, and pulses the
+ * moment it sees b set: the quickest reaction there is.
+ */
+TEST_F_TIMEOUT(evobj, signal_and_wait_queues_before_set_cross_cpu_spin, 120)
+{
+	signal_and_wait_partner_pulses(_metadata, self->dev, PARTNER_OTHER_CPU_SPIN);
 }
 
 /* Zero and past deadlines on both clocks: ETIMEDOUT at once. */
