@@ -7,6 +7,8 @@
  */
 
 #include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 
 #include "evobj_test.h"
 
@@ -269,6 +271,386 @@ TEST_F(evobj, close_while_armed)
 		sleep_ns(i * 100000);
 		ASSERT_EQ(0, close(fd));
 	}
+}
+
+/*
+ * Issue 8: a timer that cannot storm. fdinfo shows its state
+ * ("timer:\toff|armed|parked"), its period and how many expiries it has
+ * handled. A periodic expiry that finds the event still signaled sets
+ * nothing and parks the timer; consuming the event, RESET or PULSE
+ * resumes it on its period.
+ */
+
+#define TIMER_PERIOD	NSEC_PER_MSEC
+/* Long enough for a 1 ms timer to expire many times, even under TCG. */
+#define FLAT_NS		(200 * NSEC_PER_MSEC)
+
+/* fdinfo's "timer:" is @state within LONG_WAIT_NS. */
+static bool timer_state_becomes(int fd, const char *state)
+{
+	uint64_t end = deadline_in(LONG_WAIT_NS);
+	char val[32];
+
+	do {
+		if (!fdinfo_str(fd, "timer", val, sizeof(val)) && !strcmp(val, state))
+			return true;
+		sleep_ns(NSEC_PER_MSEC);
+	} while (now_ns(CLOCK_MONOTONIC) < end);
+	return false;
+}
+
+/* The event behind @fd is signaled within LONG_WAIT_NS (not consumed). */
+static bool becomes_signaled(int fd)
+{
+	uint64_t end = deadline_in(LONG_WAIT_NS);
+
+	do {
+		if (ev_signaled(fd) == 1)
+			return true;
+		sleep_ns(NSEC_PER_MSEC);
+	} while (now_ns(CLOCK_MONOTONIC) < end);
+	return false;
+}
+
+/*
+ * The timer on @fd is parked and stays so: the event is signaled and the
+ * expiry count does not move over FLAT_NS. Returns that count.
+ */
+#define ASSERT_PARKED(fd) ({ \
+	char _state[32]; \
+	long _n; \
+	ASSERT_TRUE(timer_state_becomes(fd, "parked")) { \
+		if (fdinfo_str(fd, "timer", _state, sizeof(_state))) \
+			snprintf(_state, sizeof(_state), "(no timer: line)"); \
+		TH_LOG("timer never parked, last state %s", _state); \
+	} \
+	EXPECT_EQ(1, ev_signaled(fd)); \
+	_n = fdinfo_num(fd, "timer_expiries"); \
+	EXPECT_LE(1, _n); \
+	sleep_ns(FLAT_NS); \
+	EXPECT_EQ(_n, fdinfo_num(fd, "timer_expiries")) \
+		TH_LOG("a parked timer kept expiring"); \
+	ASSERT_EQ(0, fdinfo_str(fd, "timer", _state, sizeof(_state))); \
+	EXPECT_STREQ("parked", _state); \
+	EXPECT_EQ(1, ev_signaled(fd)); \
+	_n; \
+})
+
+/*
+ * After what should resume it: the timer expires again (more than
+ * @before expiries), sets the event, and parks again.
+ */
+#define ASSERT_RESUMES(fd, before) do { \
+	uint64_t _end = deadline_in(LONG_WAIT_NS); \
+	while (fdinfo_num(fd, "timer_expiries") <= (before) && \
+	       now_ns(CLOCK_MONOTONIC) < _end) \
+		sleep_ns(NSEC_PER_MSEC); \
+	ASSERT_LT(before, fdinfo_num(fd, "timer_expiries")) \
+		TH_LOG("the timer did not resume"); \
+	ASSERT_TRUE(becomes_signaled(fd)); \
+} while (0)
+
+/* The new fdinfo lines, off, armed and back off. */
+TEST_F(evobj, timer_fdinfo)
+{
+	int32_t fd = ev_create(self->dev, S, 0);
+	char state[32];
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fdinfo_str(fd, "timer", state, sizeof(state)))
+		TH_LOG("no timer: line in fdinfo");
+	EXPECT_STREQ("off", state);
+	EXPECT_EQ(0, fdinfo_num(fd, "timer_period"));
+	EXPECT_EQ(0, fdinfo_num(fd, "timer_expiries"));
+
+	ASSERT_EQ(0, arm(fd, deadline_in(60 * NSEC_PER_SEC), 20 * NSEC_PER_MSEC));
+	ASSERT_EQ(0, fdinfo_str(fd, "timer", state, sizeof(state)));
+	EXPECT_STREQ("armed", state);
+	EXPECT_EQ(20 * NSEC_PER_MSEC, fdinfo_num(fd, "timer_period"));
+	EXPECT_EQ(0, fdinfo_num(fd, "timer_expiries"));
+
+	ASSERT_EQ(0, arm(fd, 0, 0));
+	ASSERT_EQ(0, fdinfo_str(fd, "timer", state, sizeof(state)));
+	EXPECT_STREQ("off", state);
+	EXPECT_EQ(0, ev_signaled(fd));
+}
+
+/*
+ * An unconsumed periodic timer on a synchronization event parks: its
+ * expiries stay flat. A read(), a wait, RESET and PULSE each resume it.
+ */
+TEST_F(evobj, timer_parks_until_consumed)
+{
+	int32_t fd = ev_create(self->dev, S, 0);
+	struct evobj_wait w;
+	uint64_t v = POISON64;
+	long n;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, arm(fd, deadline_in(TIMER_PERIOD), TIMER_PERIOD));
+	EXPECT_EQ(TIMER_PERIOD, fdinfo_num(fd, "timer_period"));
+	n = ASSERT_PARKED(fd);
+
+	/* read() consumes. */
+	ASSERT_EQ(8, read(fd, &v, sizeof(v)));
+	EXPECT_EQ(1, v);
+	ASSERT_RESUMES(fd, n);
+	n = ASSERT_PARKED(fd);
+
+	/* So does a wait. */
+	w = wait_args(&fd, 1, 0);
+	ASSERT_EQ(0, ev_wait(self->dev, false, &w));
+	EXPECT_EQ(0, w.index);
+	ASSERT_RESUMES(fd, n);
+	n = ASSERT_PARKED(fd);
+
+	EXPECT_EQ(1, ev_reset(fd));
+	ASSERT_RESUMES(fd, n);
+	n = ASSERT_PARKED(fd);
+
+	EXPECT_EQ(1, ev_pulse(fd));
+	ASSERT_RESUMES(fd, n);
+	ASSERT_PARKED(fd);
+
+	ASSERT_EQ(0, arm(fd, 0, 0));
+	EXPECT_TRUE(timer_state_becomes(fd, "off"));
+}
+
+/*
+ * A notification event is not consumed by a wait: the timer stays
+ * parked through one, and resumes after RESET.
+ */
+TEST_F(evobj, timer_parks_notification)
+{
+	int32_t fd = ev_create(self->dev, N, 0);
+	struct evobj_wait w;
+	long n;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, arm(fd, deadline_in(TIMER_PERIOD), TIMER_PERIOD));
+	n = ASSERT_PARKED(fd);
+	w = wait_args(&fd, 1, 0);
+	ASSERT_EQ(0, ev_wait(self->dev, false, &w));
+	EXPECT_EQ(n, ASSERT_PARKED(fd));
+
+	EXPECT_EQ(1, ev_reset(fd));
+	ASSERT_RESUMES(fd, n);
+	ASSERT_PARKED(fd);
+	ASSERT_EQ(0, arm(fd, 0, 0));
+}
+
+/*
+ * The per-user limit on armed timers, the module parameter max_timers.
+ * The test lowers it to LIMIT and the parent puts the old value back,
+ * even if the test dies.
+ */
+#define MAX_TIMERS	"/sys/module/evobj/parameters/max_timers"
+#define LIMIT		3
+/* max_timers' documented default, checked where there is no parameter. */
+#define DEFAULT_MAX_TIMERS	1024
+
+FIXTURE(limit) {
+	int dev;
+	long restore;		/* max_timers to put back, or -1 */
+	bool param;		/* max_timers exists */
+};
+
+static long read_param(const char *path)
+{
+	char buf[32] = "";
+	FILE *f = fopen(path, "re");
+	bool ok;
+
+	if (!f)
+		return -1;
+	ok = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	return ok ? strtol(buf, NULL, 10) : -1;
+}
+
+static int write_param(const char *path, long value)
+{
+	FILE *f = fopen(path, "we");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fprintf(f, "%ld\n", value) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+FIXTURE_SETUP(limit)
+{
+	self->restore = -1;
+	self->param = false;
+	self->dev = open(EVOBJ_DEV, O_RDWR | O_CLOEXEC);
+	if (self->dev < 0 && errno == ENOENT)
+		SKIP(return, EVOBJ_DEV " is absent (module not loaded)");
+	ASSERT_LE(0, self->dev) TH_LOG("open " EVOBJ_DEV ": %s", strerror(errno));
+	if (access(MAX_TIMERS, F_OK))
+		return;
+	self->param = true;
+	self->restore = read_param(MAX_TIMERS);
+	ASSERT_LE(0, self->restore);
+	if (write_param(MAX_TIMERS, LIMIT)) {
+		int err = errno;
+
+		self->restore = -1;
+		if (err == EACCES || err == EPERM || err == EROFS)
+			SKIP(return, MAX_TIMERS " is not writable: %s", strerror(err));
+		ASSERT_EQ(0, err) TH_LOG("write " MAX_TIMERS ": %s", strerror(err));
+	}
+	ASSERT_EQ(LIMIT, read_param(MAX_TIMERS));
+}
+
+/* In the parent: self is shared, but the child's fds are not. */
+FIXTURE_TEARDOWN_PARENT(limit)
+{
+	if (self->restore >= 0)
+		EXPECT_EQ(0, write_param(MAX_TIMERS, self->restore));
+}
+
+#define FAR	(60 * NSEC_PER_SEC)
+
+/* Arming @fd fails with ENOSPC and leaves its timer off. */
+#define EXPECT_FULL(fd) do { \
+	char _state[32]; \
+	errno = 0; \
+	EXPECT_EQ(-1, arm(fd, deadline_in(FAR), 0)); \
+	EXPECT_EQ(ENOSPC, errno); \
+	EXPECT_EQ(0, fdinfo_str(fd, "timer", _state, sizeof(_state))); \
+	EXPECT_STREQ("off", _state); \
+} while (0)
+
+/*
+ * Without the parameter only the default can be checked: with the
+ * soft fd limit raised, DEFAULT_MAX_TIMERS timers arm and one more does
+ * not.
+ */
+static void check_default_limit(struct __test_metadata *_metadata, int dev)
+{
+	struct rlimit rl;
+	int fd;
+
+	TH_LOG(MAX_TIMERS " is absent: checking the default, %d",
+	       DEFAULT_MAX_TIMERS);
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &rl));
+	rl.rlim_cur = rl.rlim_max;
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	ASSERT_LT(DEFAULT_MAX_TIMERS + 64, rl.rlim_cur);
+	for (int i = 0; i < DEFAULT_MAX_TIMERS; i++) {
+		fd = ev_create(dev, S, 0);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, arm(fd, deadline_in(FAR), 0)) TH_LOG("timer %d", i);
+	}
+	fd = ev_create(dev, S, 0);
+	ASSERT_LE(0, fd);
+	errno = 0;
+	EXPECT_EQ(-1, arm(fd, deadline_in(FAR), 0))
+		TH_LOG("the default limit of %d armed timers was not enforced",
+		       DEFAULT_MAX_TIMERS);
+	EXPECT_EQ(ENOSPC, errno);
+}
+
+TEST_F(limit, timer_limit)
+{
+	int32_t fds[6];
+	struct evobj_wait w;
+	int dup0;
+
+	if (!self->param) {
+		check_default_limit(_metadata, self->dev);
+		return;
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(fds); i++) {
+		fds[i] = ev_create(self->dev, S, 0);
+		ASSERT_LE(0, fds[i]);
+	}
+	for (int i = 0; i < LIMIT; i++) {
+		ASSERT_EQ(0, arm(fds[i], deadline_in(FAR), 0)) TH_LOG("timer %d", i);
+	}
+	EXPECT_FULL(fds[3]);
+
+	/* Re-arming an armed timer takes no second slot, periodic or not. */
+	EXPECT_EQ(0, arm(fds[0], deadline_in(FAR), NSEC_PER_SEC));
+	EXPECT_EQ(0, arm(fds[0], deadline_in(FAR / 2), 0));
+	EXPECT_FULL(fds[3]);
+
+	/* Disarming frees a slot, once. */
+	ASSERT_EQ(0, arm(fds[1], 0, 0));
+	ASSERT_EQ(0, arm(fds[1], 0, 0));
+	EXPECT_EQ(0, arm(fds[3], deadline_in(FAR), 0));
+	EXPECT_FULL(fds[4]);
+
+	/* Closing one of two fds of an event keeps its timer and slot. */
+	dup0 = dup(fds[0]);
+	ASSERT_LE(0, dup0);
+	ASSERT_EQ(0, close(dup0));
+	EXPECT_FULL(fds[4]);
+
+	/* Closing its last fd stops the timer and frees the slot. */
+	ASSERT_EQ(0, close(fds[2]));
+	EXPECT_EQ(0, arm(fds[4], deadline_in(FAR), 0));
+	EXPECT_FULL(fds[5]);
+
+	/* A one-shot timer that has fired still holds its slot. */
+	ASSERT_EQ(0, arm(fds[4], 0, 0));
+	ASSERT_EQ(0, arm(fds[1], deadline_in(NSEC_PER_MSEC), 0));
+	w = wait_args(&fds[1], 1, deadline_in(LONG_WAIT_NS));
+	ASSERT_EQ(0, ev_wait(self->dev, false, &w));
+	EXPECT_FULL(fds[5]);
+	ASSERT_EQ(0, arm(fds[1], 0, 0));
+	EXPECT_EQ(0, arm(fds[5], deadline_in(FAR), 0));
+
+	/* A parked periodic timer holds its slot too. */
+	ASSERT_EQ(0, arm(fds[5], deadline_in(TIMER_PERIOD), TIMER_PERIOD));
+	EXPECT_TRUE(timer_state_becomes(fds[5], "parked"));
+	EXPECT_FULL(fds[4]);
+}
+
+/* The limit is per user: another uid has slots of its own. */
+TEST_F(limit, timer_limit_per_user)
+{
+	int32_t fds[LIMIT + 1];
+	int status;
+	pid_t pid;
+
+	ASSERT_TRUE(self->param) TH_LOG(MAX_TIMERS " is absent");
+	if (getuid())
+		SKIP(return, "needs root to become another user");
+	for (int i = 0; i < LIMIT; i++) {
+		fds[i] = ev_create(self->dev, S, 0);
+		ASSERT_LE(0, fds[i]);
+		ASSERT_EQ(0, arm(fds[i], deadline_in(FAR), 0));
+	}
+	fds[LIMIT] = ev_create(self->dev, S, 0);
+	ASSERT_LE(0, fds[LIMIT]);
+	EXPECT_FULL(fds[LIMIT]);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* nobody: exit 0 if it can arm LIMIT timers and not one more. */
+		int32_t mine[LIMIT + 1];
+
+		if (setresuid(65534, 65534, 65534))
+			_exit(10);
+		for (int i = 0; i <= LIMIT; i++) {
+			mine[i] = ev_create(self->dev, S, 0);
+			if (mine[i] < 0)
+				_exit(11);
+			if (arm(mine[i], deadline_in(FAR), 0) != (i < LIMIT ? 0 : -1))
+				_exit(20 + i);
+		}
+		_exit(errno == ENOSPC ? 0 : 30);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("another user: exit %d (2x: arming timer x failed or, for x = %d, succeeded)",
+		       WEXITSTATUS(status), LIMIT);
+	/* Its exit closed its events: root's count is unchanged, still full. */
+	EXPECT_FULL(fds[LIMIT]);
 }
 
 TEST_HARNESS_MAIN
