@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * evobj selftests: events are charged to the memory cgroup (contract §4,
+ * "Memory is charged"). In a cgroup v2 child of its own, the test
+ * creates NOBJ eventfds, then NOBJ events, and compares what each adds to
+ * memory.current: both cost the struct file (and dentry) that the VFS
+ * charges, an event also its struct evobj, which is several hundred
+ * bytes, so it must cost at least MIN_EXTRA more. After closing them
+ * memory.current returns to where it was.
+ *
+ * memory.current counts pages charged, and a CPU keeps up to
+ * MEMCG_CHARGE_BATCH (64) pages charged ahead for the last cgroup that
+ * charged there, plus the sub-page bytes of slab objects. So the test
+ * runs pinned to one CPU and, before each reading, settles that CPU's
+ * caches: from a second cgroup it allocates a slab object (which hands
+ * the byte cache back to our cgroup's page cache) and then faults in a
+ * page (which returns that page cache to our page counter).
+ *
+ * Needs root: it mounts cgroup2 at /sys/fs/cgroup if nothing is mounted
+ * there (the test VM's init mounts no cgroups) and enables the memory
+ * controller; it undoes both at the end. Skips without cgroup2 or the
+ * memory controller.
+ */
+
+#include <limits.h>
+#include <sys/eventfd.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sched.h>
+
+#include "evobj_test.h"
+
+#define CGROOT		"/sys/fs/cgroup"
+#define CG		CGROOT "/evobj_selftest"
+#define CG_FLUSH	CGROOT "/evobj_selftest_flush"
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC	0x63677270
+#endif
+
+/* Objects per measurement: enough that a page of error is 1 B each. */
+#define NOBJ		4096
+/* What an event must cost beyond an eventfd, in bytes. */
+#define MIN_EXTRA	128
+/* How close memory.current must come back after closing them. */
+#define RETURN_SLACK	(64 * 1024)
+
+FIXTURE(memcg) {
+	int dev;
+	bool mounted;		/* we mounted cgroup2 */
+	bool enabled;		/* we enabled +memory in the root */
+	bool created;		/* we made CG and CG_FLUSH */
+	bool moved;		/* we are in CG */
+};
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	if (n < 0) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return close(fd);
+}
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Whether the space-separated list in @path names @word. */
+static bool file_has_word(const char *path, const char *word)
+{
+	char buf[512], *save, *tok;
+
+	if (read_file(path, buf, sizeof(buf)))
+		return false;
+	for (tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
+		if (!strcmp(tok, word))
+			return true;
+	return false;
+}
+
+/* memory.current of @cg in bytes, or -1. */
+static long long mem_current(const char *cg)
+{
+	char path[128], buf[64];
+
+	snprintf(path, sizeof(path), "%s/memory.current", cg);
+	if (read_file(path, buf, sizeof(buf)))
+		return -1;
+	return strtoll(buf, NULL, 10);
+}
+
+static int move_self(const char *cg)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
+	return write_file(path, "0");
+}
+
+/*
+ * Returns this CPU's charge caches for CG to its page counter (see the
+ * top of the file); memory.current of CG is then exact to a page.
+ */
+static int settle(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *p;
+	int fd;
+
+	if (move_self(CG_FLUSH))
+		return -1;
+	/* A slab object charged to CG_FLUSH drains CG's byte cache... */
+	fd = eventfd(0, EFD_CLOEXEC);
+	/* ...and a page charged to it drains CG's page cache. */
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED) {
+		memset(p, 1, page);
+		munmap(p, page);
+	}
+	if (fd >= 0)
+		close(fd);
+	return move_self(CG) || fd < 0 || p == MAP_FAILED ? -1 : 0;
+}
+
+static long long settled_current(void)
+{
+	return settle() ? -1 : mem_current(CG);
+}
+
+FIXTURE_SETUP(memcg)
+{
+	struct statfs sfs;
+	struct rlimit rl;
+	cpu_set_t cpus;
+
+	memset(self, 0, sizeof(*self));
+	self->dev = open(EVOBJ_DEV, O_RDWR | O_CLOEXEC);
+	if (self->dev < 0 && errno == ENOENT)
+		SKIP(return, EVOBJ_DEV " is absent (module not loaded)");
+	ASSERT_LE(0, self->dev) TH_LOG("open " EVOBJ_DEV ": %s", strerror(errno));
+	if (geteuid())
+		SKIP(return, "needs root to set up a memory cgroup");
+
+	if (statfs(CGROOT, &sfs))
+		SKIP(return, CGROOT " is absent: %s", strerror(errno));
+	if (sfs.f_type != CGROUP2_SUPER_MAGIC) {
+		if (mount("cgroup2", CGROOT, "cgroup2", 0, NULL))
+			SKIP(return, "cannot mount cgroup2 at " CGROOT ": %s",
+			     strerror(errno));
+		self->mounted = true;
+	}
+	if (!file_has_word(CGROOT "/cgroup.controllers", "memory"))
+		SKIP(return, "no memory controller in cgroup v2");
+	if (!file_has_word(CGROOT "/cgroup.subtree_control", "memory")) {
+		ASSERT_EQ(0, write_file(CGROOT "/cgroup.subtree_control", "+memory"))
+			TH_LOG("enable +memory: %s", strerror(errno));
+		self->enabled = true;
+	}
+	/* Left over from a run that died? */
+	rmdir(CG);
+	rmdir(CG_FLUSH);
+	ASSERT_EQ(0, mkdir(CG, 0755)) TH_LOG("mkdir " CG ": %s", strerror(errno));
+	ASSERT_EQ(0, mkdir(CG_FLUSH, 0755))
+		TH_LOG("mkdir " CG_FLUSH ": %s", strerror(errno));
+	self->created = true;
+
+	/* One CPU, so that only its charge caches matter (see settle()). */
+	CPU_ZERO(&cpus);
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(cpus), &cpus));
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (CPU_ISSET(cpu, &cpus)) {
+			CPU_ZERO(&cpus);
+			CPU_SET(cpu, &cpus);
+			break;
+		}
+	}
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpus), &cpus));
+
+	/* Room for NOBJ fds and then some. */
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &rl));
+	if (rl.rlim_cur < NOBJ + 256) {
+		rl.rlim_cur = NOBJ + 256;
+		if (rl.rlim_max < rl.rlim_cur)
+			rl.rlim_max = rl.rlim_cur;
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	}
+
+	ASSERT_EQ(0, move_self(CG)) TH_LOG("move into " CG ": %s", strerror(errno));
+	self->moved = true;
+}
+
+FIXTURE_TEARDOWN(memcg)
+{
+	if (self->moved)
+		EXPECT_EQ(0, move_self(CGROOT));
+	if (self->created) {
+		EXPECT_EQ(0, rmdir(CG));
+		EXPECT_EQ(0, rmdir(CG_FLUSH));
+	}
+	if (self->enabled)
+		EXPECT_EQ(0, write_file(CGROOT "/cgroup.subtree_control", "-memory"));
+	if (self->mounted)
+		EXPECT_EQ(0, umount(CGROOT));
+	if (self->dev >= 0)
+		close(self->dev);
+}
+
+/* NOBJ eventfds (@evobj false) or events into @fds; 0 or -1. */
+static int make_objects(int dev, bool evobj, int *fds)
+{
+	for (int i = 0; i < NOBJ; i++) {
+		fds[i] = evobj ? ev_create(dev, i % 2, EVOBJ_CLOEXEC) :
+				 eventfd(0, EFD_CLOEXEC);
+		if (fds[i] < 0) {
+			while (i--)
+				close(fds[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void close_objects(int *fds)
+{
+	for (int i = 0; i < NOBJ; i++)
+		close(fds[i]);
+}
+
+/*
+ * memory.current settles back to at most @limit within a few seconds:
+ * the last frees may wait for an RCU grace period. The last reading.
+ */
+static long long settles_to(long long limit)
+{
+	uint64_t end = deadline_in(5 * NSEC_PER_SEC);
+	long long cur;
+
+	do {
+		cur = settled_current();
+		if (cur >= 0 && cur <= limit)
+			break;
+		sleep_ns(20 * NSEC_PER_MSEC);
+	} while (now_ns(CLOCK_MONOTONIC) < end);
+	return cur;
+}
+
+TEST_F_TIMEOUT(memcg, event_charged_beyond_eventfd, 120)
+{
+	long long base, with_efd, after_efd, with_ev, after_ev;
+	long long per_efd, per_ev;
+	int *fds = calloc(NOBJ, sizeof(*fds));
+
+	ASSERT_NE(NULL, fds);
+	/*
+	 * Warm up: the fd table grows to NOBJ (charged, and kept), the slab
+	 * caches get their pages.
+	 */
+	for (int evobj = 0; evobj < 2; evobj++) {
+		ASSERT_EQ(0, make_objects(self->dev, evobj, fds))
+			TH_LOG("create: %s", strerror(errno));
+		close_objects(fds);
+	}
+	base = settles_to(LLONG_MAX);
+	ASSERT_LT(0, base);
+
+	ASSERT_EQ(0, make_objects(self->dev, false, fds));
+	with_efd = settled_current();
+	close_objects(fds);
+	after_efd = settles_to(base + RETURN_SLACK);
+
+	ASSERT_EQ(0, make_objects(self->dev, true, fds))
+		TH_LOG("create: %s", strerror(errno));
+	with_ev = settled_current();
+	close_objects(fds);
+	after_ev = settles_to(after_efd + RETURN_SLACK);
+
+	per_efd = (with_efd - base) / NOBJ;
+	per_ev = (with_ev - after_efd) / NOBJ;
+	TH_LOG("memory.current: base %lld, %d eventfds +%lld (%lld B each), closed %+lld; %d events +%lld (%lld B each), closed %+lld",
+	       base, NOBJ, with_efd - base, per_efd, after_efd - base,
+	       NOBJ, with_ev - after_efd, per_ev, after_ev - after_efd);
+
+	/* An eventfd costs something (its struct file), or nothing works. */
+	EXPECT_LT(64, per_efd);
+	/* An event costs its struct evobj on top. */
+	EXPECT_LE(per_efd + MIN_EXTRA, per_ev)
+		TH_LOG("an event costs %lld B, an eventfd %lld B: the event itself is not charged",
+		       per_ev, per_efd);
+	/* And both give it all back. */
+	EXPECT_GE(base + RETURN_SLACK, after_efd);
+	EXPECT_GE(after_efd + RETURN_SLACK, after_ev)
+		TH_LOG("%lld B still charged after closing the events",
+		       after_ev - after_efd);
+	free(fds);
+}
+
+TEST_HARNESS_MAIN
