@@ -1,226 +1,399 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * evobj core: the event object, its state changes and its waits.
+ * evobj core: the event object, its locking, its state changes and how a
+ * state change completes the waits queued on it.
  *
  * Every state change in the module goes through here: the ioctls,
  * read()/write(), the hardirq timer and the exported kernel API alike.
- * Semantics follow the NT kernel's KEVENT; see uapi/linux/evobj.h.
+ * Semantics follow the NT kernel's KEVENT; see uapi/linux/evobj.h. The
+ * waits themselves are in wait.c, the wait-all groups in group.c.
  */
 
-#include <linux/atomic.h>
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/file.h>
-#include <linux/hrtimer.h>
-#include <linux/irq_work.h>
-#include <linux/ktime.h>
-#include <linux/list.h>
 #include <linux/lockdep.h>
+#include <linux/moduleparam.h>
 #include <linux/poll.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
-#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
-#include <linux/wait.h>
 
 #include "internal.h"
 
-/* Entries that a wait keeps on its stack before it needs kmalloc(). */
-#define EVOBJ_STACK_ENTRIES	2
-
 /*
- * A wait in progress. It has one entry per object it names (and one for
- * the alert), each queued on its object's waiters list, and it completes
- * exactly once: whoever moves @claimed from -1 to an index owns the
- * completion, consumes what the wait consumes and wakes @task. That
- * claim may race between objects whose locks are unrelated, hence the
- * cmpxchg. The entries live until the waiter has dequeued them all,
- * which it does under the same locks, so a claimer may use them freely.
+ * Bounded cost. A set or pulse runs with interrupts off, possibly in
+ * hardirq context, so what it does under the event's lock is bounded:
+ *  - it walks the event's queue only as far as it completes waits: a
+ *    synchronization event stops at the first wait it completes;
+ *  - a completed wait's entry is unlinked by whoever completes it, and an
+ *    entry of a wait already completed through another object is
+ *    unlinked the first time a walk meets it, so none is walked twice;
+ *  - a wait-any names each object once in the queues: a repeated fd
+ *    could never win over its lower index (wait.c);
+ *  - a blocked wait-all costs a walk one flag read in the common case
+ *    (the object that held it back last time is checked first) and at
+ *    most EVOBJ_MAX_WAIT;
+ *  - tasks are not woken under the lock: up to EVOBJ_WAKE_BATCH are
+ *    pinned and woken after it is dropped, the rest one lock round trip
+ *    each, or on PREEMPT_RT from hardirq by the irq_work's thread.
+ * So the time with interrupts off is a constant per wait completed, plus
+ * a constant per blocked wait-all entry and per entry of a wait that
+ * completed elsewhere; max_waiters bounds how many entries one event may
+ * hold at once.
  */
-struct evobj_q {
-	struct task_struct *task;
-	atomic_t claimed;
-	bool all;
-	u32 count;			/* objects, not counting the alert */
-	struct evobj_q_entry *entries;	/* count (+ 1 alert) entries */
-};
-
-struct evobj_q_entry {
-	struct list_head node;		/* in ev->waiters */
-	struct evobj *ev;
-	struct evobj_q *q;
-	u32 index;			/* == q->count for the alert */
-};
+unsigned int evobj_max_waiters = 4096;
+module_param_named(max_waiters, evobj_max_waiters, uint, 0644);
+MODULE_PARM_DESC(max_waiters,
+		 "Most waits queued on one event at once; more fail with ENOSPC (default 4096)");
 
 /*
  * Locking protocol.
  *
  * ev->lock is a raw spinlock taken with interrupts off: events are set
  * from hardirq context, also on PREEMPT_RT, so nothing under it sleeps or
- * takes a spinlock_t. Waking a task (wake_up_process()) is fine under it;
- * waking poll waiters is not on PREEMPT_RT and is done after unlocking,
- * deferred to irq_work when the caller's context cannot take a sleeping
- * lock (evobj_wake_pollers()).
+ * takes a spinlock_t. Tasks and poll waiters are woken only after it is
+ * dropped (evobj_wake_finish()).
  *
  * A wait-all must find all its objects signaled at one instant and
- * consume them together. evobj_all_lock provides that instant: while an
- * object has wait-all entries queued (all_hint > 0), whoever changes its
- * state or walks its queue also holds evobj_all_lock, taken first. The
- * hint changes only under both locks, so the holder of ev->lock reads it
- * reliably; evobj_lock() retries when it guessed wrong without the global
- * lock. Events that no wait-all names never touch evobj_all_lock.
+ * consume them together. The lock of its group's root (group.c) provides
+ * that instant: while an object has wait-all entries queued (all_hint >
+ * 0), whoever changes its state or walks its queue holds the group lock
+ * first, then the object's. The hint changes only under both, so the
+ * holder of ev->lock reads it reliably; evobj_lock() retries when it
+ * guessed wrong. Events that no queued wait-all names take their own
+ * lock only, and a group joins only events that one wait-all named
+ * together, so unrelated users never share a lock.
  *
- * Under evobj_all_lock any number of object locks may be held at once:
- * the global lock orders them, which raw_spin_lock_nest_lock() tells
- * lockdep.
+ * Under a group lock any number of that group's object locks may be held
+ * at once: the group lock orders them, which raw_spin_lock_nest_lock()
+ * tells lockdep. No path holds two group locks, or takes a group lock
+ * while holding an object's.
  */
-static DEFINE_RAW_SPINLOCK(evobj_all_lock);
-
-static bool evobj_lock(struct evobj *ev, unsigned long *flags)
-	__acquires(&evobj_all_lock) __acquires(&ev->lock)
+struct evobj_group *evobj_lock(struct evobj *ev, unsigned long *flags)
+	__acquires(evobj_group) __acquires(&ev->lock)
 {
-	bool all;
+	struct evobj_group *g;
 
 	for (;;) {
-		all = READ_ONCE(ev->all_hint);
-		if (all) {
-			raw_spin_lock_irqsave(&evobj_all_lock, *flags);
-			raw_spin_lock_nest_lock(&ev->lock, &evobj_all_lock);
-		} else {
-			raw_spin_lock_irqsave(&ev->lock, *flags);
-			__acquire(&evobj_all_lock);
+		if (READ_ONCE(ev->all_hint) && READ_ONCE(ev->group)) {
+			g = evobj_group_lock(ev, flags);
+			raw_spin_lock_nest_lock(&ev->lock, &g->lock);
+			return g;
 		}
-		if (all || !ev->all_hint)
-			return all;
-		/* A wait-all arrived meanwhile: take the global lock too. */
-		__release(&evobj_all_lock);
+		raw_spin_lock_irqsave(&ev->lock, *flags);
+		if (!ev->all_hint) {
+			__acquire(evobj_group);
+			return NULL;
+		}
+		/* A wait-all arrived meanwhile: take its group's lock too. */
 		raw_spin_unlock_irqrestore(&ev->lock, *flags);
 	}
 }
 
-static void evobj_unlock(struct evobj *ev, bool all, unsigned long flags)
-	__releases(&ev->lock) __releases(&evobj_all_lock)
+void evobj_unlock(struct evobj *ev, struct evobj_group *g, unsigned long flags)
+	__releases(&ev->lock) __releases(evobj_group)
 {
-	if (all) {
+	if (g) {
 		raw_spin_unlock(&ev->lock);
-		raw_spin_unlock_irqrestore(&evobj_all_lock, flags);
+		evobj_group_unlock(g, flags);
 	} else {
-		__release(&evobj_all_lock);
 		raw_spin_unlock_irqrestore(&ev->lock, flags);
+		__release(evobj_group);
 	}
 }
 
-/* Takes another object's lock while evobj_all_lock is held. */
-static void evobj_lock_nested(struct evobj *ev)
+/* Takes another object's lock while its group's lock is held. */
+void evobj_lock_nested(struct evobj *ev, struct evobj_group *g)
 	__acquires(&ev->lock)
 {
-	lockdep_assert_held(&evobj_all_lock);
-	raw_spin_lock_nest_lock(&ev->lock, &evobj_all_lock);
+	lockdep_assert_held(&g->lock);
+	raw_spin_lock_nest_lock(&ev->lock, &g->lock);
 }
 
-static void evobj_unlock_nested(struct evobj *ev)
+void evobj_unlock_nested(struct evobj *ev)
 	__releases(&ev->lock)
 {
 	raw_spin_unlock(&ev->lock);
 }
 
+/* Every change to non-signaled lets a parked timer run again. */
+static void evobj_make_unsignaled(struct evobj *ev)
+{
+	lockdep_assert_held(&ev->lock);
+	WRITE_ONCE(ev->signaled, false);
+	evobj_timer_resume(ev);
+}
+
 /* A satisfied wait resets a synchronization event. */
-static void evobj_consume(struct evobj *ev)
+void evobj_consume(struct evobj *ev)
 {
 	lockdep_assert_held(&ev->lock);
 	if (ev->type == EVOBJ_SYNCHRONIZATION)
-		WRITE_ONCE(ev->signaled, false);
+		evobj_make_unsignaled(ev);
 }
 
-static bool evobj_claim(struct evobj_q *q, u32 index)
+bool evobj_claim(struct evobj_q *q, u32 index)
 {
 	int unclaimed = -1;
 
 	return atomic_try_cmpxchg(&q->claimed, &unclaimed, index);
 }
 
+/* Queues @e on its object, unless the object holds max_waiters already. */
+int evobj_link(struct evobj_q_entry *e)
+{
+	struct evobj *ev = e->ev;
+
+	lockdep_assert_held(&ev->lock);
+	if (ev->nr_waiters >= READ_ONCE(evobj_max_waiters))
+		return -ENOSPC;
+	list_add_tail(&e->node, &ev->waiters);
+	e->where = EVOBJ_ENTRY_QUEUED;
+	ev->nr_waiters++;
+	if (e->q->all && e->index < e->q->count)
+		ev->all_hint++;
+	return 0;
+}
+
+/* Takes a queued entry off ev->waiters. */
+static void evobj_unqueue(struct evobj_q_entry *e)
+{
+	struct evobj *ev = e->ev;
+
+	list_del(&e->node);
+	ev->nr_waiters--;
+	if (e->q->all && e->index < e->q->count)
+		ev->all_hint--;
+}
+
+/* Takes @e off whichever list of its object it is on. */
+void evobj_unlink(struct evobj_q_entry *e)
+{
+	lockdep_assert_held(&e->ev->lock);
+	if (e->where == EVOBJ_ENTRY_IDLE)
+		return;
+	if (e->where == EVOBJ_ENTRY_QUEUED)
+		evobj_unqueue(e);
+	else
+		list_del(&e->node);
+	/* Last: the waiter may free @e once it reads this without a lock. */
+	smp_store_release(&e->where, EVOBJ_ENTRY_IDLE);
+}
+
+/*
+ * @q was claimed through @e: take @e off its queue and have the task
+ * woken once the locks are dropped, by the setter itself while its batch
+ * has room, else from the object's wake_list. With no @w the waiter is
+ * the caller itself (checking while it queues) and needs no wake-up.
+ */
+static void evobj_complete(struct evobj_q_entry *e, struct evobj_wake *w)
+{
+	struct evobj *ev = e->ev;
+
+	lockdep_assert_held(&ev->lock);
+	if (w && w->nr < ARRAY_SIZE(w->tasks)) {
+		w->tasks[w->nr++] = get_task_struct(e->q->task);
+	} else if (w) {
+		evobj_unqueue(e);
+		list_add_tail(&e->node, &ev->wake_list);
+		e->where = EVOBJ_ENTRY_WAKE;
+		w->deferred = true;
+		return;
+	}
+	evobj_unlink(e);
+}
+
 /* Completes a wait through one of its any-style entries, on e->ev. */
-static void evobj_try_wake_any(struct evobj_q_entry *e)
+void evobj_try_wake_any(struct evobj_q_entry *e, struct evobj_wake *w)
 {
 	lockdep_assert_held(&e->ev->lock);
 	if (!e->ev->signaled || !evobj_claim(e->q, e->index))
 		return;
 	evobj_consume(e->ev);
-	wake_up_process(e->q->task);
+	evobj_complete(e, w);
+}
+
+/* Consumes the object of a completed wait-all's entry and unlinks it. */
+static void evobj_consume_entry(struct evobj_q_entry *e, struct evobj_group *g)
+{
+	evobj_lock_nested(e->ev, g);
+	evobj_consume(e->ev);
+	evobj_unlink(e);
+	evobj_unlock_nested(e->ev);
 }
 
 /*
- * Completes a wait-all if all its objects are signaled. @locked is an
- * object whose lock the caller already holds, or NULL. Under
- * evobj_all_lock no object of the wait can change state (their all_hint
- * is raised), so their signaled flags may be read without their locks.
+ * True if every object of wait-all @q is signaled. Under the group lock
+ * none of them can change state (their all_hint is raised), so their
+ * flags may be read without their locks. The object that held the wait
+ * back last time is looked at first: usually it still does.
  */
-static void evobj_try_wake_all(struct evobj_q *q, struct evobj *locked)
+bool evobj_all_signaled(struct evobj_q *q)
+{
+	u32 i, k;
+
+	for (k = 0; k < q->count; k++) {
+		i = q->hint + k < q->count ? q->hint + k : q->hint + k - q->count;
+		if (!READ_ONCE(q->entries[i].ev->signaled)) {
+			q->hint = i;
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Completes wait-all @q if all its objects are signaled, consuming them.
+ * The caller holds group lock @g, and the lock of @locked if not NULL;
+ * @via is the entry, on @locked, that the caller came through (NULL
+ * while the waiter itself checks). Each object's entry is taken off its
+ * queue as the object is consumed; the alert's stays until a walk or the
+ * waiter removes it, as the caller may be iterating over its list.
+ */
+void evobj_try_wake_all(struct evobj_q *q, struct evobj_group *g,
+			struct evobj *locked, struct evobj_q_entry *via,
+			struct evobj_wake *w)
 {
 	u32 i;
 
-	lockdep_assert_held(&evobj_all_lock);
-	for (i = 0; i < q->count; i++)
-		if (!READ_ONCE(q->entries[i].ev->signaled))
-			return;
-	if (!evobj_claim(q, 0))
+	if (!evobj_all_signaled(q) || !evobj_claim(q, 0))
 		return;
 	for (i = 0; i < q->count; i++) {
-		struct evobj *ev = q->entries[i].ev;
+		struct evobj_q_entry *e = &q->entries[i];
 
-		if (ev == locked) {
-			evobj_consume(ev);
+		if (e->ev != locked) {
+			evobj_consume_entry(e, g);
 			continue;
 		}
-		evobj_lock_nested(ev);
-		evobj_consume(ev);
-		evobj_unlock_nested(ev);
+		evobj_consume(e->ev);
+		if (e != via)
+			evobj_unlink(e);
 	}
-	wake_up_process(q->task);
+	if (via)
+		evobj_complete(via, w);
 }
 
 /*
  * @ev has just become signaled: complete, in queue order, the waits that
- * this completes. A synchronization event stops at the first one.
+ * this completes. A synchronization event stops at the first one. An
+ * entry whose wait completed through another object is dropped here, so
+ * that no later walk meets it again.
  */
-static void evobj_wake_waiters(struct evobj *ev)
+static void evobj_wake_waiters(struct evobj *ev, struct evobj_group *g,
+			       struct evobj_wake *w)
 {
-	struct evobj_q_entry *e;
+	struct evobj_q_entry *e, *next;
 
 	lockdep_assert_held(&ev->lock);
-	list_for_each_entry(e, &ev->waiters, node) {
+	list_for_each_entry_safe(e, next, &ev->waiters, node) {
 		if (!ev->signaled)
 			break;
-		if (e->q->all && e->index < e->q->count)
-			evobj_try_wake_all(e->q, ev);
+		if (atomic_read(&e->q->claimed) >= 0)
+			evobj_unlink(e);
+		else if (e->q->all && e->index < e->q->count)
+			evobj_try_wake_all(e->q, g, ev, e, w);
 		else
-			evobj_try_wake_any(e);
+			evobj_try_wake_any(e, w);
 	}
 }
 
-static void evobj_poll_work(struct irq_work *work)
+/*
+ * Sets @ev, which the caller has locked with evobj_lock() (@g its group
+ * lock or NULL), and completes the waits that this completes. Returns
+ * the previous state.
+ */
+bool evobj_signal_locked(struct evobj *ev, struct evobj_group *g,
+			 struct evobj_wake *w)
 {
-	struct evobj *ev = container_of(work, struct evobj, poll_work);
+	bool prev = ev->signaled;
 
-	wake_up_poll(&ev->poll_wq, EPOLLIN | EPOLLRDNORM);
+	lockdep_assert_held(&ev->lock);
+	if (!prev) {
+		WRITE_ONCE(ev->signaled, true);
+		evobj_wake_waiters(ev, g, w);
+	}
+	return prev;
+}
+
+/* Wakes, one lock round trip each, the tasks left on @ev's wake_list. */
+static void evobj_wake_deferred(struct evobj *ev)
+{
+	struct evobj_q_entry *e;
+	struct task_struct *task;
+	unsigned long flags;
+
+	for (;;) {
+		raw_spin_lock_irqsave(&ev->lock, flags);
+		e = list_first_entry_or_null(&ev->wake_list,
+					     struct evobj_q_entry, node);
+		if (!e) {
+			raw_spin_unlock_irqrestore(&ev->lock, flags);
+			return;
+		}
+		/* Pin the task first: once @e is idle its wait may be gone. */
+		task = get_task_struct(e->q->task);
+		evobj_unlink(e);
+		raw_spin_unlock_irqrestore(&ev->lock, flags);
+		wake_up_process(task);
+		put_task_struct(task);
+	}
+}
+
+static void evobj_work(struct irq_work *work)
+{
+	struct evobj *ev = container_of(work, struct evobj, work);
+
+	if (test_and_clear_bit(EVOBJ_WORK_WAKE, &ev->work_flags))
+		evobj_wake_deferred(ev);
+	if (test_and_clear_bit(EVOBJ_WORK_POLL, &ev->work_flags))
+		wake_up_poll(&ev->poll_wq, EPOLLIN | EPOLLRDNORM);
 }
 
 /*
- * Wakes poll/epoll waiters after the event became signaled. Their wait
- * queue has a spinlock_t, a sleeping lock on PREEMPT_RT: take it directly
- * only where sleeping would be allowed, else from an irq_work, which runs
- * in hardirq context on !RT and in a kthread on RT.
+ * Whether the caller may do unbounded wake-ups itself: not from hardirq
+ * or with interrupts off on PREEMPT_RT, where the contract allows only a
+ * few; elsewhere each costs one short lock round trip.
  */
-static void evobj_wake_pollers(struct evobj *ev)
+static bool evobj_may_wake_all(void)
 {
+	return !IS_ENABLED(CONFIG_PREEMPT_RT) || preemptible();
+}
+
+/*
+ * The second half of every set: wakes the tasks of the waits it
+ * completed, and poll waiters if the event was left signaled, now that no
+ * lock is held. Poll waiters sit on a wait queue whose spinlock_t is a
+ * sleeping lock on PREEMPT_RT: the caller wakes them directly only where
+ * it could sleep, else the irq_work does, which runs in hardirq context
+ * on !RT and in a kthread on RT.
+ */
+void evobj_wake_finish(struct evobj *ev, struct evobj_wake *w, bool pollers)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nr; i++) {
+		wake_up_process(w->tasks[i]);
+		put_task_struct(w->tasks[i]);
+	}
+	if (w->deferred) {
+		if (evobj_may_wake_all()) {
+			evobj_wake_deferred(ev);
+		} else {
+			set_bit(EVOBJ_WORK_WAKE, &ev->work_flags);
+			irq_work_queue(&ev->work);
+		}
+	}
 	/* Pairs with smp_mb() in evobj_poll(). */
-	if (!wq_has_sleeper(&ev->poll_wq))
+	if (!pollers || !wq_has_sleeper(&ev->poll_wq))
 		return;
-	if (preemptible())
+	if (preemptible()) {
 		wake_up_poll(&ev->poll_wq, EPOLLIN | EPOLLRDNORM);
-	else
-		irq_work_queue(&ev->poll_work);
+	} else {
+		set_bit(EVOBJ_WORK_POLL, &ev->work_flags);
+		irq_work_queue(&ev->work);
+	}
 }
 
 /**
@@ -228,7 +401,8 @@ static void evobj_wake_pollers(struct evobj *ev)
  * @type: %EVOBJ_NOTIFICATION or %EVOBJ_SYNCHRONIZATION
  * @signaled: initial state
  *
- * The caller owns the only reference and drops it with evobj_put().
+ * The caller owns the only reference and drops it with evobj_put(). The
+ * memory is charged to the current task's memory cgroup.
  *
  * Context: Process context; may sleep.
  * Return: the new event, ERR_PTR(-EINVAL) for a bad @type or
@@ -240,16 +414,17 @@ struct evobj *evobj_create(u32 type, bool signaled)
 
 	if (type != EVOBJ_NOTIFICATION && type != EVOBJ_SYNCHRONIZATION)
 		return ERR_PTR(-EINVAL);
-	ev = kzalloc(sizeof(*ev), GFP_KERNEL);
+	ev = kzalloc(sizeof(*ev), GFP_KERNEL_ACCOUNT);
 	if (!ev)
 		return ERR_PTR(-ENOMEM);
 	raw_spin_lock_init(&ev->lock);
 	INIT_LIST_HEAD(&ev->waiters);
+	INIT_LIST_HEAD(&ev->wake_list);
 	ev->type = type;
 	ev->signaled = signaled;
 	kref_init(&ev->ref);
 	init_waitqueue_head(&ev->poll_wq);
-	init_irq_work(&ev->poll_work, evobj_poll_work);
+	init_irq_work(&ev->work, evobj_work);
 	evobj_timer_init(ev);
 	return ev;
 }
@@ -281,6 +456,8 @@ EXPORT_SYMBOL_GPL(evobj_get_file);
  *
  * The reference stays valid after userspace closes @fd; a driver
  * typically takes it in an ioctl and drops it when its client goes away.
+ * The event's timer, which belongs to its files, stops when the last of
+ * them closes.
  *
  * Context: Process context.
  * Return: the event with a new reference, ERR_PTR(-EBADF) if @fd is not
@@ -303,17 +480,18 @@ static void evobj_release(struct kref *ref)
 {
 	struct evobj *ev = container_of(ref, struct evobj, ref);
 
-	/* The timer may queue the poll work, so it goes first. */
-	evobj_timer_cancel(ev);
+	/* The timer may queue the work, so it goes first. */
+	evobj_timer_stop(ev);
 	/*
-	 * With no reference left nothing can queue the poll work again; wait
+	 * With no reference left nothing can queue the work again; wait
 	 * only if it is pending or running. On PREEMPT_RT irq_work_sync()
 	 * always waits for an RCU grace period, which made every close()
 	 * cost one. irq_work_single() may touch the work just after it stops
 	 * being busy, within an RCU read-side section: kfree_rcu() covers that.
 	 */
-	if (irq_work_is_busy(&ev->poll_work))
-		irq_work_sync(&ev->poll_work);
+	if (irq_work_is_busy(&ev->work))
+		irq_work_sync(&ev->work);
+	evobj_group_put(ev);
 	kfree_rcu(ev, rcu);
 }
 
@@ -332,26 +510,21 @@ void evobj_put(struct evobj *ev)
 }
 EXPORT_SYMBOL_GPL(evobj_put);
 
-/*
- * Sets @ev and completes the waits that this completes; a pulse then
- * resets it, under the same lock. Returns the previous state and tells
- * through @woke whether pollers must learn that @ev became signaled.
- */
-static bool evobj_signal(struct evobj *ev, bool pulse, bool *woke)
+/* Set, or pulse: the same walk; a pulse then resets under the same lock. */
+static bool evobj_signal(struct evobj *ev, bool pulse)
 {
+	struct evobj_wake w = { };
+	struct evobj_group *g;
 	unsigned long flags;
-	bool all, prev;
+	bool prev, pollers;
 
-	all = evobj_lock(ev, &flags);
-	prev = ev->signaled;
-	if (!prev) {
-		WRITE_ONCE(ev->signaled, true);
-		evobj_wake_waiters(ev);
-	}
+	g = evobj_lock(ev, &flags);
+	prev = evobj_signal_locked(ev, g, &w);
 	if (pulse)
-		WRITE_ONCE(ev->signaled, false);
-	*woke = !prev && ev->signaled;
-	evobj_unlock(ev, all, flags);
+		evobj_make_unsignaled(ev);
+	pollers = !prev && ev->signaled;
+	evobj_unlock(ev, g, flags);
+	evobj_wake_finish(ev, &w, pollers);
 	return prev;
 }
 
@@ -364,17 +537,18 @@ static bool evobj_signal(struct evobj *ev, bool pulse, bool *woke)
  * waiting wait that can complete and stays non-signaled, or becomes
  * signaled if none can. Setting a signaled event changes nothing.
  *
+ * The time spent with interrupts off is bounded by the waits this
+ * completes (see "Bounded cost" in kmod/core.c); tasks are woken after
+ * the lock is dropped, on PREEMPT_RT in hardirq context only the first
+ * few, the rest by a kernel thread right after.
+ *
  * Context: Any context, including hardirq and with interrupts disabled,
  * on PREEMPT_RT too. Never sleeps.
  * Return: the previous state.
  */
 bool evobj_set(struct evobj *ev)
 {
-	bool woke, prev = evobj_signal(ev, false, &woke);
-
-	if (woke)
-		evobj_wake_pollers(ev);
-	return prev;
+	return evobj_signal(ev, false);
 }
 EXPORT_SYMBOL_GPL(evobj_set);
 
@@ -387,13 +561,14 @@ EXPORT_SYMBOL_GPL(evobj_set);
  */
 bool evobj_reset(struct evobj *ev)
 {
+	struct evobj_group *g;
 	unsigned long flags;
-	bool all, prev;
+	bool prev;
 
-	all = evobj_lock(ev, &flags);
+	g = evobj_lock(ev, &flags);
 	prev = ev->signaled;
-	WRITE_ONCE(ev->signaled, false);
-	evobj_unlock(ev, all, flags);
+	evobj_make_unsignaled(ev);
+	evobj_unlock(ev, g, flags);
 	return prev;
 }
 EXPORT_SYMBOL_GPL(evobj_reset);
@@ -402,16 +577,15 @@ EXPORT_SYMBOL_GPL(evobj_reset);
  * evobj_pulse() - complete the waits a set would, then reset, atomically
  * @ev: the event
  *
- * Poll waiters are not woken: the event is never seen signaled.
+ * Nobody sees the event signaled: not evobj_signaled(), not poll, not a
+ * wait that does not block.
  *
  * Context: Any context, including hardirq. Never sleeps.
  * Return: the previous state.
  */
 bool evobj_pulse(struct evobj *ev)
 {
-	bool woke;
-
-	return evobj_signal(ev, true, &woke);
+	return evobj_signal(ev, true);
 }
 EXPORT_SYMBOL_GPL(evobj_pulse);
 
@@ -419,14 +593,21 @@ EXPORT_SYMBOL_GPL(evobj_pulse);
  * evobj_signaled() - read an event's state
  * @ev: the event
  *
- * A snapshot: another context may change the state right after.
+ * Read under the event's lock, so never the instant inside a pulse. A
+ * snapshot: another context may change the state right after.
  *
  * Context: Any context.
  * Return: true if @ev is signaled.
  */
 bool evobj_signaled(struct evobj *ev)
 {
-	return READ_ONCE(ev->signaled);
+	unsigned long flags;
+	bool signaled;
+
+	raw_spin_lock_irqsave(&ev->lock, flags);
+	signaled = ev->signaled;
+	raw_spin_unlock_irqrestore(&ev->lock, flags);
+	return signaled;
 }
 EXPORT_SYMBOL_GPL(evobj_signaled);
 
@@ -434,245 +615,9 @@ unsigned int evobj_nr_waiters(struct evobj *ev)
 {
 	unsigned long flags;
 	unsigned int n;
-	bool all;
 
-	all = evobj_lock(ev, &flags);
+	raw_spin_lock_irqsave(&ev->lock, flags);
 	n = ev->nr_waiters;
-	evobj_unlock(ev, all, flags);
+	raw_spin_unlock_irqrestore(&ev->lock, flags);
 	return n;
 }
-
-static void evobj_link(struct evobj_q_entry *e, bool all_entry)
-{
-	struct evobj *ev = e->ev;
-
-	lockdep_assert_held(&ev->lock);
-	list_add_tail(&e->node, &ev->waiters);
-	ev->nr_waiters++;
-	if (all_entry)
-		ev->all_hint++;
-}
-
-static void evobj_unlink(struct evobj_q_entry *e, bool all_entry)
-{
-	struct evobj *ev = e->ev;
-
-	lockdep_assert_held(&ev->lock);
-	list_del(&e->node);
-	ev->nr_waiters--;
-	if (all_entry)
-		ev->all_hint--;
-}
-
-/*
- * Queues a wait-any's entries in index order, each checked as it is
- * queued, so that of several signaled objects the lowest index wins; no
- * need to queue the rest once it is claimed. Returns how many it queued.
- */
-static u32 evobj_enqueue_any(struct evobj_q *q, u32 n)
-{
-	unsigned long flags;
-	u32 i;
-
-	for (i = 0; i < n && atomic_read(&q->claimed) < 0; i++) {
-		struct evobj_q_entry *e = &q->entries[i];
-		bool all = evobj_lock(e->ev, &flags);
-
-		evobj_link(e, false);
-		evobj_try_wake_any(e);
-		evobj_unlock(e->ev, all, flags);
-	}
-	return i;
-}
-
-static void evobj_dequeue_any(struct evobj_q *q, u32 n)
-{
-	unsigned long flags;
-	u32 i;
-
-	for (i = 0; i < n; i++) {
-		struct evobj_q_entry *e = &q->entries[i];
-		bool all = evobj_lock(e->ev, &flags);
-
-		evobj_unlink(e, false);
-		evobj_unlock(e->ev, all, flags);
-	}
-}
-
-/* Queues a wait-all whole, then checks it and its alert (objects first). */
-static void evobj_enqueue_all(struct evobj_q *q, u32 n)
-{
-	unsigned long flags;
-	u32 i;
-
-	raw_spin_lock_irqsave(&evobj_all_lock, flags);
-	for (i = 0; i < n; i++) {
-		struct evobj_q_entry *e = &q->entries[i];
-
-		evobj_lock_nested(e->ev);
-		evobj_link(e, i < q->count);
-		evobj_unlock_nested(e->ev);
-	}
-	evobj_try_wake_all(q, NULL);
-	if (n > q->count) {
-		struct evobj_q_entry *alert = &q->entries[q->count];
-
-		evobj_lock_nested(alert->ev);
-		evobj_try_wake_any(alert);
-		evobj_unlock_nested(alert->ev);
-	}
-	raw_spin_unlock_irqrestore(&evobj_all_lock, flags);
-}
-
-static void evobj_dequeue_all(struct evobj_q *q, u32 n)
-{
-	unsigned long flags;
-	u32 i;
-
-	raw_spin_lock_irqsave(&evobj_all_lock, flags);
-	for (i = 0; i < n; i++) {
-		struct evobj_q_entry *e = &q->entries[i];
-
-		evobj_lock_nested(e->ev);
-		evobj_unlink(e, i < q->count);
-		evobj_unlock_nested(e->ev);
-	}
-	raw_spin_unlock_irqrestore(&evobj_all_lock, flags);
-}
-
-static ktime_t evobj_now(clockid_t clock)
-{
-	return clock == CLOCK_REALTIME ? ktime_get_real() : ktime_get();
-}
-
-/*
- * Sleeps until @q is claimed, a signal arrives or @timeout (absolute on
- * @clock, KTIME_MAX for never) passes. The caller decides the outcome
- * from q->claimed once the wait is dequeued: a claim always wins.
- */
-static int evobj_sleep(struct evobj_q *q, clockid_t clock, ktime_t timeout)
-{
-	ktime_t *expires = timeout == KTIME_MAX ? NULL : &timeout;
-	int ret = 0;
-
-	if (expires && ktime_compare(timeout, evobj_now(clock)) <= 0)
-		return -ETIMEDOUT;
-	for (;;) {
-		set_current_state(TASK_INTERRUPTIBLE);
-		if (atomic_read(&q->claimed) >= 0 || ret)
-			break;
-		if (signal_pending(current)) {
-			ret = -ERESTARTSYS;
-			break;
-		}
-		if (!schedule_hrtimeout_range_clock(expires, 0,
-						    HRTIMER_MODE_ABS, clock))
-			ret = -ETIMEDOUT;
-	}
-	__set_current_state(TASK_RUNNING);
-	return ret;
-}
-
-static bool evobj_has_duplicates(struct evobj *const *evs, u32 count)
-{
-	u32 i, j;
-
-	for (i = 0; i < count; i++)
-		for (j = i + 1; j < count; j++)
-			if (evs[i] == evs[j])
-				return true;
-	return false;
-}
-
-/**
- * evobj_wait_many() - the one wait of the module
- * @evs: the objects; the caller holds a reference to each
- * @count: how many, 1 .. %EVOBJ_MAX_WAIT
- * @alert: an extra object that completes the wait with index @count, or NULL
- * @signal: an object to set just before waiting (signal-and-wait), or NULL;
- *          a wait that fails its checks does not set it
- * @all: wait for all of @evs at once rather than for any
- * @clock: %CLOCK_MONOTONIC or %CLOCK_REALTIME
- * @timeout: absolute on @clock; KTIME_MAX never expires, a past time
- *           does not block
- * @index: out: wait-any's winning index, 0 for a wait-all, @count if the
- *         alert won
- *
- * Context: Process context; may sleep.
- * Return: 0, -ETIMEDOUT, -ERESTARTSYS, -EINVAL (a wait-all naming an
- * object twice, a bad count) or -ENOMEM.
- */
-int evobj_wait_many(struct evobj *const *evs, u32 count, struct evobj *alert,
-		    struct evobj *signal, bool all, clockid_t clock,
-		    ktime_t timeout, u32 *index)
-{
-	struct evobj_q_entry stack_entries[EVOBJ_STACK_ENTRIES];
-	u32 i, n = count + !!alert;
-	struct evobj_q q = {
-		.task = current,
-		.claimed = ATOMIC_INIT(-1),
-		.all = all,
-		.count = count,
-		.entries = stack_entries,
-	};
-	int claimed, ret;
-
-	if (!count || count > EVOBJ_MAX_WAIT)
-		return -EINVAL;
-	if (all && evobj_has_duplicates(evs, count))
-		return -EINVAL;
-	if (n > ARRAY_SIZE(stack_entries)) {
-		q.entries = kmalloc_array(n, sizeof(*q.entries), GFP_KERNEL);
-		if (!q.entries)
-			return -ENOMEM;
-	}
-	for (i = 0; i < n; i++) {
-		q.entries[i].ev = i < count ? evs[i] : alert;
-		q.entries[i].q = &q;
-		q.entries[i].index = i;
-	}
-
-	if (signal)
-		evobj_set(signal);
-	if (all) {
-		evobj_enqueue_all(&q, n);
-		ret = evobj_sleep(&q, clock, timeout);
-		evobj_dequeue_all(&q, n);
-	} else {
-		u32 queued = evobj_enqueue_any(&q, n);
-
-		ret = evobj_sleep(&q, clock, timeout);
-		evobj_dequeue_any(&q, queued);
-	}
-
-	/* Read after dequeueing: no claim can come later. */
-	claimed = atomic_read(&q.claimed);
-	if (claimed >= 0) {
-		*index = claimed;
-		ret = 0;
-	}
-	if (q.entries != stack_entries)
-		kfree(q.entries);
-	return ret;
-}
-
-/**
- * evobj_wait() - wait for an event to be signaled
- * @ev: the event; the caller holds a reference
- * @abs_timeout: absolute %CLOCK_MONOTONIC time; KTIME_MAX waits forever,
- *               a time already past does not block
- *
- * Consumes a synchronization event. Waits are served in FIFO order with
- * every other wait on @ev, including userspace's.
- *
- * Context: Process context; sleeps interruptibly.
- * Return: 0 once signaled, -ETIMEDOUT, or -ERESTARTSYS on a signal.
- */
-int evobj_wait(struct evobj *ev, ktime_t abs_timeout)
-{
-	u32 index;
-
-	return evobj_wait_many(&ev, 1, NULL, NULL, false, CLOCK_MONOTONIC,
-			       abs_timeout, &index);
-}
-EXPORT_SYMBOL_GPL(evobj_wait);

@@ -46,6 +46,7 @@ static long evobj_ioc_change(struct evobj *ev, u32 __user *uprev,
 	return put_user(change(ev), uprev);
 }
 
+/* evobj_signaled() reads under the lock: never the inside of a pulse. */
 static long evobj_ioc_read(struct evobj *ev, struct evobj_state __user *ustate)
 {
 	struct evobj_state state = {
@@ -98,9 +99,10 @@ static __poll_t evobj_poll(struct file *file, poll_table *wait)
 
 	poll_wait(file, &ev->poll_wq, wait);
 	/*
-	 * Pairs with wq_has_sleeper() in evobj_wake_pollers(): either the
+	 * Pairs with wq_has_sleeper() in evobj_wake_finish(): either the
 	 * setter sees this poller queued and wakes it, or this read sees the
-	 * setter's store of signaled.
+	 * setter's store of signaled. The read takes the event's lock, so it
+	 * never sees the inside of a pulse.
 	 */
 	smp_mb();
 	if (evobj_signaled(ev))
@@ -151,19 +153,47 @@ static ssize_t evobj_write(struct file *file, const char __user *buf,
 	return sizeof(value);
 }
 
+static const char *const evobj_timer_states[] = {
+	[EVOBJ_TIMER_OFF]	= "off",
+	[EVOBJ_TIMER_ARMED]	= "armed",
+	[EVOBJ_TIMER_PARKED]	= "parked",
+};
+
 static void evobj_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct evobj *ev = file->private_data;
+	enum evobj_timer_state timer;
+	unsigned int waiters;
+	unsigned long flags;
+	u64 period, expiries;
+	bool signaled;
+
+	/* One snapshot, under the lock: never the inside of a pulse. */
+	raw_spin_lock_irqsave(&ev->lock, flags);
+	signaled = ev->signaled;
+	waiters = ev->nr_waiters;
+	timer = ev->timer_state;
+	period = ev->timer_period;
+	expiries = ev->timer_expiries;
+	raw_spin_unlock_irqrestore(&ev->lock, flags);
 
 	seq_printf(m, "type:\t%s\n", ev->type == EVOBJ_SYNCHRONIZATION ?
 		   "synchronization" : "notification");
-	seq_printf(m, "signaled:\t%d\n", evobj_signaled(ev));
-	seq_printf(m, "waiters:\t%u\n", evobj_nr_waiters(ev));
+	seq_printf(m, "signaled:\t%d\n", signaled);
+	seq_printf(m, "waiters:\t%u\n", waiters);
+	seq_printf(m, "timer:\t%s\n", evobj_timer_states[timer]);
+	seq_printf(m, "timer_period:\t%llu\n", period);
+	seq_printf(m, "timer_expiries:\t%llu\n", expiries);
 }
 
+/* The timer belongs to the open files: the last one stops it. */
 static int evobj_event_release(struct inode *inode, struct file *file)
 {
-	evobj_put(file->private_data);
+	struct evobj *ev = file->private_data;
+
+	if (atomic_dec_and_test(&ev->files))
+		evobj_timer_stop(ev);
+	evobj_put(ev);
 	return 0;
 }
 
@@ -178,6 +208,26 @@ const struct file_operations evobj_event_fops = {
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,
 };
+
+/**
+ * evobj_file_open() - a new open file for an event
+ * @ev: the event; the file takes over one reference the caller holds
+ * @flags: EVOBJ_NONBLOCK or 0
+ *
+ * Return: the file, or an ERR_PTR; on error the reference is the
+ * caller's still.
+ */
+struct file *evobj_file_open(struct evobj *ev, unsigned int flags)
+{
+	struct file *file;
+
+	file = anon_inode_getfile("[evobj]", &evobj_event_fops, ev,
+				  O_RDWR | (flags & EVOBJ_NONBLOCK ?
+					    O_NONBLOCK : 0));
+	if (!IS_ERR(file))
+		atomic_inc(&ev->files);
+	return file;
+}
 
 /* /dev/evobj ioctls. */
 
@@ -201,9 +251,7 @@ static long evobj_ioc_create(struct evobj_create __user *uargs)
 				 (args.flags & EVOBJ_CLOEXEC ? O_CLOEXEC : 0));
 	if (fd < 0)
 		goto err_put;
-	file = anon_inode_getfile("[evobj]", &evobj_event_fops, ev,
-				  O_RDWR | (args.flags & EVOBJ_NONBLOCK ?
-					    O_NONBLOCK : 0));
+	file = evobj_file_open(ev, args.flags);
 	if (IS_ERR(file)) {
 		put_unused_fd(fd);
 		fd = PTR_ERR(file);
@@ -217,17 +265,23 @@ err_put:
 	return fd;
 }
 
+/* Waits on this many fds keep their arrays on the stack. */
+#define EVOBJ_STACK_FDS		4
+
 /*
  * The events of a wait. It pins their files rather than taking object
  * references: fget() is needed to find them anyway, and holding it spares
  * two more atomics per object on the hot path. A file closed meanwhile is
- * released when the wait ends, so the wait is not disturbed.
+ * released when the wait ends, so the wait is not disturbed. Small waits
+ * keep the arrays on the stack; larger ones allocate them, charged to
+ * the caller's memory cgroup, so that no ioctl frame grows past 512 bytes.
  */
 struct evobj_wait_refs {
-	struct evobj *evs[EVOBJ_MAX_WAIT];
+	struct evobj **evs;		/* count */
+	struct file **files;		/* up to count + 2 */
+	s32 *fds;			/* count */
 	struct evobj *alert;
 	struct evobj *signal;
-	struct file *files[EVOBJ_MAX_WAIT + 2];
 	u32 nr_files;
 };
 
@@ -256,14 +310,13 @@ static void evobj_put_refs(struct evobj_wait_refs *refs)
 static int evobj_get_refs(struct evobj_wait_refs *refs,
 			  const struct evobj_wait *args)
 {
-	s32 fds[EVOBJ_MAX_WAIT];
 	u32 i;
 
-	if (copy_from_user(fds, u64_to_user_ptr(args->fds),
-			   array_size(args->count, sizeof(fds[0]))))
+	if (copy_from_user(refs->fds, u64_to_user_ptr(args->fds),
+			   array_size(args->count, sizeof(refs->fds[0]))))
 		return -EFAULT;
 	for (i = 0; i < args->count; i++) {
-		refs->evs[i] = evobj_wait_ref(refs, fds[i]);
+		refs->evs[i] = evobj_wait_ref(refs, refs->fds[i]);
 		if (!refs->evs[i])
 			return -EBADF;	/* -1 is no event fd either */
 		if (IS_ERR(refs->evs[i]))
@@ -284,13 +337,53 @@ static ktime_t evobj_timeout(u64 ns)
 	return ns > KTIME_MAX ? KTIME_MAX : ns_to_ktime(ns);
 }
 
-static long evobj_ioc_wait(struct evobj_wait __user *uargs, bool all)
+/* The wait itself, once its arguments are copied in and checked. */
+static long evobj_do_wait(struct evobj_wait __user *uargs,
+			  const struct evobj_wait *args,
+			  struct evobj_wait_refs *refs, bool all)
 {
-	struct evobj_wait_refs refs;
-	struct evobj_wait args;
 	clockid_t clock;
 	u32 index;
 	int ret;
+
+	refs->nr_files = 0;	/* the rest is filled as it is used */
+	ret = evobj_get_refs(refs, args);
+	if (ret)
+		goto out;
+
+	clock = args->flags & EVOBJ_WAIT_REALTIME ? CLOCK_REALTIME :
+						    CLOCK_MONOTONIC;
+	ret = evobj_wait_many(refs->evs, args->count, refs->alert,
+			      refs->signal, all, clock,
+			      evobj_timeout(args->timeout), &index);
+	if (!ret && index)
+		ret = put_user(index, &uargs->index);
+	/*
+	 * Interrupted after the signal event was set: the restart (under
+	 * SA_RESTART, or the caller's retry after EINTR) continues this
+	 * call and must not set it again, so the call forgets it.
+	 */
+	if (ret == -ERESTARTSYS && refs->signal &&
+	    put_user(EVOBJ_NO_FD, &uargs->signal))
+		ret = -EFAULT;
+out:
+	evobj_put_refs(refs);
+	return ret;
+}
+
+static long evobj_ioc_wait(struct evobj_wait __user *uargs, bool all)
+{
+	struct evobj *stack_evs[EVOBJ_STACK_FDS];
+	struct file *stack_files[EVOBJ_STACK_FDS + 2];
+	s32 stack_fds[EVOBJ_STACK_FDS];
+	struct evobj_wait_refs refs = {
+		.evs = stack_evs,
+		.files = stack_files,
+		.fds = stack_fds,
+	};
+	struct evobj_wait args;
+	void *heap = NULL;
+	long ret;
 
 	if (copy_from_user(&args, uargs, sizeof(args)))
 		return -EFAULT;
@@ -305,27 +398,19 @@ static long evobj_ioc_wait(struct evobj_wait __user *uargs, bool all)
 	if (put_user(0, &uargs->index))
 		return -EFAULT;
 
-	refs.nr_files = 0;	/* the rest is filled as it is used */
-	ret = evobj_get_refs(&refs, &args);
-	if (ret)
-		goto out;
-
-	clock = args.flags & EVOBJ_WAIT_REALTIME ? CLOCK_REALTIME :
-						   CLOCK_MONOTONIC;
-	ret = evobj_wait_many(refs.evs, args.count, refs.alert, refs.signal,
-			      all, clock, evobj_timeout(args.timeout), &index);
-	if (!ret && index)
-		ret = put_user(index, &uargs->index);
-	/*
-	 * Interrupted after the signal event was set: the restart (under
-	 * SA_RESTART, or the caller's retry after EINTR) continues this
-	 * call and must not set it again, so the call forgets it.
-	 */
-	if (ret == -ERESTARTSYS && refs.signal &&
-	    put_user(EVOBJ_NO_FD, &uargs->signal))
-		ret = -EFAULT;
-out:
-	evobj_put_refs(&refs);
+	if (args.count > EVOBJ_STACK_FDS) {
+		heap = kmalloc(args.count * (sizeof(*refs.evs) +
+					     sizeof(*refs.fds)) +
+			       (args.count + 2) * sizeof(*refs.files),
+			       GFP_KERNEL_ACCOUNT);
+		if (!heap)
+			return -ENOMEM;
+		refs.files = heap;
+		refs.evs = (struct evobj **)&refs.files[args.count + 2];
+		refs.fds = (s32 *)&refs.evs[args.count];
+	}
+	ret = evobj_do_wait(uargs, &args, &refs, all);
+	kfree(heap);
 	return ret;
 }
 

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * evobj internals shared by the core, the device, the timer and the KUnit
- * suite. Nothing here is exported; other drivers use <linux/evobj.h>.
+ * evobj internals shared by the core, the waits, the wait-all groups, the
+ * device, the timer, the per-user limits and the KUnit suite. Nothing
+ * here is exported; other drivers use <linux/evobj.h>.
  */
 #ifndef _EVOBJ_INTERNAL_H
 #define _EVOBJ_INTERNAL_H
 
+#include <linux/atomic.h>
 #include <linux/evobj.h>
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
@@ -14,53 +16,196 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/refcount.h>
 #include <linux/spinlock.h>
+#include <linux/uidgid.h>
 #include <linux/wait.h>
+
+/* Timer states (evobj.timer_state). */
+enum evobj_timer_state {
+	EVOBJ_TIMER_OFF,	/* not armed, or a one-shot that fired */
+	EVOBJ_TIMER_ARMED,	/* queued in the hrtimer base */
+	EVOBJ_TIMER_PARKED,	/* periodic, found the event signaled: waits
+				 * for it to be consumed, reset or pulsed */
+};
+
+/* Bits of evobj.work_flags: what the irq_work has to do. */
+enum {
+	EVOBJ_WORK_POLL,	/* wake poll/epoll waiters */
+	EVOBJ_WORK_WAKE,	/* wake the tasks on wake_list */
+};
+
+struct evobj_user;
+
+/*
+ * A wait-all group: the events that some wait-all has named together
+ * share the lock of their group's root, which makes "all signaled at one
+ * instant" and the atomic consumption possible without a global lock.
+ * Groups form a union-find forest: merging points one root at another
+ * (parent, set once under the root's own lock), union by rank keeps
+ * every path short. Each event and each child group holds a reference
+ * to the group it points at, so a group lives while anything can reach
+ * it. See group.c.
+ */
+struct evobj_group {
+	raw_spinlock_t lock;		/* meaningful on a root only */
+	struct evobj_group *parent;	/* NULL for a root */
+	refcount_t ref;
+	unsigned int rank;		/* under evobj_group_mutex */
+};
 
 /*
  * Lifetime: an event is reference counted (ref). Each struct file of an
- * event fd holds one reference, so do kernel users (evobj_create(),
- * evobj_get()) and every wait in progress for each object it names. The
- * last evobj_put() cancels the timer, flushes the deferred poll wake-up
- * and frees the object after an RCU grace period, so it must come from a
- * context that may sleep.
+ * event fd holds one reference, and so does each kernel user
+ * (evobj_create(), evobj_get()). A wait in progress pins the struct file
+ * of every event fd it names (the ioctl) or relies on its caller's
+ * reference (the kernel API), so no wait ever outlives its objects. The
+ * last file release stops the timer, which belongs to the open files;
+ * the last evobj_put() flushes the deferred work and frees the object
+ * after an RCU grace period, so it must come from a context that may
+ * sleep.
  */
 struct evobj {
 	raw_spinlock_t lock;
-	/* Protected by lock, and by evobj_all_lock too while all_hint > 0. */
+	/*
+	 * Protected by lock; while all_hint > 0 a change also holds the
+	 * root lock of the event's group (see core.c's locking protocol).
+	 */
 	bool signaled;
 	/* Waits queued on this event in arrival (FIFO) order. Same locking. */
 	struct list_head waiters;
 	unsigned int nr_waiters;
 	/* Wait-all entries among waiters; changes only under both locks. */
 	unsigned int all_hint;
+	/* Completed waits whose task is still to be woken; under lock. */
+	struct list_head wake_list;
 	u32 type;			/* EVOBJ_NOTIFICATION or _SYNCHRONIZATION */
 	struct kref ref;
+	atomic_t files;			/* open struct files */
+	/* Wait-all group: set once, under evobj_group_mutex, never cleared. */
+	struct evobj_group *group;
 
-	/* poll/epoll waiters; woken from process context or irq_work. */
+	/* poll/epoll waiters; woken from process context or the work. */
 	wait_queue_head_t poll_wq;
-	struct irq_work poll_work;
+	/* Wake-ups that the setter's context could not do itself. */
+	struct irq_work work;
+	unsigned long work_flags;
 
-	/* EVOBJ_IOC_TIMER, expiring in hardirq context. */
+	/*
+	 * EVOBJ_IOC_TIMER, expiring in hardirq context. timer_state and
+	 * timer_expiries are under lock; timer_period changes only while the
+	 * timer is off and cancelled; timer_lock serialises arming and owns
+	 * timer_user (the user the armed timer is charged to, or NULL).
+	 */
 	struct hrtimer timer;
-	struct mutex timer_lock;	/* serialises arming and cancelling */
-	u64 timer_period;		/* ns; written only while the timer is off */
+	struct mutex timer_lock;
+	enum evobj_timer_state timer_state;
+	u64 timer_period;		/* ns; 0 for a one-shot */
+	u64 timer_expiries;
+	struct evobj_user *timer_user;
 
-	struct rcu_head rcu;		/* frees it after the poll work's last touch */
+	struct rcu_head rcu;		/* frees it after the work's last touch */
 };
 
-/* core.c */
+/*
+ * A wait in progress. It has one entry per object it names (and one for
+ * the alert), each queued on its object's waiters list unless it repeats
+ * an object that an entry of lower index already covers, and it
+ * completes exactly once: whoever moves @claimed from -1 to an index
+ * owns the completion, consumes what the wait consumes and has its task
+ * woken. That claim may race between objects whose locks are unrelated,
+ * hence the cmpxchg. The waiter frees the entries only once each is
+ * idle, which a claimer makes it last, under the entry's object lock.
+ */
+struct evobj_q {
+	struct task_struct *task;
+	atomic_t claimed;
+	bool all;
+	u32 count;			/* objects, not counting the alert */
+	u32 hint;			/* wait-all: an object last seen unsignaled */
+	struct evobj_q_entry *entries;	/* count (+ 1 alert) entries */
+};
+
+/* Where an entry is (evobj_q_entry.where), under its object's lock. */
+enum evobj_entry_where {
+	EVOBJ_ENTRY_IDLE,	/* not linked: never, or no longer */
+	EVOBJ_ENTRY_QUEUED,	/* on ev->waiters */
+	EVOBJ_ENTRY_WAKE,	/* on ev->wake_list: claimed, task to wake */
+};
+
+struct evobj_q_entry {
+	struct list_head node;		/* in ev->waiters or ev->wake_list */
+	struct evobj *ev;
+	struct evobj_q *q;
+	u32 index;			/* == q->count for the alert */
+	u8 where;			/* enum evobj_entry_where */
+	bool skip;			/* wait-any: a lower index has ev */
+};
+
+/* A set's wake-ups, done once its locks are dropped (core.c). */
+#define EVOBJ_WAKE_BATCH	4
+
+struct evobj_wake {
+	struct task_struct *tasks[EVOBJ_WAKE_BATCH];
+	unsigned int nr;
+	bool deferred;			/* more on the event's wake_list */
+};
+
+/* core.c: locking, state changes and completing waits */
+struct evobj_group *evobj_lock(struct evobj *ev, unsigned long *flags)
+	__acquires(evobj_group) __acquires(&ev->lock);
+void evobj_unlock(struct evobj *ev, struct evobj_group *g,
+		  unsigned long flags)
+	__releases(&ev->lock) __releases(evobj_group);
+void evobj_lock_nested(struct evobj *ev, struct evobj_group *g)
+	__acquires(&ev->lock);
+void evobj_unlock_nested(struct evobj *ev) __releases(&ev->lock);
+void evobj_consume(struct evobj *ev);
+bool evobj_claim(struct evobj_q *q, u32 index);
+int evobj_link(struct evobj_q_entry *e);
+void evobj_unlink(struct evobj_q_entry *e);
+void evobj_try_wake_any(struct evobj_q_entry *e, struct evobj_wake *w);
+bool evobj_all_signaled(struct evobj_q *q);
+void evobj_try_wake_all(struct evobj_q *q, struct evobj_group *g,
+			struct evobj *locked, struct evobj_q_entry *via,
+			struct evobj_wake *w);
+bool evobj_signal_locked(struct evobj *ev, struct evobj_group *g,
+			 struct evobj_wake *w);
+void evobj_wake_finish(struct evobj *ev, struct evobj_wake *w, bool pollers);
+unsigned int evobj_nr_waiters(struct evobj *ev);
+extern unsigned int evobj_max_waiters;
+
+/* wait.c */
 int evobj_wait_many(struct evobj *const *evs, u32 count, struct evobj *alert,
 		    struct evobj *signal, bool all, clockid_t clock,
 		    ktime_t timeout, u32 *index);
-unsigned int evobj_nr_waiters(struct evobj *ev);
+
+/* group.c: the locks that make a wait-all atomic */
+int evobj_group_join(struct evobj *const *evs, u32 count);
+struct evobj_group *evobj_group_lock(struct evobj *ev, unsigned long *flags)
+	__acquires(evobj_group);
+void evobj_group_unlock(struct evobj_group *g, unsigned long flags)
+	__releases(evobj_group);
+void evobj_group_put(struct evobj *ev);
 
 /* device.c */
 extern const struct file_operations evobj_event_fops;
+struct file *evobj_file_open(struct evobj *ev, unsigned int flags);
 
 /* timer.c */
 void evobj_timer_init(struct evobj *ev);
 int evobj_timer_arm(struct evobj *ev, u64 expires, u64 period);
-void evobj_timer_cancel(struct evobj *ev);
+void evobj_timer_stop(struct evobj *ev);
+bool evobj_timer_expired(struct evobj *ev);
+void evobj_timer_resume(struct evobj *ev);
+
+/* limits.c: what each user may hold at once */
+enum evobj_limit {
+	EVOBJ_LIMIT_TIMERS,	/* armed timers: max_timers */
+	EVOBJ_NR_LIMITS,
+};
+
+struct evobj_user *evobj_user_charge(enum evobj_limit what, unsigned int limit);
+void evobj_user_uncharge(struct evobj_user *u, enum evobj_limit what);
 
 #endif /* _EVOBJ_INTERNAL_H */

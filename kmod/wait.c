@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * evobj waits: wait-any and wait-all on up to EVOBJ_MAX_WAIT events, with
+ * an alert, signal-and-wait and absolute timeouts. A wait that cannot
+ * block is a test and never queues; a blocking one queues an entry on
+ * each object, sleeps until a state change claims it (core.c), and
+ * dequeues.
+ */
+
+#include <linux/export.h>
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/lockdep.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include "internal.h"
+
+/* Entries that a wait keeps on its stack before it needs kmalloc(). */
+#define EVOBJ_STACK_ENTRIES	2
+/* Up to this many objects duplicates are found pairwise, else sorted. */
+#define EVOBJ_PAIRWISE_MAX	8
+
+static int evobj_entry_cmp(const void *a, const void *b)
+{
+	const struct evobj_q_entry *x = *(const struct evobj_q_entry **)a;
+	const struct evobj_q_entry *y = *(const struct evobj_q_entry **)b;
+
+	if (x->ev != y->ev)
+		return x->ev < y->ev ? -1 : 1;
+	return x->index < y->index ? -1 : 1;
+}
+
+/*
+ * Marks every object entry of @q whose object a lower index names too
+ * (@sorted: scratch room for count pointers, used past
+ * EVOBJ_PAIRWISE_MAX objects). Returns whether there was any.
+ */
+static bool evobj_mark_duplicates(struct evobj_q *q,
+				  struct evobj_q_entry **sorted)
+{
+	struct evobj_q_entry *e = q->entries;
+	bool any = false;
+	u32 i, j;
+
+	if (q->count <= EVOBJ_PAIRWISE_MAX) {
+		for (i = 1; i < q->count; i++)
+			for (j = 0; j < i && !e[i].skip; j++)
+				if (e[i].ev == e[j].ev)
+					any = e[i].skip = true;
+		return any;
+	}
+	for (i = 0; i < q->count; i++)
+		sorted[i] = &e[i];
+	sort(sorted, q->count, sizeof(*sorted), evobj_entry_cmp, NULL);
+	for (i = 1; i < q->count; i++)
+		if (sorted[i]->ev == sorted[i - 1]->ev)
+			any = sorted[i]->skip = true;
+	return any;
+}
+
+/* A wait-any's alert never wins over the same object at a lower index. */
+static void evobj_mark_alert(struct evobj_q *q)
+{
+	struct evobj_q_entry *alert = &q->entries[q->count];
+	u32 i;
+
+	for (i = 0; i < q->count; i++)
+		if (q->entries[i].ev == alert->ev)
+			alert->skip = true;
+}
+
+/*
+ * Takes the first signaled object of a wait-any, in index order, then
+ * the alert: at most one lock at a time, never queued.
+ */
+static bool evobj_test_entry(struct evobj_q_entry *e)
+{
+	struct evobj_group *g;
+	unsigned long flags;
+
+	g = evobj_lock(e->ev, &flags);
+	evobj_try_wake_any(e, NULL);
+	evobj_unlock(e->ev, g, flags);
+	return atomic_read(&e->q->claimed) >= 0;
+}
+
+static bool evobj_test_any(struct evobj_q *q, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (!q->entries[i].skip && evobj_test_entry(&q->entries[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Takes all the objects of a wait-all if they are all signaled at once,
+ * else the alert. Raising their all_hint under the group lock makes
+ * every state change of theirs take that lock too, so that their states
+ * hold still for the check and the consumption: constant work,
+ * EVOBJ_MAX_WAIT objects at most, and nothing queued.
+ */
+static bool evobj_test_all(struct evobj_q *q, u32 n)
+{
+	struct evobj_group *g;
+	unsigned long flags;
+	bool all;
+	u32 i;
+
+	g = evobj_group_lock(q->entries[0].ev, &flags);
+	for (i = 0; i < q->count; i++) {
+		evobj_lock_nested(q->entries[i].ev, g);
+		q->entries[i].ev->all_hint++;
+		evobj_unlock_nested(q->entries[i].ev);
+	}
+	all = evobj_all_signaled(q) && evobj_claim(q, 0);
+	for (i = 0; i < q->count; i++) {
+		evobj_lock_nested(q->entries[i].ev, g);
+		if (all)
+			evobj_consume(q->entries[i].ev);
+		q->entries[i].ev->all_hint--;
+		evobj_unlock_nested(q->entries[i].ev);
+	}
+	evobj_group_unlock(g, flags);
+	if (all || n == q->count)
+		return all;
+	return evobj_test_entry(&q->entries[q->count]);
+}
+
+/*
+ * Queues a wait-any's entries in index order, each checked as it is
+ * queued, so that of several signaled objects the lowest index wins; no
+ * need to queue the rest once it is claimed. Returns 0 or -ENOSPC.
+ */
+static int evobj_enqueue_any(struct evobj_q *q, u32 n)
+{
+	struct evobj_group *g;
+	unsigned long flags;
+	int ret = 0;
+	u32 i;
+
+	for (i = 0; i < n && !ret && atomic_read(&q->claimed) < 0; i++) {
+		struct evobj_q_entry *e = &q->entries[i];
+
+		if (e->skip)
+			continue;
+		g = evobj_lock(e->ev, &flags);
+		ret = evobj_link(e);
+		if (!ret)
+			evobj_try_wake_any(e, NULL);
+		evobj_unlock(e->ev, g, flags);
+	}
+	return ret;
+}
+
+/* Takes @e off its object's lists unless a claimer or a walk did. */
+static void evobj_dequeue_entry(struct evobj_q_entry *e)
+{
+	struct evobj_group *g;
+	unsigned long flags;
+
+	/* Pairs with smp_store_release() in evobj_unlink(). */
+	if (smp_load_acquire(&e->where) == EVOBJ_ENTRY_IDLE)
+		return;
+	g = evobj_lock(e->ev, &flags);
+	evobj_unlink(e);
+	evobj_unlock(e->ev, g, flags);
+}
+
+/*
+ * Queues a wait-all whole under its group lock, then checks it (objects
+ * first), then queues and checks its alert, which may belong to another
+ * group. Returns 0 or -ENOSPC, with nothing left queued on failure.
+ */
+static int evobj_enqueue_all(struct evobj_q *q, u32 n)
+{
+	struct evobj_group *g;
+	unsigned long flags;
+	int ret = 0;
+	u32 i;
+
+	g = evobj_group_lock(q->entries[0].ev, &flags);
+	for (i = 0; i < q->count && !ret; i++) {
+		evobj_lock_nested(q->entries[i].ev, g);
+		ret = evobj_link(&q->entries[i]);
+		evobj_unlock_nested(q->entries[i].ev);
+	}
+	if (ret) {
+		while (--i > 0) {
+			evobj_lock_nested(q->entries[i - 1].ev, g);
+			evobj_unlink(&q->entries[i - 1]);
+			evobj_unlock_nested(q->entries[i - 1].ev);
+		}
+	} else {
+		evobj_try_wake_all(q, g, NULL, NULL, NULL);
+	}
+	evobj_group_unlock(g, flags);
+	if (ret || n == q->count || atomic_read(&q->claimed) >= 0)
+		return ret;
+
+	g = evobj_lock(q->entries[q->count].ev, &flags);
+	ret = evobj_link(&q->entries[q->count]);
+	if (!ret)
+		evobj_try_wake_any(&q->entries[q->count], NULL);
+	evobj_unlock(q->entries[q->count].ev, g, flags);
+	return ret;
+}
+
+static void evobj_dequeue_all(struct evobj_q *q, u32 n)
+{
+	struct evobj_group *g;
+	unsigned long flags;
+	u32 i;
+
+	g = evobj_group_lock(q->entries[0].ev, &flags);
+	for (i = 0; i < q->count; i++) {
+		struct evobj_q_entry *e = &q->entries[i];
+
+		if (smp_load_acquire(&e->where) == EVOBJ_ENTRY_IDLE)
+			continue;
+		evobj_lock_nested(e->ev, g);
+		evobj_unlink(e);
+		evobj_unlock_nested(e->ev);
+	}
+	evobj_group_unlock(g, flags);
+	if (n > q->count)
+		evobj_dequeue_entry(&q->entries[q->count]);
+}
+
+static ktime_t evobj_now(clockid_t clock)
+{
+	return clock == CLOCK_REALTIME ? ktime_get_real() : ktime_get();
+}
+
+/*
+ * Sleeps until @q is claimed, a signal arrives or @timeout (absolute on
+ * @clock, KTIME_MAX for never) passes. The caller decides the outcome
+ * from q->claimed once the wait is dequeued: a claim always wins.
+ */
+static int evobj_sleep(struct evobj_q *q, clockid_t clock, ktime_t timeout)
+{
+	ktime_t *expires = timeout == KTIME_MAX ? NULL : &timeout;
+	int ret = 0;
+
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (atomic_read(&q->claimed) >= 0 || ret)
+			break;
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		if (!schedule_hrtimeout_range_clock(expires, 0,
+						    HRTIMER_MODE_ABS, clock))
+			ret = -ETIMEDOUT;
+	}
+	__set_current_state(TASK_RUNNING);
+	return ret;
+}
+
+/* The blocking wait: queue, then signal, sleep, dequeue. */
+static int evobj_block(struct evobj_q *q, u32 n, struct evobj *signal,
+		       clockid_t clock, ktime_t timeout)
+{
+	int ret = q->all ? evobj_enqueue_all(q, n) : evobj_enqueue_any(q, n);
+
+	/*
+	 * Queued before the signal event is set: whatever that set
+	 * provokes (a partner that at once pulses an object) completes it.
+	 * A wait refused for a full queue sets nothing, unless claimed.
+	 */
+	if (!ret || atomic_read(&q->claimed) >= 0) {
+		if (signal)
+			evobj_set(signal);
+		if (!ret)
+			ret = evobj_sleep(q, clock, timeout);
+	}
+	if (q->all) {
+		evobj_dequeue_all(q, n);
+	} else {
+		u32 i;
+
+		for (i = 0; i < n; i++)
+			evobj_dequeue_entry(&q->entries[i]);
+	}
+	return ret;
+}
+
+/* Sets up @q's entries; wait-any's repeats are marked, not queued. */
+static int evobj_q_init(struct evobj_q *q, struct evobj *const *evs,
+			struct evobj *alert, struct evobj_q_entry **scratch)
+{
+	u32 i, n = q->count + !!alert;
+
+	for (i = 0; i < n; i++) {
+		struct evobj_q_entry *e = &q->entries[i];
+
+		e->ev = i < q->count ? evs[i] : alert;
+		e->q = q;
+		e->index = i;
+		e->where = EVOBJ_ENTRY_IDLE;
+		e->skip = false;
+	}
+	if (evobj_mark_duplicates(q, scratch) && q->all)
+		return -EINVAL;
+	if (alert && !q->all)
+		evobj_mark_alert(q);
+	return 0;
+}
+
+/**
+ * evobj_wait_many() - the one wait of the module
+ * @evs: the objects; the caller holds a reference to each
+ * @count: how many, 1 .. %EVOBJ_MAX_WAIT
+ * @alert: an extra object that completes the wait with index @count, or NULL
+ * @signal: an object to set once the wait is queued (signal-and-wait), or
+ *          NULL; a wait that fails its checks does not set it
+ * @all: wait for all of @evs at once rather than for any
+ * @clock: %CLOCK_MONOTONIC or %CLOCK_REALTIME
+ * @timeout: absolute on @clock; KTIME_MAX never expires, a past time
+ *           makes the wait a test that never queues
+ * @index: out: wait-any's winning index, 0 for a wait-all, @count if the
+ *         alert won
+ *
+ * Context: Process context; may sleep.
+ * Return: 0, -ETIMEDOUT, -ERESTARTSYS, -EINVAL (a wait-all naming an
+ * object twice, a bad count), -ENOSPC (an object has max_waiters queued)
+ * or -ENOMEM.
+ */
+int evobj_wait_many(struct evobj *const *evs, u32 count, struct evobj *alert,
+		    struct evobj *signal, bool all, clockid_t clock,
+		    ktime_t timeout, u32 *index)
+{
+	struct evobj_q_entry stack_entries[EVOBJ_STACK_ENTRIES];
+	struct evobj_q_entry **scratch = NULL;
+	u32 n = count + !!alert;
+	struct evobj_q q = {
+		.task = current,
+		.claimed = ATOMIC_INIT(-1),
+		.all = all,
+		.count = count,
+		.entries = stack_entries,
+	};
+	int claimed, ret;
+
+	if (!count || count > EVOBJ_MAX_WAIT)
+		return -EINVAL;
+	if (n > ARRAY_SIZE(stack_entries)) {
+		/* The entries, then room to sort pointers to them. */
+		q.entries = kmalloc(n * sizeof(*q.entries) +
+				    count * sizeof(*scratch),
+				    GFP_KERNEL_ACCOUNT);
+		if (!q.entries)
+			return -ENOMEM;
+		scratch = (struct evobj_q_entry **)&q.entries[n];
+	}
+	ret = evobj_q_init(&q, evs, alert, scratch);
+	if (!ret && all)
+		ret = evobj_group_join(evs, count);
+	if (ret)
+		goto out;
+
+	if (timeout != KTIME_MAX &&
+	    ktime_compare(timeout, evobj_now(clock)) <= 0) {
+		/* A test: the signal first, so that it can satisfy it. */
+		if (signal)
+			evobj_set(signal);
+		if (!(all ? evobj_test_all(&q, n) : evobj_test_any(&q, n)))
+			ret = -ETIMEDOUT;
+	} else {
+		ret = evobj_block(&q, n, signal, clock, timeout);
+	}
+
+	/* Read after dequeueing: no claim can come later. */
+	claimed = atomic_read(&q.claimed);
+	if (claimed >= 0) {
+		*index = claimed;
+		ret = 0;
+	}
+out:
+	if (q.entries != stack_entries)
+		kfree(q.entries);
+	return ret;
+}
+
+/**
+ * evobj_wait() - wait for an event to be signaled
+ * @ev: the event; the caller holds a reference
+ * @abs_timeout: absolute %CLOCK_MONOTONIC time; KTIME_MAX waits forever,
+ *               a time already past only tests the state
+ *
+ * Consumes a synchronization event. Waits are served in FIFO order with
+ * every other wait on @ev, including userspace's.
+ *
+ * Context: Process context; sleeps interruptibly.
+ * Return: 0 once signaled, -ETIMEDOUT, -ERESTARTSYS on a signal, or
+ * -ENOSPC if @ev has max_waiters waits queued already.
+ */
+int evobj_wait(struct evobj *ev, ktime_t abs_timeout)
+{
+	u32 index;
+
+	return evobj_wait_many(&ev, 1, NULL, NULL, false, CLOCK_MONOTONIC,
+			       abs_timeout, &index);
+}
+EXPORT_SYMBOL_GPL(evobj_wait);
