@@ -538,7 +538,7 @@ static bool evobj_signal(struct evobj *ev, bool pulse)
  * signaled if none can. Setting a signaled event changes nothing.
  *
  * The time spent with interrupts off is bounded by the waits this
- * completes (see "Bounded cost" in kmod/core.c); tasks are woken after
+ * completes (see "Bounded cost" in the evobj core); tasks are woken after
  * the lock is dropped, on PREEMPT_RT in hardirq context only the first
  * few, the rest by a kernel thread right after.
  *

@@ -153,7 +153,8 @@ int evobj_group_join(struct evobj *const *evs, u32 count)
 		}
 	}
 	if (!root) {
-		root = fresh = evobj_group_new();
+		fresh = evobj_group_new();
+		root = fresh;
 		if (!root) {
 			mutex_unlock(&evobj_group_mutex);
 			return -ENOMEM;

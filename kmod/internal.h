@@ -25,8 +25,8 @@
 enum evobj_timer_state {
 	EVOBJ_TIMER_OFF,	/* not armed, or a one-shot that fired */
 	EVOBJ_TIMER_ARMED,	/* queued in the hrtimer base */
-	EVOBJ_TIMER_PARKED,	/* periodic, found the event signaled: waits
-				 * for it to be consumed, reset or pulsed */
+	/* Periodic, found the event signaled: off until it is consumed. */
+	EVOBJ_TIMER_PARKED,
 };
 
 /* Bits of evobj.work_flags: what the irq_work has to do. */
@@ -98,7 +98,7 @@ struct evobj {
 	 * timer_user (the user the armed timer is charged to, or NULL).
 	 */
 	struct hrtimer timer;
-	struct mutex timer_lock;
+	struct mutex timer_lock;	/* arming, cancelling, timer_user */
 	enum evobj_timer_state timer_state;
 	u64 timer_period;		/* ns; 0 for a one-shot */
 	u64 timer_expiries;

@@ -46,18 +46,21 @@ static bool evobj_mark_duplicates(struct evobj_q *q,
 	u32 i, j;
 
 	if (q->count <= EVOBJ_PAIRWISE_MAX) {
-		for (i = 1; i < q->count; i++)
+		for (i = 1; i < q->count; i++) {
 			for (j = 0; j < i && !e[i].skip; j++)
 				if (e[i].ev == e[j].ev)
-					any = e[i].skip = true;
+					e[i].skip = true;
+			any |= e[i].skip;
+		}
 		return any;
 	}
 	for (i = 0; i < q->count; i++)
 		sorted[i] = &e[i];
 	sort(sorted, q->count, sizeof(*sorted), evobj_entry_cmp, NULL);
-	for (i = 1; i < q->count; i++)
-		if (sorted[i]->ev == sorted[i - 1]->ev)
-			any = sorted[i]->skip = true;
+	for (i = 1; i < q->count; i++) {
+		sorted[i]->skip = sorted[i]->ev == sorted[i - 1]->ev;
+		any |= sorted[i]->skip;
+	}
 	return any;
 }
 
@@ -220,6 +223,7 @@ static void evobj_dequeue_all(struct evobj_q *q, u32 n)
 	for (i = 0; i < q->count; i++) {
 		struct evobj_q_entry *e = &q->entries[i];
 
+		/* Pairs with smp_store_release() in evobj_unlink(). */
 		if (smp_load_acquire(&e->where) == EVOBJ_ENTRY_IDLE)
 			continue;
 		evobj_lock_nested(e->ev, g);
