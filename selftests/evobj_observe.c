@@ -12,6 +12,11 @@
  * or be satisfied by it: a pulse completes only waits that were already
  * waiting, and a zero timeout never waits.
  *
+ * Throughout, BLOCKERS threads are blocked in a wait-all on the event
+ * and another that is never set: no pulse can complete them, but each
+ * pulse has them to consider (a module that walks them while the event
+ * shows signaled gives a lockless reader a wide window to see it).
+ *
  * EVOBJ_OBSERVE_MS (default 1000) is how long each observer watches
  * each type of event.
  */
@@ -23,6 +28,8 @@
 
 #define N	EVOBJ_NOTIFICATION
 #define S	EVOBJ_SYNCHRONIZATION
+
+#define BLOCKERS	32
 
 static const char *const type_name[] = { "notification", "synchronization" };
 
@@ -209,6 +216,8 @@ static void observe_pulses(struct __test_metadata *_metadata, int dev,
 			   enum observer kind, int type, long ms)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
+	struct waiter blockers[BLOCKERS];
+	int32_t blocked_on[2];
 	struct observe o = {
 		.kind = kind,
 		.dev = dev,
@@ -229,6 +238,16 @@ static void observe_pulses(struct __test_metadata *_metadata, int dev,
 		o.ep = epoll_create1(EPOLL_CLOEXEC);
 		ASSERT_LE(0, o.ep);
 		ASSERT_EQ(0, epoll_ctl(o.ep, EPOLL_CTL_ADD, o.fd, &ev));
+	}
+
+	/* Wait-alls on [fd, never]: blocked throughout. */
+	blocked_on[0] = o.fd;
+	blocked_on[1] = ev_create(dev, N, 0);
+	ASSERT_LE(0, blocked_on[1]);
+	for (int i = 0; i < BLOCKERS; i++) {
+		waiter_init(&blockers[i], dev, true, blocked_on, 2,
+			    deadline_in(LONG_WAIT_NS));
+		ASSERT_TRUE(waiter_start_queued(&blockers[i], o.fd, i + 1));
 	}
 
 	ASSERT_EQ(0, pthread_create(&observer, NULL, observer_fn, &o));
@@ -252,9 +271,25 @@ static void observe_pulses(struct __test_metadata *_metadata, int dev,
 	EXPECT_LT(0, o.pulses);
 	/* Nothing was consumed, queued or left behind. */
 	EXPECT_EQ(0, ev_signaled(o.fd));
-	EXPECT_EQ(0, fdinfo_num(o.fd, "waiters"));
+	EXPECT_EQ(BLOCKERS, fdinfo_num(o.fd, "waiters"));
 	if (o.other >= 0)
 		EXPECT_EQ(1, ev_signaled(o.other));
+
+	/* No pulse completed a blocker; now complete them all. */
+	for (int i = 0; i < BLOCKERS; i++)
+		EXPECT_FALSE(atomic_load(&blockers[i].done));
+	ASSERT_EQ(0, ev_set(blocked_on[1]));
+	/* One set each on a synchronization event, in FIFO order. */
+	for (int i = 0; i < (type == S ? BLOCKERS : 1); i++)
+		ASSERT_EQ(0, ev_set(o.fd));
+	for (int i = 0; i < BLOCKERS; i++) {
+		JOIN_DONE(&blockers[i]);
+		EXPECT_EQ(0, blockers[i].ret);
+		EXPECT_EQ(0, blockers[i].args.index);
+	}
+	EXPECT_EQ(0, fdinfo_num(o.fd, "waiters"));
+	EXPECT_EQ(type == N, ev_signaled(o.fd));
+	close(blocked_on[1]);
 
 	if (o.ep >= 0)
 		close(o.ep);
