@@ -6,15 +6,16 @@
  * memory.current: both cost the struct file (and dentry) that the VFS
  * charges, an event also its struct evobj, which is several hundred
  * bytes, so it must cost at least MIN_EXTRA more. After closing them
- * memory.current returns to where it was.
+ * memory.current returns to where it was (within RETURN_SLACK, and
+ * within 15 s: an event may be freed after an RCU grace period).
  *
  * memory.current counts pages charged, and a CPU keeps up to
  * MEMCG_CHARGE_BATCH (64) pages charged ahead for the last cgroup that
- * charged there, plus the sub-page bytes of slab objects. So the test
- * runs pinned to one CPU and, before each reading, settles that CPU's
- * caches: from a second cgroup it allocates a slab object (which hands
- * the byte cache back to our cgroup's page cache) and then faults in a
- * page (which returns that page cache to our page counter).
+ * charged there, plus the sub-page bytes of slab objects. So before each
+ * reading the test settles every CPU's caches: on each CPU, from a
+ * second cgroup, it allocates a slab object (which hands the byte cache
+ * back to our cgroup's page cache) and then faults in a page (which
+ * returns that page cache to our page counter).
  *
  * Needs root: it mounts cgroup2 at /sys/fs/cgroup if nothing is mounted
  * there (the test VM's init mounts no cgroups) and enables the memory
@@ -119,29 +120,55 @@ static int move_self(const char *cg)
 	return write_file(path, "0");
 }
 
+/* The CPUs the test may use, and the one it runs its measurements on. */
+static cpu_set_t all_cpus;
+static int home_cpu = -1;
+
+static int pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
 /*
- * Returns this CPU's charge caches for CG to its page counter (see the
- * top of the file); memory.current of CG is then exact to a page.
+ * Returns every CPU's charge caches for CG to its page counter (see the
+ * top of the file); memory.current of CG is then exact to a page. Every
+ * CPU, not just ours: an object may be freed on another one (kfree_rcu()
+ * frees from a worker), and its uncharge then lands in that CPU's cache.
  */
 static int settle(void)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	char *p;
-	int fd;
+	int ret = 0;
 
 	if (move_self(CG_FLUSH))
 		return -1;
-	/* A slab object charged to CG_FLUSH drains CG's byte cache... */
-	fd = eventfd(0, EFD_CLOEXEC);
-	/* ...and a page charged to it drains CG's page cache. */
-	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p != MAP_FAILED) {
-		memset(p, 1, page);
-		munmap(p, page);
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		char *p;
+		int fd;
+
+		if (!CPU_ISSET(cpu, &all_cpus) || pin_to(cpu))
+			continue;
+		/* A slab object charged to CG_FLUSH drains CG's byte cache... */
+		fd = eventfd(0, EFD_CLOEXEC);
+		/* ...and a page charged to it drains CG's page cache. */
+		p = mmap(NULL, page, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p != MAP_FAILED) {
+			memset(p, 1, page);
+			munmap(p, page);
+		}
+		if (fd >= 0)
+			close(fd);
+		if (fd < 0 || p == MAP_FAILED)
+			ret = -1;
 	}
-	if (fd >= 0)
-		close(fd);
-	return move_self(CG) || fd < 0 || p == MAP_FAILED ? -1 : 0;
+	if (pin_to(home_cpu) || move_self(CG))
+		ret = -1;
+	return ret;
 }
 
 static long long settled_current(void)
@@ -153,7 +180,6 @@ FIXTURE_SETUP(memcg)
 {
 	struct statfs sfs;
 	struct rlimit rl;
-	cpu_set_t cpus;
 
 	memset(self, 0, sizeof(*self));
 	self->dev = open(EVOBJ_DEV, O_RDWR | O_CLOEXEC);
@@ -186,17 +212,12 @@ FIXTURE_SETUP(memcg)
 		TH_LOG("mkdir " CG_FLUSH ": %s", strerror(errno));
 	self->created = true;
 
-	/* One CPU, so that only its charge caches matter (see settle()). */
-	CPU_ZERO(&cpus);
-	ASSERT_EQ(0, sched_getaffinity(0, sizeof(cpus), &cpus));
-	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
-		if (CPU_ISSET(cpu, &cpus)) {
-			CPU_ZERO(&cpus);
-			CPU_SET(cpu, &cpus);
-			break;
-		}
-	}
-	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpus), &cpus));
+	/* One CPU for the measurements (see settle()). */
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(all_cpus), &all_cpus));
+	for (int cpu = 0; cpu < CPU_SETSIZE && home_cpu < 0; cpu++)
+		if (CPU_ISSET(cpu, &all_cpus))
+			home_cpu = cpu;
+	ASSERT_EQ(0, pin_to(home_cpu));
 
 	/* Room for NOBJ fds and then some. */
 	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &rl));
@@ -249,19 +270,20 @@ static void close_objects(int *fds)
 }
 
 /*
- * memory.current settles back to at most @limit within a few seconds:
- * the last frees may wait for an RCU grace period. The last reading.
+ * memory.current settles back to at most @limit within @ns: the last
+ * frees may wait for RCU (kfree_rcu() batches for up to 5 s before the
+ * grace period even starts). The last reading.
  */
-static long long settles_to(long long limit)
+static long long settles_to(long long limit, uint64_t ns)
 {
-	uint64_t end = deadline_in(5 * NSEC_PER_SEC);
+	uint64_t end = deadline_in(ns);
 	long long cur;
 
 	do {
 		cur = settled_current();
 		if (cur >= 0 && cur <= limit)
 			break;
-		sleep_ns(20 * NSEC_PER_MSEC);
+		sleep_ns(50 * NSEC_PER_MSEC);
 	} while (now_ns(CLOCK_MONOTONIC) < end);
 	return cur;
 }
@@ -270,37 +292,39 @@ TEST_F_TIMEOUT(memcg, event_charged_beyond_eventfd, 120)
 {
 	long long base, with_efd, after_efd, with_ev, after_ev;
 	long long per_efd, per_ev;
+	uint64_t closed;
 	int *fds = calloc(NOBJ, sizeof(*fds));
 
 	ASSERT_NE(NULL, fds);
 	/*
-	 * Warm up: the fd table grows to NOBJ (charged, and kept), the slab
-	 * caches get their pages.
+	 * Warm up: the fd table grows to NOBJ fds, charged and kept. With
+	 * eventfds only, which free at once: nothing is left to be freed
+	 * later, during a measurement.
 	 */
-	for (int evobj = 0; evobj < 2; evobj++) {
-		ASSERT_EQ(0, make_objects(self->dev, evobj, fds))
-			TH_LOG("create: %s", strerror(errno));
-		close_objects(fds);
-	}
-	base = settles_to(LLONG_MAX);
+	ASSERT_EQ(0, make_objects(self->dev, false, fds));
+	close_objects(fds);
+	base = settled_current();
 	ASSERT_LT(0, base);
 
 	ASSERT_EQ(0, make_objects(self->dev, false, fds));
 	with_efd = settled_current();
 	close_objects(fds);
-	after_efd = settles_to(base + RETURN_SLACK);
+	after_efd = settles_to(base + RETURN_SLACK, 15 * NSEC_PER_SEC);
 
 	ASSERT_EQ(0, make_objects(self->dev, true, fds))
 		TH_LOG("create: %s", strerror(errno));
 	with_ev = settled_current();
 	close_objects(fds);
-	after_ev = settles_to(after_efd + RETURN_SLACK);
+	closed = now_ns(CLOCK_MONOTONIC);
+	after_ev = settles_to(after_efd + RETURN_SLACK, 15 * NSEC_PER_SEC);
+	closed = now_ns(CLOCK_MONOTONIC) - closed;
 
 	per_efd = (with_efd - base) / NOBJ;
 	per_ev = (with_ev - after_efd) / NOBJ;
-	TH_LOG("memory.current: base %lld, %d eventfds +%lld (%lld B each), closed %+lld; %d events +%lld (%lld B each), closed %+lld",
+	TH_LOG("memory.current: base %lld; %d eventfds +%lld (%lld B each), closed %+lld; %d events +%lld (%lld B each), closed %+lld after %llu ms",
 	       base, NOBJ, with_efd - base, per_efd, after_efd - base,
-	       NOBJ, with_ev - after_efd, per_ev, after_ev - after_efd);
+	       NOBJ, with_ev - after_efd, per_ev, after_ev - after_efd,
+	       (unsigned long long)(closed / NSEC_PER_MSEC));
 
 	/* An eventfd costs something (its struct file), or nothing works. */
 	EXPECT_LT(64, per_efd);
