@@ -67,6 +67,23 @@ kunit: setup
 bench:
 	scripts/bench.sh
 
+# The fuzzer (selftests/evobj_fuzz.c) in a VM, for as long as asked:
+#   make fuzz [FUZZ_KERNEL=6.12|6.12-rt|6.1|debug] [FUZZ_CALLS=N]
+#             [FUZZ_SECONDS=S] [FUZZ_SEED=S] [FUZZ_THREADS=T] [FUZZ_UNLOAD=1]
+# FUZZ_UNLOAD=1 runs it under repeated rmmod instead, then unloads,
+# reloads and checks (selftests/unload-under-load.sh; Debian kernels).
+FUZZ_KERNEL ?= 6.12
+FUZZ_ARGS = $(if $(FUZZ_CALLS),--calls $(FUZZ_CALLS)) \
+	$(if $(FUZZ_SECONDS),--seconds $(FUZZ_SECONDS)) \
+	$(if $(FUZZ_SEED),--seed $(FUZZ_SEED)) \
+	$(if $(FUZZ_THREADS),--threads $(FUZZ_THREADS))
+# The VM's time limit: the run plus 15 minutes, or 6 hours for a count.
+FUZZ_TIMEOUT ?= $(if $(FUZZ_SECONDS),$(shell echo $$(($(FUZZ_SECONDS) + 900))),21600)
+.PHONY: fuzz
+fuzz: selftests
+	scripts/vm.sh -k $(FUZZ_KERNEL) -p selftests/build -t $(FUZZ_TIMEOUT) -- \
+		$(if $(FUZZ_UNLOAD),./unload-under-load.sh $(or $(FUZZ_SECONDS),15),./evobj_fuzz $(strip $(FUZZ_ARGS)))
+
 style: setup
 	$(CHECKPATCH) --strict --no-tree --quiet -f $(KSOURCES)
 

@@ -19,6 +19,10 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ ${#kernels[@]} -gt 0 ] || kernels=(kunit "${EVOBJ_FLAVOURS[@]}" debug)
+# The fuzzer's run on the debug kernel and 6.12-rt: calls, and a cap on
+# its time in seconds.
+fuzz_calls=${EVOBJ_FUZZ_CALLS:-200000}
+fuzz_secs=${EVOBJ_FUZZ_SECONDS:-240}
 
 passed=0 failed=0 skipped=0
 results=()
@@ -79,10 +83,26 @@ for k in "${kernels[@]}"; do
 		# of their 100k operations still gives the checkers plenty.
 		guest="EVOBJ_STRESS_OPS=20000 $guest"
 	fi
+	suites=(selftests userspace demo)
+	# The fuzzer (selftests/evobj_fuzz.c) where its findings matter
+	# most: under the debug kernel's checkers and on PREEMPT_RT.
+	# EVOBJ_FUZZ_SECONDS caps its time, as TCG with KASAN is slow.
+	if [ "$k" = debug ] || [ "$k" = 6.12-rt ]; then
+		guest="EVOBJ_FUZZ_CALLS=$fuzz_calls EVOBJ_FUZZ_SECONDS=$fuzz_secs $guest"
+		suites+=(fuzz)
+	fi
+	# Unload under load where evobj is a module.
+	if [ "$k" = debug ]; then
+		say "unload under load on $k: skipped, evobj is built into the debug kernel"
+		record "unload under load ($k, built in)" 0 0 1
+	else
+		guest="EVOBJ_UNLOAD_SECONDS=10 $guest"
+		suites+=(unload)
+	fi
 	say "guest suites on $k"
 	"$EVOBJ_ROOT/scripts/vm.sh" "${vmargs[@]}" -- "$guest" >/dev/null
 	vm_rc=$?
-	for s in selftests userspace demo; do
+	for s in "${suites[@]}"; do
 		# shellcheck disable=SC2046
 		record "$s ($k)" $(awk -v suite="$s" -f "$EVOBJ_ROOT/scripts/count-results.awk" "$log")
 	done

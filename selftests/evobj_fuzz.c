@@ -1,0 +1,1929 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * evobj_fuzz: a seeded, multi-threaded fuzzer for /dev/evobj and its
+ * event fds. Not a kselftest: run.sh skips it, scripts/guest-tests.sh and
+ * `make fuzz` run it on its own.
+ *
+ *   evobj_fuzz [--seed S] [--calls N] [--seconds S] [--threads T]
+ *              [--slack S] [--unload] [--smoke] [-v]
+ *
+ * Threads issue weighted random calls: every evobj ioctl on /dev/evobj,
+ * on event fds and on other fds (eventfd, pipes, epoll, sockets, closed
+ * numbers), with valid, boundary and malformed arguments (NULL, reserved
+ * and kernel addresses, read-only pages, structs straddling into a
+ * PROT_NONE page, bad sizes, flags, pads, counts and timeouts), read and
+ * write of every size, poll/select/epoll, close and dup2 of fds that
+ * other threads use, fork, SCM_RIGHTS, signals with and without
+ * SA_RESTART, and hardirq timers armed and cancelled at random.
+ *
+ * What it checks:
+ *  - every failing call returns an errno that the contract allows for it
+ *    (an allow-list per call), and calls on fds whose kind is known for
+ *    certain (the fuzzer's own persistent fds) with one malformation
+ *    return exactly the contract's errno;
+ *  - no call outlives its timeout plus a slack (a watchdog thread, which
+ *    prints the stuck thread's kernel stack);
+ *  - a timed-out wait did not return before its deadline;
+ *  - accounting, as evobj_stress: on synchronization events that only
+ *    the accounting calls touch, per event, sets that returned 0 ==
+ *    consumptions (waits, reads) + resets that returned 1 + final state;
+ *  - events that nothing may signal stay non-signaled, and vice versa,
+ *    through READ, poll and fdinfo.
+ *
+ * Each thread's call sequence derives from the seed, so --seed replays
+ * it; with several threads the interleaving (and so what fds hold at a
+ * given moment) still differs from run to run.
+ *
+ * Exit status: 0 clean, 1 a violation, 2 usage or set-up error.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/evobj.h>
+
+#define NSEC_PER_MSEC	1000000ULL
+#define NSEC_PER_SEC	1000000000ULL
+#define KTIME_MAX_NS	((uint64_t)INT64_MAX)
+#define POISON32	0xdeadbeefU
+#define PAGE		4096
+
+#define MAX_THREADS	16
+#define NSLOT		40	/* the chaos pool of fds */
+#define NSTALE		16	/* recently closed fd numbers */
+#define NACCT		4	/* accounting events */
+#define MAX_VIOLATIONS	20	/* printed; the run stops at the first */
+
+static const char *const N_EVOBJ = "/dev/evobj";
+
+/* ---- options and global state ---- */
+
+static uint64_t opt_seed;
+static uint64_t opt_calls;
+static uint64_t opt_seconds;
+static int opt_threads = 4;
+static uint64_t opt_slack_ns = 20 * NSEC_PER_SEC;
+static bool opt_unload;		/* rmmod attempts run meanwhile */
+static int opt_verbose;
+
+static atomic_bool g_stop;
+static atomic_uint g_violations;
+static atomic_ulong g_calls;
+static atomic_ulong g_ok;
+static atomic_ulong g_errs[256];
+static atomic_ulong g_forks, g_scm_fds, g_timers, g_waits_ok, g_eintr;
+static uint64_t g_start_ns;
+
+/* Persistent fds: opened before the threads start, never closed. */
+static int g_dev;		/* /dev/evobj */
+static int g_acct[NACCT];	/* synchronization, accounting only */
+static int g_always;		/* notification, signaled, nothing resets it */
+static int g_never;		/* notification, nothing signals it */
+static int g_probe[2];		/* notification / synchronization+NONBLOCK */
+static int g_efd;		/* eventfd */
+static int g_pipe[2];
+static int g_closed = 1000;	/* a number never open */
+
+struct acct {
+	atomic_ulong sets0;	/* SETs that returned 0 */
+	atomic_ulong consumed;	/* waits and reads that took it */
+	atomic_ulong resets1;	/* RESETs that returned 1 */
+};
+static struct acct g_acc[NACCT];
+
+static atomic_int g_slot[NSLOT];
+static atomic_int g_stale[NSTALE];
+static atomic_uint g_stale_pos;
+
+/* An address range that stays PROT_NONE: never mapped, never reused. */
+static char *g_none;
+
+struct thr {
+	int id;
+	pid_t tid;
+	pthread_t pt;
+	uint64_t rng;
+	timer_t alarm;
+	/* per-thread pages: rw[0..2*PAGE) then PROT_NONE; a RO alias */
+	char *rw;
+	char *ro_w;		/* writable view of the read-only page */
+	char *ro;
+	/* the call in flight, for the watchdog */
+	_Atomic uint64_t start;
+	_Atomic uint64_t limit;
+	const char *_Atomic what;
+	_Atomic long a0, a1, a2;
+};
+static struct thr g_thr[MAX_THREADS];
+
+/* ---- small helpers ---- */
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+static uint64_t mono(void)
+{
+	return now_ns(CLOCK_MONOTONIC);
+}
+
+static uint64_t rnd(struct thr *t)
+{
+	/* splitmix64 */
+	uint64_t z = (t->rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint32_t rn(struct thr *t, uint32_t n)
+{
+	return n ? rnd(t) % n : 0;
+}
+
+/* True with probability pct/100. */
+static bool pct(struct thr *t, unsigned int p)
+{
+	return rn(t, 100) < p;
+}
+
+static const char *ename(int e)
+{
+	const char *s = e ? strerrorname_np(e) : "0";
+
+	return s ? s : "E?";
+}
+
+static void violation(struct thr *t, const char *fmt, ...)
+{
+	unsigned int n = atomic_fetch_add(&g_violations, 1);
+	char buf[512];
+	va_list ap;
+
+	atomic_store(&g_stop, true);
+	if (n >= MAX_VIOLATIONS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "fuzz: VIOLATION (seed %llu, thread %d): %s\n",
+		(unsigned long long)opt_seed, t ? t->id : -1, buf);
+}
+
+/* An errno allow-list: a bitmap over errno values below 256. */
+struct allow {
+	uint64_t w[4];
+};
+
+static struct allow mk(int first, ...)
+{
+	struct allow a = { { 0 } };
+	va_list ap;
+	int e;
+
+	va_start(ap, first);
+	for (e = first; e; e = va_arg(ap, int))
+		a.w[e / 64] |= 1ULL << (e % 64);
+	va_end(ap);
+	return a;
+}
+
+#define ALLOW(...) mk(__VA_ARGS__, 0)
+
+static bool allowed(const struct allow *a, int e)
+{
+	return e > 0 && e < 256 && (a->w[e / 64] >> (e % 64) & 1);
+}
+
+static struct allow A_CREATE, A_CHANGE, A_TIMER, A_WAIT, A_READ, A_WRITE,
+	A_POLL, A_SELECT, A_EPCTL, A_EPWAIT, A_CLOSE, A_DUP, A_SEND, A_RECV, A_OPEN,
+	A_NEWFD, A_FORK, A_IOCTL, A_FDINFO, A_ACCT_WAIT;
+
+static void init_allow(void)
+{
+	/*
+	 * The contract's errnos for each call, plus what the other kinds
+	 * of fd that the fuzzer throws at it answer (pipes, eventfd,
+	 * epoll, sockets, procfs): ENOTTY for an ioctl they do not know
+	 * (but EINVAL from epoll, which has ioctls of its own), EBADF for a
+	 * closed fd. ENOMEM everywhere the kernel allocates. The exact
+	 * errno for evobj's own fds is checked on the persistent ones.
+	 */
+	A_CREATE = ALLOW(EINVAL, EFAULT, ENOTTY, EBADF, ENOMEM, EMFILE, ENFILE);
+	A_CHANGE = ALLOW(EFAULT, ENOTTY, EBADF, EINVAL);
+	A_TIMER = ALLOW(EINVAL, EFAULT, ENOTTY, EBADF, ENOSPC, ENOMEM);
+	A_WAIT = ALLOW(EINVAL, EBADF, EFAULT, ENOTTY, ETIMEDOUT, EINTR, ENOMEM,
+		       ENOSPC);
+	A_ACCT_WAIT = ALLOW(ETIMEDOUT, EINTR, ENOMEM, ENOSPC);
+	A_READ = ALLOW(EINVAL, EAGAIN, EINTR, EFAULT, EBADF, ENOMEM);
+	A_WRITE = ALLOW(EINVAL, EAGAIN, EINTR, EFAULT, EBADF, EPIPE, ENOMEM,
+			ECONNREFUSED, ENOTCONN, ENOBUFS, EMSGSIZE);
+	A_POLL = ALLOW(EINTR, EFAULT, EINVAL, ENOMEM);
+	A_SELECT = ALLOW(EINTR, EBADF, ENOMEM, EINVAL);
+	A_EPCTL = ALLOW(EBADF, EEXIST, EINVAL, ELOOP, ENOENT, ENOMEM, ENOSPC,
+			EPERM);
+	A_EPWAIT = ALLOW(EBADF, EFAULT, EINTR, EINVAL);
+	A_CLOSE = ALLOW(EBADF);
+	A_DUP = ALLOW(EBADF, EMFILE, EBUSY);
+	A_SEND = ALLOW(EBADF, EAGAIN, ENOMEM, ENOBUFS, ETOOMANYREFS, EMFILE,
+		       EINVAL, ECONNREFUSED, EPIPE, ENOTCONN, ENOTSOCK);
+	A_RECV = ALLOW(EAGAIN, EMFILE, ENOMEM, EBADF, ENOTSOCK);
+	A_OPEN = ALLOW(EMFILE, ENFILE, ENOMEM);
+	A_NEWFD = ALLOW(EMFILE, ENFILE, ENOMEM);
+	A_FORK = ALLOW(EAGAIN, ENOMEM);
+	A_IOCTL = ALLOW(ENOTTY, EBADF, EFAULT, EINVAL);
+	A_FDINFO = ALLOW(ENOENT, EMFILE, ENFILE, EINTR, EBADF, EAGAIN, EINVAL);
+	if (opt_unload) {
+		/*
+		 * A failing rmmod drops the module's references for an
+		 * instant: an open of /dev/evobj or a new event's file
+		 * (try_module_get) fails meanwhile, a kernel transient.
+		 */
+		A_OPEN.w[ENODEV / 64] |= 1ULL << (ENODEV % 64);
+		A_OPEN.w[ENXIO / 64] |= 1ULL << (ENXIO % 64);
+		A_OPEN.w[ENOENT / 64] |= 1ULL << (ENOENT % 64);
+		A_CREATE.w[ENOENT / 64] |= 1ULL << (ENOENT % 64);
+		A_CREATE.w[ENODEV / 64] |= 1ULL << (ENODEV % 64);
+	}
+}
+
+/*
+ * The watchdog's view of the call in flight: @limit is how long it may
+ * take (its timeout, or the alarm that interrupts it), the slack comes on
+ * top. a0..a2 are printed if it hangs.
+ */
+static void begin(struct thr *t, const char *what, long a0, long a1, long a2,
+		  uint64_t limit)
+{
+	t->what = what;
+	t->a0 = a0;
+	t->a1 = a1;
+	t->a2 = a2;
+	atomic_store(&t->limit, limit);
+	atomic_store(&t->start, mono());
+}
+
+/* Ends the call: counts it, checks errno against @a, returns @ret. */
+static long end(struct thr *t, long ret, const struct allow *a)
+{
+	int e = ret < 0 ? errno : 0;
+
+	atomic_store(&t->start, 0);
+	atomic_fetch_add(&g_calls, 1);
+	if (ret >= 0) {
+		atomic_fetch_add(&g_ok, 1);
+		return ret;
+	}
+	atomic_fetch_add(&g_errs[e & 255], 1);
+	if (e == EINTR)
+		atomic_fetch_add(&g_eintr, 1);
+	if (a && !allowed(a, e))
+		violation(t, "%s(%ld, %#lx, %#lx) failed with %s, which the contract does not allow",
+			  t->what, (long)t->a0, (long)t->a1, (long)t->a2,
+			  ename(e));
+	errno = e;
+	return ret;
+}
+
+/* A call on a persistent fd with exactly one malformation: exact errno. */
+static void expect(struct thr *t, long ret, int want, const char *why)
+{
+	int e = ret < 0 ? errno : 0;
+
+	if (want == 0 && ret < 0)
+		violation(t, "%s: %s(%ld, %#lx, %#lx) failed with %s, expected success",
+			  why, t->what, (long)t->a0, (long)t->a1, (long)t->a2,
+			  ename(e));
+	else if (want && e != want)
+		violation(t, "%s: %s(%ld, %#lx, %#lx) returned %ld (%s), expected %s",
+			  why, t->what, (long)t->a0, (long)t->a1, (long)t->a2,
+			  ret, ename(e), ename(want));
+}
+
+/* Per-thread alarm: SIGUSR2 every @ns until disarmed, without SA_RESTART. */
+static void alarm_arm(struct thr *t, uint64_t ns)
+{
+	struct itimerspec its = {
+		.it_value = { ns / NSEC_PER_SEC, ns % NSEC_PER_SEC },
+		.it_interval = { ns / NSEC_PER_SEC, ns % NSEC_PER_SEC },
+	};
+
+	timer_settime(t->alarm, 0, &its, NULL);
+}
+
+static void alarm_off(struct thr *t)
+{
+	struct itimerspec its = { 0 };
+
+	timer_settime(t->alarm, 0, &its, NULL);
+}
+
+/* A short alarm for a call that could block for ever. */
+static uint64_t alarm_short(struct thr *t)
+{
+	uint64_t ns = (1 + rn(t, 40)) * NSEC_PER_MSEC;
+
+	alarm_arm(t, ns);
+	return ns;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+static void set_usr1(bool restart)
+{
+	struct sigaction sa = {
+		.sa_handler = on_signal,
+		.sa_flags = restart ? SA_RESTART : 0,
+	};
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
+/* ---- fds ---- */
+
+static bool persistent(int fd)
+{
+	if (fd < 3 || fd == g_dev || fd == g_always || fd == g_never ||
+	    fd == g_probe[0] || fd == g_probe[1] || fd == g_efd ||
+	    fd == g_pipe[0] || fd == g_pipe[1])
+		return true;
+	for (int i = 0; i < NACCT; i++)
+		if (fd == g_acct[i])
+			return true;
+	return false;
+}
+
+static void stale_push(int fd)
+{
+	atomic_store(&g_stale[atomic_fetch_add(&g_stale_pos, 1) % NSTALE], fd);
+}
+
+/* Closes what slot @i holds (another thread may be using it). */
+static void slot_close(struct thr *t, int i)
+{
+	int fd = atomic_exchange(&g_slot[i], -1);
+
+	if (fd < 0 || persistent(fd))
+		return;
+	begin(t, "close", fd, 0, 0, 0);
+	end(t, close(fd), &A_CLOSE);
+	stale_push(fd);
+}
+
+/* Puts a new fd into a random slot, closing what was there. */
+static void slot_put(struct thr *t, int fd)
+{
+	int i = rn(t, NSLOT);
+	int old;
+
+	if (fd < 0)
+		return;
+	old = atomic_exchange(&g_slot[i], fd);
+	if (old >= 0 && !persistent(old)) {
+		begin(t, "close", old, 0, 0, 0);
+		end(t, close(old), &A_CLOSE);
+		stale_push(old);
+	}
+}
+
+/* A fd any call may change: the pool, stale numbers, the probes, junk. */
+static int pick_fd(struct thr *t)
+{
+	uint32_t r = rn(t, 100);
+
+	if (r < 60)
+		return atomic_load(&g_slot[rn(t, NSLOT)]);
+	if (r < 70)
+		return atomic_load(&g_stale[rn(t, NSTALE)]);
+	if (r < 80)
+		return g_probe[rn(t, 2)];
+	if (r < 84)
+		return g_dev;
+	if (r < 87)
+		return g_efd;
+	if (r < 90)
+		return g_pipe[rn(t, 2)];
+	if (r < 93)
+		return -1;
+	if (r < 95)
+		return g_closed;
+	if (r < 97)
+		return INT_MAX;
+	return (int)rnd(t);
+}
+
+/* A fd for a wait's object or alert: the above, or the never/always events. */
+static int pick_obj(struct thr *t)
+{
+	uint32_t r = rn(t, 100);
+
+	if (r < 8)
+		return g_never;
+	if (r < 14)
+		return g_always;
+	return pick_fd(t);
+}
+
+/* ---- pointers ---- */
+
+enum ptr_kind { P_VALID, P_NULL, P_NONE, P_LOW, P_KERNEL, P_NONCANON,
+		P_RO, P_STRADDLE, P_NKINDS };
+
+static enum ptr_kind pick_ptr(struct thr *t, unsigned int bad_pct)
+{
+	if (!pct(t, bad_pct))
+		return P_VALID;
+	return 1 + rn(t, P_NKINDS - 1);
+}
+
+static bool ptr_faults(enum ptr_kind k)
+{
+	return k != P_VALID && k != P_RO;
+}
+
+/* read() and write() refuse these in the VFS (access_ok) already. */
+static bool vfs_faults(enum ptr_kind k)
+{
+	return k == P_KERNEL || k == P_NONCANON;
+}
+
+/*
+ * Where to put an argument of @len bytes whose content is @src: the
+ * thread's own buffer, a read-only page with the same content, the last
+ * bytes of a page followed by a PROT_NONE one, or an address that faults.
+ * Returns the address to pass; after the call, results are at the same
+ * place (read back through arg_out()).
+ */
+static void *arg_at(struct thr *t, enum ptr_kind k, const void *src, size_t len,
+		    size_t slot)
+{
+	char *p;
+	size_t in;
+
+	switch (k) {
+	case P_VALID:
+		p = t->rw + slot * 256;
+		memcpy(p, src, len);
+		return p;
+	case P_NULL:
+		return NULL;
+	case P_NONE:
+		return g_none + rn(t, PAGE);
+	case P_LOW:
+		return (void *)(uintptr_t)(8 + rn(t, 4088));
+	case P_KERNEL:
+		return (void *)(uintptr_t)0xffffffff81000000ULL;
+	case P_NONCANON:
+		return (void *)(uintptr_t)0x8000000000001000ULL;
+	case P_RO:
+		memcpy(t->ro_w + slot * 256, src, len);
+		return t->ro + slot * 256;
+	case P_STRADDLE:
+	default:
+		/* 1 .. len-1 bytes mapped, the rest in the PROT_NONE page */
+		in = len > 1 ? 1 + rn(t, len - 1) : 0;
+		p = t->rw + 2 * PAGE - in;
+		memcpy(p, src, in);
+		return p;
+	}
+}
+
+/* ---- the accounting events ---- */
+
+static int acct_index(int fd)
+{
+	for (int i = 0; i < NACCT; i++)
+		if (fd == g_acct[i])
+			return i;
+	return -1;
+}
+
+static void consumed(int fd)
+{
+	int i = acct_index(fd);
+
+	if (i >= 0)
+		atomic_fetch_add(&g_acc[i].consumed, 1);
+}
+
+static void op_acct_change(struct thr *t)
+{
+	int i = rn(t, NACCT);
+	bool reset = pct(t, 20);
+	uint32_t *prev = (uint32_t *)(t->rw + 3 * 256);
+	long ret;
+
+	*prev = POISON32;
+	begin(t, reset ? "RESET(acct)" : "SET(acct)", g_acct[i], 0, 0, 0);
+	ret = end(t, ioctl(g_acct[i], reset ? EVOBJ_IOC_RESET : EVOBJ_IOC_SET,
+			   prev), NULL);
+	expect(t, ret, 0, "accounting event");
+	if (ret)
+		return;
+	if (*prev > 1) {
+		violation(t, "%s returned previous state %#x", t->what, *prev);
+		return;
+	}
+	if (!reset && *prev == 0)
+		atomic_fetch_add(&g_acc[i].sets0, 1);
+	if (reset && *prev == 1)
+		atomic_fetch_add(&g_acc[i].resets1, 1);
+}
+
+/* A timeout for a wait: absolute, on @clk; sets *limit for the watchdog. */
+static uint64_t pick_timeout(struct thr *t, clockid_t clk, uint64_t *limit,
+			     bool *alarm)
+{
+	uint64_t now = now_ns(clk), ms = NSEC_PER_MSEC;
+
+	*alarm = false;
+	*limit = 0;
+	switch (rn(t, 10)) {
+	case 0:
+		return 0;
+	case 1:
+		return 1;
+	case 2:
+		return now > NSEC_PER_SEC ? now - NSEC_PER_SEC : 1;
+	case 3:
+	case 4:
+	case 5:
+		*limit = (1 + rn(t, 20)) * ms;
+		return now + *limit;
+	case 6:
+		*limit = rn(t, 100) * 1000;
+		return now + *limit;
+	case 7:
+		*alarm = true;
+		return now + 10 * NSEC_PER_SEC;
+	case 8:
+		*alarm = true;
+		return EVOBJ_TIMEOUT_INFINITE;
+	default:
+		*alarm = true;
+		return KTIME_MAX_NS + 1 + rn(t, 1000);
+	}
+}
+
+/* ETIMEDOUT must not come before the deadline. */
+static void check_expiry(struct thr *t, long ret, uint64_t timeout, clockid_t clk)
+{
+	uint64_t now;
+
+	if (ret >= 0 || errno != ETIMEDOUT || timeout > KTIME_MAX_NS)
+		return;
+	now = now_ns(clk);
+	if (now < timeout)
+		violation(t, "%s timed out %llu ns before its deadline (clock %d)",
+			  t->what, (unsigned long long)(timeout - now), (int)clk);
+}
+
+/*
+ * A wait on accounting events, well formed (every fd valid), so that it
+ * either consumes (and succeeds) or consumes nothing; sometimes its
+ * argument is read-only, which must fail without consuming.
+ */
+static void op_acct_wait(struct thr *t)
+{
+	bool all = pct(t, 35), rt = pct(t, 20), ro = pct(t, 5), al;
+	uint32_t count = 1 + rn(t, all ? NACCT : 6), i;
+	int32_t *fds = (int32_t *)(t->rw + 4 * 256);
+	clockid_t clk = rt ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+	struct evobj_wait w = { .alert = -1, .signal = -1, .index = POISON32 };
+	struct evobj_wait *uw;
+	uint64_t limit;
+	int first = rn(t, NACCT);
+	bool al_among = false;
+	long ret;
+
+	for (i = 0; i < count; i++) {
+		if (all)
+			fds[i] = g_acct[(first + i) % NACCT];
+		else
+			fds[i] = pct(t, 10) ? g_never : g_acct[rn(t, NACCT)];
+	}
+	if (all && pct(t, 30) && count < 6)
+		fds[count++] = g_always;
+	if (pct(t, 25)) {
+		w.alert = pct(t, 70) ? g_acct[rn(t, NACCT)] : g_never;
+		for (i = 0; i < count; i++)
+			al_among |= fds[i] == w.alert;
+	}
+	if (pct(t, 10))
+		w.signal = g_probe[rn(t, 2)];
+	w.timeout = pick_timeout(t, clk, &limit, &al);
+	w.fds = (uintptr_t)fds;
+	w.count = count;
+	w.flags = rt ? EVOBJ_WAIT_REALTIME : 0;
+	uw = arg_at(t, ro ? P_RO : P_VALID, &w, sizeof(w), 0);
+	if (al)
+		limit = alarm_short(t);
+	begin(t, all ? "WAIT_ALL(acct)" : "WAIT_ANY(acct)", g_dev, count,
+	      (long)w.timeout, limit);
+	ret = end(t, ioctl(g_dev, all ? EVOBJ_IOC_WAIT_ALL : EVOBJ_IOC_WAIT_ANY, uw),
+		  NULL);
+	if (al)
+		alarm_off(t);
+	if (ret < 0) {
+		int e = errno;
+
+		if (!(allowed(&A_ACCT_WAIT, e) || (ro && e == EFAULT) ||
+		      (all && al_among && e == EINVAL)))
+			violation(t, "%s over accounting events (count %u, alert %d, signal %d) failed with %s",
+				  t->what, count, w.alert, w.signal, ename(e));
+		check_expiry(t, ret, w.timeout, clk);
+		return;
+	}
+	if (ro) {
+		violation(t, "%s with a read-only argument succeeded", t->what);
+		return;
+	}
+	atomic_fetch_add(&g_waits_ok, 1);
+	w.index = ((struct evobj_wait *)uw)->index;
+	if (w.index == count && w.alert >= 0) {
+		consumed(w.alert);
+	} else if (w.index >= count || (all && w.index)) {
+		violation(t, "%s returned index %u of %u", t->what, w.index, count);
+	} else if (all) {
+		for (i = 0; i < count; i++)
+			consumed(fds[i]);
+	} else {
+		if (fds[w.index] == g_never)
+			violation(t, "%s returned the never-signaled event", t->what);
+		consumed(fds[w.index]);
+	}
+}
+
+/* read() on an accounting event: consumes it, or nothing. */
+static void op_acct_read(struct thr *t)
+{
+	int i = rn(t, NACCT);
+	static const size_t sizes[] = { 8, 8, 8, 16, 4096, 7, 0 };
+	size_t len = sizes[rn(t, 7)];
+	enum ptr_kind k = pick_ptr(t, 10);
+	uint64_t src = POISON32, *buf;
+	uint64_t limit;
+	long ret;
+
+	if (k == P_STRADDLE)
+		k = P_VALID;	/* a straddling buffer may be half written */
+	buf = arg_at(t, k, &src, 8, 5);
+	limit = alarm_short(t);
+	begin(t, "read(acct)", g_acct[i], (long)buf, (long)len, limit);
+	ret = end(t, read(g_acct[i], buf, len), NULL);
+	alarm_off(t);
+	if (ret < 0) {
+		int e = errno;
+		bool ok = e == EINTR || e == EAGAIN || e == ENOMEM ||
+			  (len < 8 && e == EINVAL) ||
+			  (ptr_faults(k) || k == P_RO ? e == EFAULT : false);
+
+		if (!ok)
+			violation(t, "read(acct %d, %s buffer, %zu) failed with %s",
+				  g_acct[i], k == P_VALID ? "valid" : "bad", len,
+				  ename(e));
+		return;
+	}
+	if (ret != 8 || len < 8 || k != P_VALID || *buf != 1) {
+		violation(t, "read(acct, %zu) returned %ld, value %#llx (buffer kind %d)",
+			  len, ret, (unsigned long long)*buf, k);
+		return;
+	}
+	atomic_fetch_add(&g_acc[i].consumed, 1);
+}
+
+/* ---- chaos calls ---- */
+
+static void new_object(struct thr *t)
+{
+	int fd = -1, p[2];
+	struct evobj_create c;
+
+	switch (rn(t, 10)) {
+	case 0:
+		begin(t, "eventfd", 0, 0, 0, 0);
+		fd = end(t, eventfd(rn(t, 2), EFD_NONBLOCK | EFD_CLOEXEC), &A_NEWFD);
+		break;
+	case 1:
+		begin(t, "pipe2", 0, 0, 0, 0);
+		if (end(t, pipe2(p, O_NONBLOCK | O_CLOEXEC), &A_NEWFD) == 0) {
+			slot_put(t, p[0]);
+			fd = p[1];
+		}
+		break;
+	case 2:
+		begin(t, "open", 0, 0, 0, 0);
+		fd = end(t, open(N_EVOBJ, O_RDWR | O_CLOEXEC), &A_OPEN);
+		break;
+	case 3:
+		begin(t, "epoll_create1", 0, 0, 0, 0);
+		fd = end(t, epoll_create1(EPOLL_CLOEXEC), &A_NEWFD);
+		break;
+	default:
+		c.type = rn(t, 2);
+		c.flags = rn(t, 8);
+		begin(t, "CREATE", g_dev, c.type, c.flags, 0);
+		fd = end(t, ioctl(g_dev, EVOBJ_IOC_CREATE, &c), &A_CREATE);
+		break;
+	}
+	slot_put(t, fd);
+}
+
+static void op_create(struct thr *t)
+{
+	struct evobj_create c = { .type = rn(t, 2), .flags = rn(t, 8) };
+	enum ptr_kind k = pick_ptr(t, 15);
+	int fd = pct(t, 90) ? g_dev : pick_fd(t);
+	int want = 0;
+	void *arg;
+	long ret;
+
+	if (pct(t, 10))
+		c.type = pct(t, 50) ? 2 + rn(t, 10) : (uint32_t)rnd(t);
+	else if (pct(t, 10))
+		c.flags |= 8U << rn(t, 29);
+	if (c.type > EVOBJ_SYNCHRONIZATION || c.flags > 7)
+		want = EINVAL;
+	if (ptr_faults(k))
+		want = EFAULT;
+	arg = arg_at(t, k, &c, sizeof(c), 0);
+	begin(t, "CREATE", fd, c.type, c.flags, 0);
+	ret = end(t, ioctl(fd, EVOBJ_IOC_CREATE, arg), &A_CREATE);
+	if (fd == g_dev && !(ret < 0 && (errno == ENOMEM || errno == EMFILE ||
+					 errno == ENFILE ||
+					 (opt_unload && (errno == ENOENT ||
+							 errno == ENODEV)))))
+		expect(t, ret, want, "CREATE on /dev/evobj");
+	if (ret >= 0)
+		slot_put(t, ret);
+}
+
+static const unsigned long change_cmd[] = {
+	EVOBJ_IOC_SET, EVOBJ_IOC_RESET, EVOBJ_IOC_PULSE,
+};
+static const char *const change_name[] = { "SET", "RESET", "PULSE" };
+
+static void op_change(struct thr *t)
+{
+	int c = rn(t, 3), fd = pick_fd(t);
+	uint32_t poison = POISON32, *prev;
+	enum ptr_kind k = pick_ptr(t, 25);
+	bool probe = fd == g_probe[0] || fd == g_probe[1];
+	long ret;
+
+	prev = arg_at(t, k, &poison, 4, 1);
+	begin(t, change_name[c], fd, (long)prev, 0, 0);
+	ret = end(t, ioctl(fd, change_cmd[c], prev), &A_CHANGE);
+	if (probe)
+		expect(t, ret, ptr_faults(k) && k != P_NULL ? EFAULT :
+			       k == P_RO ? EFAULT : 0, "probe event");
+	else if (fd == g_dev || fd == g_efd || fd == g_pipe[0] || fd == g_pipe[1])
+		expect(t, ret, ENOTTY, "not an event fd");
+	if (ret == 0 && k == P_VALID && *prev > 1)
+		violation(t, "%s returned previous state %#x", t->what, *prev);
+}
+
+static void op_read_state(struct thr *t)
+{
+	int fd = pct(t, 20) ? pick_obj(t) : pick_fd(t);
+	struct evobj_state s = { POISON32, POISON32 }, *st;
+	enum ptr_kind k = pick_ptr(t, 20);
+	long ret;
+
+	st = arg_at(t, k, &s, sizeof(s), 2);
+	begin(t, "READ", fd, (long)st, 0, 0);
+	ret = end(t, ioctl(fd, EVOBJ_IOC_READ, st), &A_CHANGE);
+	if (fd == g_never || fd == g_always || fd == g_probe[0] ||
+	    fd == g_probe[1])
+		expect(t, ret, ptr_faults(k) || k == P_RO ? EFAULT : 0,
+		       "persistent event");
+	if (ret || k != P_VALID)
+		return;
+	if (st->type > 1 || st->signaled > 1)
+		violation(t, "READ returned type %#x signaled %#x", st->type,
+			  st->signaled);
+	else if ((fd == g_never && (st->signaled || st->type)) ||
+		 (fd == g_always && (!st->signaled || st->type)) ||
+		 (fd == g_probe[1] && st->type != 1))
+		violation(t, "READ of a persistent event (fd %d) returned type %u signaled %u",
+			  fd, st->type, st->signaled);
+}
+
+static void op_timer(struct thr *t)
+{
+	int fd = pct(t, 15) ? g_probe[rn(t, 2)] : pick_fd(t);
+	struct evobj_timer tm = { 0 }, *arg;
+	enum ptr_kind k = pick_ptr(t, 10);
+	uint64_t now = mono();
+	bool probe = fd == g_probe[0] || fd == g_probe[1];
+	int want;
+	long ret;
+
+	switch (rn(t, 8)) {
+	case 0:
+		break;			/* disarm */
+	case 1:
+		tm.expires = 1 + rn(t, 1000);	/* past */
+		break;
+	case 2:
+		tm.expires = KTIME_MAX_NS + pct(t, 50);
+		break;
+	case 3:
+		tm.expires = EVOBJ_TIMEOUT_INFINITE;
+		break;
+	default:
+		tm.expires = now + rn(t, 20) * NSEC_PER_MSEC;
+		break;
+	}
+	switch (rn(t, 10)) {
+	case 0:
+		tm.period = 1 + rn(t, EVOBJ_TIMER_MIN_PERIOD - 1);	/* too short */
+		break;
+	case 1:
+		/* the shortest period, now and then: it keeps a CPU busy */
+		tm.period = pct(t, 30) ? EVOBJ_TIMER_MIN_PERIOD :
+			    EVOBJ_TIMER_MIN_PERIOD * (10 + rn(t, 10));
+		break;
+	case 2:
+		tm.period = KTIME_MAX_NS + 1 + rn(t, 10);
+		break;
+	case 3:
+	case 4:
+		tm.period = (1 + rn(t, 20)) * NSEC_PER_MSEC;
+		break;
+	default:
+		break;			/* one shot */
+	}
+	if (pct(t, 5))
+		tm.flags = 1U << rn(t, 32);
+	if (pct(t, 5))
+		tm.pad = 1U << rn(t, 32);
+	arg = arg_at(t, k, &tm, sizeof(tm), 0);
+	begin(t, "TIMER", fd, (long)tm.expires, (long)tm.period, 0);
+	ret = end(t, ioctl(fd, EVOBJ_IOC_TIMER, arg), &A_TIMER);
+	if (ret == 0)
+		atomic_fetch_add(&g_timers, 1);
+	if (!probe)
+		return;
+	if (ptr_faults(k))
+		want = EFAULT;
+	else if (tm.flags || tm.pad ||
+		 (tm.period && tm.period < EVOBJ_TIMER_MIN_PERIOD))
+		want = EINVAL;
+	else if (tm.expires > KTIME_MAX_NS || tm.period > KTIME_MAX_NS)
+		return;		/* the contract leaves it open: infinite or EINVAL */
+	else if (ret < 0 && (errno == ENOSPC || errno == ENOMEM))
+		return;
+	else
+		want = 0;
+	expect(t, ret, want, "TIMER on a probe event");
+}
+
+/* A wait with anything in it; only errnos are checked, and the index. */
+static void op_wait(struct thr *t)
+{
+	bool all = pct(t, 40), rt = pct(t, 20), al;
+	int32_t *fds = (int32_t *)(t->rw + 4 * 256);
+	struct evobj_wait w = { .alert = -1, .signal = -1, .index = POISON32 };
+	clockid_t clk = rt ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+	enum ptr_kind k = pick_ptr(t, 8), kf = pick_ptr(t, 8);
+	int dev = pct(t, 95) ? g_dev : pick_fd(t);
+	uint32_t count, n, i;
+	uint64_t limit;
+	void *uw;
+	int want = 0;
+	long ret;
+
+	switch (rn(t, 12)) {
+	case 0:
+		count = 0;
+		break;
+	case 1:
+		count = EVOBJ_MAX_WAIT;
+		break;
+	case 2:
+		count = EVOBJ_MAX_WAIT + 1;
+		break;
+	case 3:
+		count = pct(t, 50) ? UINT32_MAX : 1U << rn(t, 32);
+		break;
+	case 4:
+		count = 1 + rn(t, EVOBJ_MAX_WAIT);
+		break;
+	default:
+		count = 1 + rn(t, 4);
+		break;
+	}
+	n = count < EVOBJ_MAX_WAIT ? count : EVOBJ_MAX_WAIT;
+	for (i = 0; i < n; i++) {
+		if (i && pct(t, 10))
+			fds[i] = fds[rn(t, i)];		/* a duplicate */
+		else
+			fds[i] = pick_obj(t);
+	}
+	if (pct(t, 25))
+		w.alert = pct(t, 30) && n ? fds[rn(t, n)] : pick_obj(t);
+	if (pct(t, 20)) {
+		w.signal = pick_fd(t);
+		if (n && pct(t, 30))
+			fds[rn(t, n)] = w.signal;	/* among the objects */
+	}
+	w.timeout = pick_timeout(t, clk, &limit, &al);
+	w.count = count;
+	w.flags = rt ? EVOBJ_WAIT_REALTIME : 0;
+	if (pct(t, 4))
+		w.flags |= 2U << rn(t, 31);
+	if (pct(t, 4))
+		w.pad = 1U << rn(t, 32);
+	w.fds = (uintptr_t)fds;
+	if (kf != P_VALID)
+		w.fds = (uintptr_t)arg_at(t, kf, fds, n * 4, 4);
+	if (kf == P_NONCANON)
+		w.fds = rnd(t) | 1ULL << 63;
+	uw = arg_at(t, k, &w, sizeof(w), 0);
+	if (ptr_faults(k))
+		want = EFAULT;
+	else if (!count || count > EVOBJ_MAX_WAIT || w.pad ||
+		 (w.flags & ~EVOBJ_WAIT_REALTIME))
+		want = EINVAL;
+	if (al)
+		limit = alarm_short(t);
+	begin(t, all ? "WAIT_ALL" : "WAIT_ANY", dev, count, (long)w.timeout, limit);
+	ret = end(t, ioctl(dev, all ? EVOBJ_IOC_WAIT_ALL : EVOBJ_IOC_WAIT_ANY, uw),
+		  &A_WAIT);
+	if (al)
+		alarm_off(t);
+	if (dev == g_dev && want)
+		expect(t, ret, want, "malformed wait on /dev/evobj");
+	check_expiry(t, ret, w.timeout, clk);
+	if (ret == 0) {
+		uint32_t idx = ((struct evobj_wait *)uw)->index;
+
+		atomic_fetch_add(&g_waits_ok, 1);
+		if (k != P_VALID || kf == P_NULL || kf == P_NONE || kf == P_LOW ||
+		    kf == P_KERNEL || kf == P_NONCANON || kf == P_STRADDLE)
+			violation(t, "%s with a bad argument (kinds %d, %d) succeeded",
+				  t->what, k, kf);
+		else if (idx > count || (idx == count && w.alert < 0) ||
+			 (all && idx && idx != count))
+			violation(t, "%s returned index %u of %u", t->what, idx, count);
+	}
+}
+
+static const size_t rw_sizes[] = { 0, 1, 4, 7, 8, 8, 8, 9, 16, 4096 };
+
+static void op_read(struct thr *t)
+{
+	int fd = pick_fd(t);
+	size_t len = rw_sizes[rn(t, 10)];
+	enum ptr_kind k = pick_ptr(t, 20);
+	uint64_t zero = 0, limit;
+	char *buf;
+	long ret;
+
+	if (pct(t, 5))
+		len = rnd(t);
+	if (k == P_VALID && len > 256)
+		buf = t->rw;		/* the whole first page, and more */
+	else
+		buf = arg_at(t, k, &zero, 8, 6);
+	if (k == P_VALID && len > 2 * PAGE)
+		len = 2 * PAGE;
+	limit = alarm_short(t);
+	begin(t, "read", fd, (long)buf, (long)len, limit);
+	ret = end(t, read(fd, buf, len), &A_READ);
+	alarm_off(t);
+	if (fd == g_probe[1]) {
+		/* synchronization, NONBLOCK */
+		if (len < 8)
+			expect(t, ret, vfs_faults(k) ? EFAULT : EINVAL,
+			       "short read of an event");
+		else if (ret >= 0 && (ret != 8 || (k == P_VALID &&
+						   *(uint64_t *)buf != 1)))
+			violation(t, "read(probe, %zu) returned %ld", len, ret);
+		else if (ret < 0 && errno != EAGAIN && errno != EFAULT)
+			violation(t, "read(probe, %zu) failed with %s", len,
+				  ename(errno));
+	}
+}
+
+static void op_write(struct thr *t)
+{
+	static const uint64_t vals[] = { 1, 1, 1, 0, 2, UINT64_MAX, 1ULL << 32 };
+	int fd = pick_fd(t);
+	size_t len = rw_sizes[rn(t, 10)];
+	uint64_t v = vals[rn(t, 7)];
+	enum ptr_kind k = pick_ptr(t, 15);
+	char *buf;
+	long ret;
+
+	if (pct(t, 5))
+		v = rnd(t);
+	if (k == P_VALID && len > 256) {
+		buf = t->rw;
+		memset(buf, 0, 16);
+		memcpy(buf, &v, 8);
+	} else {
+		buf = arg_at(t, k, &v, 8, 6);
+	}
+	begin(t, "write", fd, (long)v, (long)len, 0);
+	ret = end(t, write(fd, buf, len), &A_WRITE);
+	if (fd != g_probe[0] && fd != g_probe[1])
+		return;
+	if (len < 8)
+		expect(t, ret, vfs_faults(k) ? EFAULT : EINVAL,
+		       "short write to an event");
+	else if (ptr_faults(k) && len == 8)
+		expect(t, ret, EFAULT, "write from a bad buffer");
+	else if (k != P_STRADDLE && len == 8 && v != 1)
+		expect(t, ret, EINVAL, "write of a value other than 1");
+	else if (k != P_STRADDLE && len == 8 && ret != 8)
+		violation(t, "write(probe, 1, 8) returned %ld (%s)", ret,
+			  ename(errno));
+}
+
+static void op_poll(struct thr *t)
+{
+	struct pollfd pfd[8];
+	int n = 1 + rn(t, 8), i, ms = rn(t, 4);
+	long ret;
+
+	for (i = 0; i < n; i++) {
+		pfd[i].fd = pick_obj(t);
+		pfd[i].events = pct(t, 80) ? POLLIN | POLLOUT : rnd(t);
+		pfd[i].revents = 0;
+	}
+	if (pct(t, 50)) {
+		begin(t, "poll", n, ms, 0, ms * NSEC_PER_MSEC);
+		ret = end(t, poll(pfd, n, ms), &A_POLL);
+	} else {
+		fd_set r, w;
+		struct timeval tv = { 0, ms * 1000 };
+		int max = -1;
+
+		FD_ZERO(&r);
+		FD_ZERO(&w);
+		for (i = 0; i < n; i++) {
+			if (pfd[i].fd < 0 || pfd[i].fd >= FD_SETSIZE)
+				continue;
+			FD_SET(pfd[i].fd, &r);
+			FD_SET(pfd[i].fd, &w);
+			max = max > pfd[i].fd ? max : pfd[i].fd;
+		}
+		begin(t, "select", max + 1, ms, 0, ms * NSEC_PER_MSEC);
+		ret = end(t, select(max + 1, &r, &w, NULL, &tv), &A_SELECT);
+		/* select on closed fds is EBADF: nothing more to check */
+		if (ret < 0)
+			return;
+		for (i = 0; i < n; i++) {
+			int fd = pfd[i].fd;
+
+			if (fd == g_never && FD_ISSET(fd, &r))
+				violation(t, "select: never-signaled event readable");
+			if (fd == g_always && !FD_ISSET(fd, &r))
+				violation(t, "select: signaled event not readable");
+		}
+		return;
+	}
+	if (ret < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		/* POLLNVAL: the same number was closed in between */
+		if (pfd[i].revents & POLLNVAL)
+			continue;
+		if (pfd[i].fd == g_never && (pfd[i].revents & POLLIN))
+			violation(t, "poll: never-signaled event has POLLIN");
+		if (pfd[i].fd == g_always && (pfd[i].events & POLLIN) &&
+		    !(pfd[i].revents & POLLIN))
+			violation(t, "poll: signaled event lacks POLLIN (revents %#x)",
+				  pfd[i].revents);
+	}
+}
+
+static void op_epoll(struct thr *t)
+{
+	struct epoll_event ev[8];
+	int ep, n = 1 + rn(t, 6), i, ms = rn(t, 4);
+
+	begin(t, "epoll_create1", 0, 0, 0, 0);
+	ep = end(t, epoll_create1(EPOLL_CLOEXEC), &A_NEWFD);
+	if (ep < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		struct epoll_event e = {
+			.events = EPOLLIN | (pct(t, 30) ? EPOLLET : 0) |
+				  (pct(t, 20) ? EPOLLONESHOT : 0) |
+				  (pct(t, 50) ? EPOLLOUT : 0),
+		};
+		int fd = pick_obj(t);
+
+		e.data.fd = fd;
+		begin(t, "epoll_ctl", ep, fd, 0, 0);
+		end(t, epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e), &A_EPCTL);
+	}
+	begin(t, "epoll_wait", ep, ms, 0, ms * NSEC_PER_MSEC);
+	if (pct(t, 5))
+		end(t, epoll_wait(ep, (void *)g_none, 8, ms), &A_EPWAIT);
+	else
+		end(t, epoll_wait(ep, ev, pct(t, 5) ? 0 : 8, ms), &A_EPWAIT);
+	if (pct(t, 15)) {
+		slot_put(t, ep);	/* others may poll it, close it, dup2 it */
+		return;
+	}
+	begin(t, "close", ep, 0, 0, 0);
+	end(t, close(ep), &A_CLOSE);
+}
+
+static void op_close(struct thr *t)
+{
+	slot_close(t, rn(t, NSLOT));
+}
+
+static void op_dup2(struct thr *t)
+{
+	int src = pick_fd(t), d = rn(t, NSLOT);
+	int dst = atomic_load(&g_slot[d]);
+
+	if (persistent(dst))
+		return;
+	if (dst < 0) {
+		begin(t, "dup", src, 0, 0, 0);
+		slot_put(t, end(t, fcntl(src, F_DUPFD_CLOEXEC, 3), &A_DUP));
+		return;
+	}
+	/* Onto a number another thread may be using right now. */
+	begin(t, "dup2", src, dst, 0, 0);
+	end(t, dup2(src, dst), &A_DUP);
+}
+
+static void op_replace(struct thr *t)
+{
+	new_object(t);
+}
+
+/*
+ * A forked child makes a few calls on what it inherited (never the
+ * accounting events) and exits; raw syscalls only after fork.
+ */
+static void op_fork(struct thr *t)
+{
+	int st, fds[8];
+	pid_t pid;
+	long ret;
+
+	for (int i = 0; i < 8; i++)
+		fds[i] = atomic_load(&g_slot[rn(t, NSLOT)]);
+	begin(t, "fork", 0, 0, 0, 0);
+	pid = end(t, fork(), &A_FORK);
+	if (pid < 0)
+		return;
+	if (pid == 0) {
+		for (int i = 0; i < 8; i++) {
+			struct evobj_wait w = {
+				.fds = (uintptr_t)&fds[i], .count = 1,
+				.alert = -1, .signal = -1,
+			};
+			uint32_t prev;
+
+			switch (rnd(t) % 5) {
+			case 0:
+				ioctl(fds[i], EVOBJ_IOC_SET, &prev);
+				break;
+			case 1:
+				ioctl(fds[i], EVOBJ_IOC_PULSE, NULL);
+				break;
+			case 2:
+				ret = ioctl(g_dev, EVOBJ_IOC_WAIT_ANY, &w);
+				if (ret < 0 && errno != ETIMEDOUT &&
+				    errno != EBADF && errno != EINVAL &&
+				    errno != ENOMEM)
+					_exit(3);
+				break;
+			case 3:
+				close(fds[i]);
+				break;
+			default:
+				ret = ioctl(g_dev, EVOBJ_IOC_CREATE,
+					    &(struct evobj_create){ 1, 0 });
+				if (ret < 0 && errno != EMFILE && errno != ENOMEM &&
+				    !(opt_unload && (errno == ENOENT ||
+						     errno == ENODEV)))
+					_exit(3);
+				break;
+			}
+		}
+		_exit(0);
+	}
+	atomic_fetch_add(&g_forks, 1);
+	begin(t, "waitpid", pid, 0, 0, 0);
+	while ((ret = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+		;
+	end(t, ret, NULL);
+	if (ret == pid && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+		violation(t, "forked child: status %#x (exit 3: a call failed with a wrong errno)",
+			  st);
+}
+
+/* SCM_RIGHTS: fds travel through a socket and come back as new fds. */
+static void op_scm(struct thr *t)
+{
+	int sv[2], n = 1 + rn(t, 6), fds[6], i;
+	char cbuf[CMSG_SPACE(sizeof(fds))] = { 0 }, byte = 'x';
+	struct iovec iov = { &byte, 1 };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = CMSG_SPACE(n * sizeof(int)),
+	};
+	struct cmsghdr *c;
+	long ret;
+
+	begin(t, "socketpair", 0, 0, 0, 0);
+	if (end(t, socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			      0, sv), &A_NEWFD))
+		return;
+	for (i = 0; i < n; i++)
+		fds[i] = pct(t, 85) ? atomic_load(&g_slot[rn(t, NSLOT)]) :
+				      g_probe[rn(t, 2)];
+	c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(c), fds, n * sizeof(int));
+	begin(t, "sendmsg", sv[0], n, 0, 0);
+	ret = end(t, sendmsg(sv[0], &m, MSG_DONTWAIT), &A_SEND);
+	if (ret == 1 && pct(t, 85)) {
+		memset(cbuf, 0, sizeof(cbuf));
+		m.msg_controllen = sizeof(cbuf);
+		begin(t, "recvmsg", sv[1], 0, 0, 0);
+		ret = end(t, recvmsg(sv[1], &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC),
+			  &A_RECV);
+		for (c = ret >= 0 ? CMSG_FIRSTHDR(&m) : NULL; c;
+		     c = CMSG_NXTHDR(&m, c)) {
+			int k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+			if (c->cmsg_type != SCM_RIGHTS)
+				continue;
+			memcpy(fds, CMSG_DATA(c), k * sizeof(int));
+			atomic_fetch_add(&g_scm_fds, k);
+			for (i = 0; i < k; i++) {
+				struct evobj_state s;
+
+				begin(t, "READ(scm)", fds[i], 0, 0, 0);
+				end(t, ioctl(fds[i], EVOBJ_IOC_READ, &s), &A_CHANGE);
+				if (pct(t, 50)) {
+					slot_put(t, fds[i]);
+				} else {
+					begin(t, "close", fds[i], 0, 0, 0);
+					end(t, close(fds[i]), &A_CLOSE);
+				}
+			}
+		}
+	}
+	/* Unreceived fds die with the socket. */
+	begin(t, "close", sv[0], 0, 0, 0);
+	end(t, close(sv[0]), &A_CLOSE);
+	begin(t, "close", sv[1], 0, 0, 0);
+	end(t, close(sv[1]), &A_CLOSE);
+}
+
+static void op_signal(struct thr *t)
+{
+	struct thr *to = &g_thr[rn(t, opt_threads)];
+
+	if (pct(t, 20)) {
+		set_usr1(pct(t, 50));
+		return;
+	}
+	if (to->tid)
+		syscall(SYS_tgkill, getpid(), to->tid, SIGUSR1);
+}
+
+/* Numbers in evobj's range that are no evobj ioctl: ENOTTY. */
+static void op_ioctl(struct thr *t)
+{
+	static const unsigned int sizes[] = { 0, 1, 4, 8, 16, 32, 40, 0x3fff };
+	unsigned long cmd;
+	int fd = pct(t, 50) ? (pct(t, 50) ? g_dev : g_probe[rn(t, 2)]) : pick_fd(t);
+	enum ptr_kind k = pick_ptr(t, 50);
+	char zero[64] = { 0 };
+	void *arg = arg_at(t, k, zero, 64, 0);
+	long ret;
+
+	if (pct(t, 50)) {
+		/* a real one on the wrong kind of fd */
+		static const unsigned long real[] = {
+			EVOBJ_IOC_CREATE, EVOBJ_IOC_WAIT_ANY, EVOBJ_IOC_WAIT_ALL,
+			EVOBJ_IOC_SET, EVOBJ_IOC_RESET, EVOBJ_IOC_PULSE,
+			EVOBJ_IOC_READ, EVOBJ_IOC_TIMER,
+		};
+		int i = rn(t, 8);
+
+		cmd = real[i];
+		if (fd == g_dev && i < 3)
+			return;
+		if ((fd == g_probe[0] || fd == g_probe[1]) && i >= 3)
+			return;
+		begin(t, "ioctl(real)", fd, cmd, (long)arg, 0);
+		ret = end(t, ioctl(fd, cmd, arg), &A_IOCTL);
+		if (ret > 0 && cmd == EVOBJ_IOC_CREATE)
+			slot_put(t, ret);	/* fd was a /dev/evobj */
+		if (fd == g_dev || fd == g_probe[0] || fd == g_probe[1])
+			expect(t, ret, ENOTTY, "evobj ioctl on the wrong evobj fd");
+		return;
+	}
+	/*
+	 * Only evobj's type: other numbers reach the VFS's own ioctls
+	 * (FIONBIO would make a persistent fd blocking).
+	 */
+	cmd = _IOC(rn(t, 4), EVOBJ_IOC_MAGIC, rn(t, 32), sizes[rn(t, 8)]);
+	switch (cmd) {
+	case EVOBJ_IOC_CREATE: case EVOBJ_IOC_WAIT_ANY: case EVOBJ_IOC_WAIT_ALL:
+	case EVOBJ_IOC_SET: case EVOBJ_IOC_RESET: case EVOBJ_IOC_PULSE:
+	case EVOBJ_IOC_READ: case EVOBJ_IOC_TIMER:
+		return;
+	default:
+		break;
+	}
+	begin(t, "ioctl(random)", fd, cmd, (long)arg, 0);
+	ret = end(t, ioctl(fd, cmd, arg), &A_IOCTL);
+	if (fd == g_dev || fd == g_probe[0] || fd == g_probe[1]) {
+		expect(t, ret, ENOTTY, "unknown ioctl number");
+	} else if (ret == 0) {
+		violation(t, "unknown ioctl %#lx on fd %d succeeded", cmd, fd);
+	}
+}
+
+/* /proc/self/fdinfo: the state line agrees with what we know. */
+static void op_fdinfo(struct thr *t)
+{
+	int fd = pick_obj(t), f;
+	char path[64], buf[1024], *p;
+	uint64_t limit;
+	long n;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	begin(t, "open(fdinfo)", fd, 0, 0, 0);
+	f = end(t, open(path, O_RDONLY | O_CLOEXEC), fd < 0 ? NULL : &A_FDINFO);
+	if (f < 0)
+		return;
+	/* f may be dup2()ed over meanwhile, by a blocking event fd even */
+	limit = alarm_short(t);
+	begin(t, "read(fdinfo)", f, 0, 0, limit);
+	/* ENOENT: the fd was closed since the open */
+	n = end(t, read(f, buf, sizeof(buf) - 1), &A_FDINFO);
+	alarm_off(t);
+	begin(t, "close", f, 0, 0, 0);
+	end(t, close(f), &A_CLOSE);
+	if (n <= 0)
+		return;
+	buf[n] = 0;
+	p = strstr(buf, "signaled:");
+	if (!p)
+		return;
+	p += strlen("signaled:");
+	p += strspn(p, " \t");
+	if (*p != '0' && *p != '1')
+		violation(t, "fdinfo of fd %d: signaled: %.8s", fd, p);
+	else if ((fd == g_never && *p != '0') || (fd == g_always && *p != '1'))
+		violation(t, "fdinfo of a persistent event (fd %d): signaled: %c",
+			  fd, *p);
+}
+
+/*
+ * Malformed calls on the persistent fds, one malformation each, whose
+ * errno the contract fixes exactly.
+ */
+static void op_strict(struct thr *t)
+{
+	int32_t *fds = (int32_t *)(t->rw + 4 * 256);
+	struct evobj_wait w = {
+		.fds = (uintptr_t)fds, .count = 1, .alert = -1, .signal = -1,
+	};
+	int want = EINVAL, c = rn(t, 13);
+	bool all = pct(t, 50);
+	uint64_t deadline = 0;
+	clockid_t clk = CLOCK_MONOTONIC;
+	long ret;
+
+	fds[0] = g_never;
+	fds[1] = g_always;
+	switch (c) {
+	case 0:	/* not an event */
+		fds[0] = pct(t, 50) ? g_efd : g_pipe[rn(t, 2)];
+		break;
+	case 1:
+		fds[0] = g_dev;
+		break;
+	case 2:	/* not open */
+		fds[0] = pct(t, 50) ? g_closed : (pct(t, 50) ? -1 : INT_MAX);
+		want = EBADF;
+		break;
+	case 3:
+		w.alert = pct(t, 50) ? g_efd : g_dev;
+		break;
+	case 4:
+		w.alert = g_closed;
+		want = EBADF;
+		break;
+	case 5:
+		w.signal = pct(t, 50) ? g_pipe[0] : g_dev;
+		break;
+	case 6:	/* wait-all naming one object twice */
+		fds[1] = g_never;
+		w.count = 2;
+		all = true;
+		break;
+	case 7:	/* the fd list faults */
+		w.fds = pct(t, 50) ? 8 : (uintptr_t)(t->rw + 2 * PAGE - 4);
+		w.count = pct(t, 50) ? 2 : 1;
+		if (w.count == 1)
+			w.fds = (uintptr_t)g_none;
+		want = EFAULT;
+		break;
+	case 8:	/* a test: timeout already passed */
+	case 9:
+		w.timeout = rn(t, 3) ? 0 : mono() - NSEC_PER_MSEC;
+		if (c == 9) {
+			clk = CLOCK_REALTIME;
+			w.flags = EVOBJ_WAIT_REALTIME;
+			w.timeout = now_ns(clk) - rn(t, 1000) * NSEC_PER_MSEC;
+		}
+		want = ETIMEDOUT;
+		break;
+	case 10: /* a short real wait that must last until its deadline */
+		clk = pct(t, 50) ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+		w.flags = clk == CLOCK_REALTIME ? EVOBJ_WAIT_REALTIME : 0;
+		w.timeout = now_ns(clk) + (1 + rn(t, 5)) * NSEC_PER_MSEC;
+		deadline = w.timeout;
+		want = ETIMEDOUT;
+		break;
+	case 11: /* wait-all needing the never event: times out */
+		w.count = 2;
+		w.timeout = 0;
+		want = ETIMEDOUT;
+		all = true;
+		break;
+	default: /* wait-any on the always event: succeeds, index 1 */
+		w.count = 2;
+		w.timeout = pct(t, 50) ? 0 : EVOBJ_TIMEOUT_INFINITE;
+		all = false;
+		want = 0;
+		break;
+	}
+	w.index = POISON32;
+	begin(t, all ? "WAIT_ALL(strict)" : "WAIT_ANY(strict)", g_dev, c,
+	      (long)w.timeout, deadline ? deadline - now_ns(clk) : 0);
+	ret = end(t, ioctl(g_dev, all ? EVOBJ_IOC_WAIT_ALL : EVOBJ_IOC_WAIT_ANY,
+			   &w), NULL);
+	if (ret < 0 && errno == EINTR && want == ETIMEDOUT)
+		return;		/* a signal came first */
+	expect(t, ret, want, "well-known malformed wait");
+	if (want == ETIMEDOUT)
+		check_expiry(t, ret, w.timeout, clk);
+	if (ret == 0 && w.index != 1)
+		violation(t, "wait-any on (never, always) returned index %u", w.index);
+}
+
+struct op {
+	void (*fn)(struct thr *t);
+	unsigned int weight;
+};
+
+static const struct op ops[] = {
+	{ op_acct_change, 14 },
+	{ op_acct_wait, 10 },
+	{ op_acct_read, 4 },
+	{ op_create, 6 },
+	{ op_change, 12 },
+	{ op_read_state, 5 },
+	{ op_timer, 4 },
+	{ op_wait, 12 },
+	{ op_read, 5 },
+	{ op_write, 5 },
+	{ op_poll, 3 },
+	{ op_epoll, 2 },
+	{ op_close, 3 },
+	{ op_dup2, 3 },
+	{ op_replace, 4 },
+	{ op_fork, 1 },
+	{ op_scm, 1 },
+	{ op_signal, 2 },
+	{ op_ioctl, 4 },
+	{ op_fdinfo, 2 },
+	{ op_strict, 6 },
+};
+
+static bool done(void)
+{
+	if (atomic_load(&g_stop))
+		return true;
+	if (opt_calls && atomic_load(&g_calls) >= opt_calls)
+		return true;
+	if (opt_seconds && mono() - g_start_ns >= opt_seconds * NSEC_PER_SEC)
+		return true;
+	return false;
+}
+
+static void *worker(void *arg)
+{
+	struct thr *t = arg;
+	unsigned int total = 0;
+	struct sigevent sev = {
+		.sigev_notify = SIGEV_THREAD_ID,
+		.sigev_signo = SIGUSR2,
+	};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		total += ops[i].weight;
+	t->tid = gettid();
+	sev._sigev_un._tid = t->tid;	/* sigev_notify_thread_id */
+	if (timer_create(CLOCK_MONOTONIC, &sev, &t->alarm)) {
+		perror("timer_create");
+		exit(2);
+	}
+	while (!done()) {
+		unsigned int r = rn(t, total);
+		size_t i = 0;
+
+		while (r >= ops[i].weight)
+			r -= ops[i++].weight;
+		ops[i].fn(t);
+	}
+	alarm_off(t);
+	return NULL;
+}
+
+/* Reports any call in flight past its limit and the slack, with its stack. */
+static void *watchdog(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&g_stop)) {
+		uint64_t now = mono();
+
+		for (int i = 0; i < opt_threads; i++) {
+			struct thr *t = &g_thr[i];
+			uint64_t s = atomic_load(&t->start);
+			char path[64], stack[2048];
+			ssize_t n = 0;
+			int f;
+
+			if (!s || now < s + atomic_load(&t->limit) + opt_slack_ns)
+				continue;
+			violation(t, "%s(%ld, %#lx, %#lx) hangs: in flight for %llu ms, its limit is %llu ms",
+				  t->what, (long)t->a0, (long)t->a1, (long)t->a2,
+				  (unsigned long long)(now - s) / NSEC_PER_MSEC,
+				  (unsigned long long)atomic_load(&t->limit) /
+					  NSEC_PER_MSEC);
+			snprintf(path, sizeof(path), "/proc/self/task/%d/stack",
+				 t->tid);
+			f = open(path, O_RDONLY);
+			if (f >= 0) {
+				n = read(f, stack, sizeof(stack) - 1);
+				close(f);
+			}
+			if (n > 0) {
+				stack[n] = 0;
+				fprintf(stderr, "fuzz: kernel stack of thread %d:\n%s",
+					i, stack);
+			}
+			fflush(stderr);
+			/* A thread stuck in the kernel would block exit(). */
+			_exit(1);
+		}
+		usleep(200000);
+	}
+	return NULL;
+}
+
+/* Retries what a concurrent failing rmmod refuses for an instant. */
+static bool transient(int e)
+{
+	return e == ENOENT || e == ENODEV || e == ENXIO;
+}
+
+static int open_dev(void)
+{
+	int fd, tries = 0;
+
+	while ((fd = open(N_EVOBJ, O_RDWR | O_CLOEXEC)) < 0 &&
+	       transient(errno) && opt_unload && ++tries < 1000)
+		usleep(1000);
+	return fd;
+}
+
+static int create_or_die(uint32_t type, uint32_t flags)
+{
+	struct evobj_create c = { type, flags };
+	int fd, tries = 0;
+
+	while ((fd = ioctl(g_dev, EVOBJ_IOC_CREATE, &c)) < 0 &&
+	       transient(errno) && opt_unload && ++tries < 1000)
+		usleep(1000);
+
+	if (fd < 0) {
+		perror("fuzz: EVOBJ_IOC_CREATE");
+		exit(2);
+	}
+	return fd;
+}
+
+/* Create, set, wait: that the module works (after a reload, say). */
+static int smoke(void)
+{
+	struct evobj_wait w = { .count = 1, .alert = -1, .signal = -1 };
+	uint32_t prev = POISON32;
+	int32_t fd;
+
+	g_dev = open_dev();
+	if (g_dev < 0) {
+		perror("fuzz --smoke: open " "/dev/evobj");
+		return 1;
+	}
+	fd = create_or_die(EVOBJ_SYNCHRONIZATION, 0);
+	w.fds = (uintptr_t)&fd;
+	w.timeout = mono() + 5 * NSEC_PER_SEC;
+	if (ioctl(fd, EVOBJ_IOC_SET, &prev) || prev != 0 ||
+	    ioctl(g_dev, EVOBJ_IOC_WAIT_ANY, &w) || w.index != 0 ||
+	    ioctl(g_dev, EVOBJ_IOC_WAIT_ANY, &(struct evobj_wait){
+		    .fds = (uintptr_t)&fd, .count = 1, .alert = -1,
+		    .signal = -1 }) != -1 || errno != ETIMEDOUT) {
+		fprintf(stderr, "fuzz --smoke: create/set/wait failed: %s (prev %u)\n",
+			strerror(errno), prev);
+		return 1;
+	}
+	close(fd);
+	close(g_dev);
+	printf("fuzz: smoke test passed (create, set, wait, test)\n");
+	return 0;
+}
+
+static void setup(void)
+{
+	size_t i;
+	int mfd;
+
+	g_dev = open_dev();
+	if (g_dev < 0) {
+		fprintf(stderr, "fuzz: open %s: %s\n", N_EVOBJ, strerror(errno));
+		exit(2);
+	}
+	for (i = 0; i < NACCT; i++)
+		g_acct[i] = create_or_die(EVOBJ_SYNCHRONIZATION,
+					  i >= NACCT / 2 ? EVOBJ_NONBLOCK : 0);
+	g_always = create_or_die(EVOBJ_NOTIFICATION, EVOBJ_SIGNALED);
+	g_never = create_or_die(EVOBJ_NOTIFICATION, EVOBJ_NONBLOCK);
+	g_probe[0] = create_or_die(EVOBJ_NOTIFICATION, 0);
+	g_probe[1] = create_or_die(EVOBJ_SYNCHRONIZATION, EVOBJ_NONBLOCK);
+	g_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (g_efd < 0 || pipe2(g_pipe, O_NONBLOCK | O_CLOEXEC)) {
+		perror("fuzz: eventfd/pipe");
+		exit(2);
+	}
+	while (fcntl(g_closed, F_GETFD) >= 0)
+		g_closed++;
+	g_none = mmap(NULL, 2 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (g_none == MAP_FAILED)
+		exit(2);
+	for (int i = 0; i < opt_threads; i++) {
+		struct thr *t = &g_thr[i];
+
+		t->id = i;
+		t->rng = opt_seed ^ (0x9e3779b97f4a7c15ULL * (i + 1));
+		t->rw = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		mfd = memfd_create("evobj_fuzz", MFD_CLOEXEC);
+		if (t->rw == MAP_FAILED || mfd < 0 || ftruncate(mfd, PAGE)) {
+			perror("fuzz: mmap/memfd");
+			exit(2);
+		}
+		mprotect(t->rw + 2 * PAGE, PAGE, PROT_NONE);
+		t->ro_w = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		t->ro = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, mfd, 0);
+		if (t->ro_w == MAP_FAILED || t->ro == MAP_FAILED)
+			exit(2);
+		close(mfd);
+	}
+	/* The pool: mostly events, some other kinds. */
+	{
+		struct thr *t = &g_thr[0];
+		uint64_t saved = t->rng;
+
+		for (i = 0; i < NSLOT; i++)
+			atomic_store(&g_slot[i], -1);
+		for (i = 0; i < NSTALE; i++)
+			atomic_store(&g_stale[i], g_closed);
+		for (i = 0; i < NSLOT * 3 / 4; i++)
+			new_object(t);
+		t->rng = saved;
+		atomic_store(&g_calls, 0);
+		atomic_store(&g_ok, 0);
+		memset(g_errs, 0, sizeof(g_errs));
+	}
+}
+
+static int report(void)
+{
+	uint64_t secs = mono() - g_start_ns;
+	unsigned long calls = atomic_load(&g_calls), errs = 0;
+	char line[2048];
+	size_t len = 0;
+	int bad = 0;
+
+	/* The accounting invariant, per event. */
+	for (int i = 0; i < NACCT; i++) {
+		struct evobj_state s = { POISON32, POISON32 };
+		unsigned long sets0 = atomic_load(&g_acc[i].sets0);
+		unsigned long cons = atomic_load(&g_acc[i].consumed);
+		unsigned long res = atomic_load(&g_acc[i].resets1);
+
+		if (ioctl(g_acct[i], EVOBJ_IOC_READ, &s) || s.signaled > 1) {
+			violation(NULL, "READ of accounting event %d failed", i);
+			bad = 1;
+			continue;
+		}
+		printf("fuzz: accounting event %d: %lu sets from 0 %s %lu consumed + %lu reset + %u final\n",
+		       i, sets0, sets0 == cons + res + s.signaled ? "==" : "!=",
+		       cons, res, s.signaled);
+		if (sets0 != cons + res + s.signaled) {
+			violation(NULL, "accounting event %d: %lu sets that returned 0, but %lu consumptions + %lu resets that returned 1 + final state %u (%s)",
+				  i, sets0, cons, res, s.signaled,
+				  sets0 > cons + res + s.signaled ?
+				  "a lost signal" : "a duplicated consumption");
+			bad = 1;
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		struct evobj_state s = { POISON32, POISON32 };
+		int fd = i ? g_always : g_never;
+
+		if (ioctl(fd, EVOBJ_IOC_READ, &s) || s.signaled != (uint32_t)i) {
+			violation(NULL, "the %s event ended with state %u",
+				  i ? "always-signaled" : "never-signaled",
+				  s.signaled);
+			bad = 1;
+		}
+	}
+	for (int e = 1; e < 256; e++) {
+		unsigned long n = atomic_load(&g_errs[e]);
+
+		if (!n)
+			continue;
+		errs += n;
+		len += snprintf(line + len, sizeof(line) - len, " %s %lu",
+				ename(e), n);
+		if (len >= sizeof(line))
+			break;
+	}
+	printf("fuzz: %lu calls, %lu ok, %lu errors (%s ), %.0f calls/s over %.1f s\n",
+	       calls, atomic_load(&g_ok), errs, len ? line : "", calls /
+	       ((double)secs / NSEC_PER_SEC), (double)secs / NSEC_PER_SEC);
+	printf("fuzz: %lu waits succeeded, %lu forks, %lu fds through SCM_RIGHTS, %lu timers armed, %lu EINTR\n",
+	       atomic_load(&g_waits_ok), atomic_load(&g_forks),
+	       atomic_load(&g_scm_fds), atomic_load(&g_timers),
+	       atomic_load(&g_eintr));
+	if (atomic_load(&g_violations) || bad) {
+		printf("fuzz: FAIL: %u violations (seed %llu; replay with --seed %llu)\n",
+		       atomic_load(&g_violations), (unsigned long long)opt_seed,
+		       (unsigned long long)opt_seed);
+		return 1;
+	}
+	printf("fuzz: PASS (seed %llu)\n", (unsigned long long)opt_seed);
+	return 0;
+}
+
+static void usage(int rc)
+{
+	fprintf(rc ? stderr : stdout,
+		"usage: evobj_fuzz [--seed S] [--calls N] [--seconds S] [--threads T]\n"
+		"                  [--slack S] [--unload] [--smoke] [-v]\n"
+		"  --seed S     replay a run (default: from the clock; printed)\n"
+		"  --calls N    stop after N calls (default 100000 unless --seconds)\n"
+		"  --seconds S  stop after S seconds\n"
+		"  --threads T  threads issuing calls (default 4, at most %d)\n"
+		"  --slack S    seconds a call may overrun its timeout (default 20)\n"
+		"  --unload     rmmod runs meanwhile: tolerate its transient\n"
+		"               refusal of new module references (ENODEV, ENOENT)\n"
+		"  --smoke      only check create/set/wait, then exit\n",
+		MAX_THREADS);
+	exit(rc);
+}
+
+int main(int argc, char **argv)
+{
+	pthread_t wd;
+	bool seeded = false;
+	sigset_t set;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--smoke"))
+			return smoke();
+		if (!strcmp(a, "--unload")) {
+			opt_unload = true;
+			continue;
+		}
+		if (!strcmp(a, "-v")) {
+			opt_verbose++;
+			continue;
+		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+			usage(0);
+		if (!v)
+			usage(2);
+		if (!strcmp(a, "--seed")) {
+			opt_seed = strtoull(v, NULL, 0);
+			seeded = true;
+		} else if (!strcmp(a, "--calls")) {
+			opt_calls = strtoull(v, NULL, 0);
+		} else if (!strcmp(a, "--seconds")) {
+			opt_seconds = strtoull(v, NULL, 0);
+		} else if (!strcmp(a, "--threads")) {
+			opt_threads = atoi(v);
+		} else if (!strcmp(a, "--slack")) {
+			opt_slack_ns = strtoull(v, NULL, 0) * NSEC_PER_SEC;
+		} else {
+			usage(2);
+		}
+		i++;
+	}
+	if (opt_threads < 1 || opt_threads > MAX_THREADS)
+		usage(2);
+	if (!opt_calls && !opt_seconds)
+		opt_calls = 100000;
+	if (!seeded)
+		opt_seed = mono() ^ ((uint64_t)getpid() << 32) ^ now_ns(CLOCK_REALTIME);
+	printf("fuzz: seed %llu, %d threads, %llu calls, %llu s (replay: --seed %llu)\n",
+	       (unsigned long long)opt_seed, opt_threads,
+	       (unsigned long long)opt_calls, (unsigned long long)opt_seconds,
+	       (unsigned long long)opt_seed);
+	fflush(stdout);
+
+	init_allow();
+	signal(SIGPIPE, SIG_IGN);
+	set_usr1(false);
+	{
+		struct sigaction sa = { .sa_handler = on_signal };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGUSR2, &sa, NULL);
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	setup();
+	g_start_ns = mono();
+	for (i = 0; i < opt_threads; i++)
+		if (pthread_create(&g_thr[i].pt, NULL, worker, &g_thr[i])) {
+			perror("fuzz: pthread_create");
+			return 2;
+		}
+	/* The watchdog and main thread take no signals meant for workers. */
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	pthread_create(&wd, NULL, watchdog, NULL);
+	for (i = 0; i < opt_threads; i++)
+		pthread_join(g_thr[i].pt, NULL);
+	atomic_store(&g_stop, true);
+	pthread_join(wd, NULL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	for (i = 0; i < NSLOT; i++) {
+		int fd = atomic_exchange(&g_slot[i], -1);
+
+		if (fd >= 0 && !persistent(fd))
+			close(fd);
+	}
+	(void)opt_verbose;
+	return report();
+}
