@@ -1440,4 +1440,142 @@ TEST_F(evobj, bad_wait_does_not_signal)
 	EXPECT_EQ(0, ev_signaled(sig));
 }
 
+/*
+ * max_waiters bounds the waits *queued* on an event. A wait that can
+ * complete at once queues nothing, so it completes, whatever the queues
+ * of its other objects hold, in whichever order it names them and with
+ * whatever timeout, as the same wait with timeout 0 does. Found by
+ * evobj_fuzz: with max_waiters reached on event "full", a wait-any on
+ * (full, ready) with an infinite timeout failed with ENOSPC, while
+ * (ready, full) and the timeout-0 test of (full, ready) succeeded.
+ */
+#define MAX_WAITERS	"/sys/module/evobj/parameters/max_waiters"
+
+FIXTURE(full_queue) {
+	int dev;
+	long restore;		/* max_waiters to put back, or -1 */
+};
+
+static long mw_read(void)
+{
+	char buf[32] = "";
+	FILE *f = fopen(MAX_WAITERS, "re");
+	bool ok;
+
+	if (!f)
+		return -1;
+	ok = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	return ok ? strtol(buf, NULL, 10) : -1;
+}
+
+static int mw_write(long value)
+{
+	FILE *f = fopen(MAX_WAITERS, "we");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fprintf(f, "%ld\n", value) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+FIXTURE_SETUP(full_queue)
+{
+	self->restore = -1;
+	self->dev = open(EVOBJ_DEV, O_RDWR | O_CLOEXEC);
+	if (self->dev < 0 && errno == ENOENT)
+		SKIP(return, EVOBJ_DEV " is absent (module not loaded)");
+	ASSERT_LE(0, self->dev) TH_LOG("open " EVOBJ_DEV ": %s", strerror(errno));
+	if (access(MAX_WAITERS, F_OK))
+		SKIP(return, MAX_WAITERS " is absent");
+	self->restore = mw_read();
+	ASSERT_LE(0, self->restore);
+	if (mw_write(1)) {
+		int err = errno;
+
+		self->restore = -1;
+		SKIP(return, MAX_WAITERS " is not writable: %s", strerror(err));
+	}
+}
+
+FIXTURE_TEARDOWN_PARENT(full_queue)
+{
+	if (self->restore >= 0)
+		EXPECT_EQ(0, mw_write(self->restore));
+}
+
+TEST_F(full_queue, wait_that_completes_at_once_is_not_refused)
+{
+	int32_t full, never, ready, fds[2];
+	struct evobj_wait w;
+	struct waiter blocked, blocked_all;
+
+	CREATE(&full, 1, N, 0);
+	CREATE(&never, 1, N, 0);
+	CREATE(&ready, 1, N, EVOBJ_SIGNALED);
+
+	/* One waiter fills full's queue (max_waiters 1). */
+	waiter_init(&blocked, self->dev, false, &full, 1, deadline_in(LONG_WAIT_NS));
+	ASSERT_TRUE(waiter_start_queued(&blocked, full, 1));
+
+	/* A wait that has to queue on full is refused... */
+	w = wait_args(&full, 1, deadline_in(LONG_WAIT_NS));
+	EXPECT_EQ(-1, ev_wait(self->dev, false, &w));
+	EXPECT_EQ(ENOSPC, errno);
+
+	/* ...but ready is signaled: nothing needs to queue. */
+	fds[0] = ready;
+	fds[1] = full;
+	w = wait_args(fds, 2, deadline_in(LONG_WAIT_NS));
+	EXPECT_EQ(0, ev_wait(self->dev, false, &w)) TH_LOG("(ready, full): %s", strerror(errno));
+	EXPECT_EQ(0, w.index);
+
+	fds[0] = full;
+	fds[1] = ready;
+	w = wait_args(fds, 2, 0);
+	EXPECT_EQ(0, ev_wait(self->dev, false, &w)) TH_LOG("(full, ready), test: %s", strerror(errno));
+	EXPECT_EQ(1, w.index);
+
+	w = wait_args(fds, 2, deadline_in(LONG_WAIT_NS));
+	EXPECT_EQ(0, ev_wait(self->dev, false, &w)) TH_LOG("(full, ready): %s", strerror(errno));
+	EXPECT_EQ(1, w.index);
+
+	w = wait_args(fds, 2, EVOBJ_TIMEOUT_INFINITE);
+	EXPECT_EQ(0, ev_wait(self->dev, false, &w)) TH_LOG("(full, ready), infinite: %s", strerror(errno));
+	EXPECT_EQ(1, w.index);
+
+	/* The alert: (full) with ready as the alert completes with index 1. */
+	w = wait_args(&full, 1, deadline_in(LONG_WAIT_NS));
+	w.alert = ready;
+	EXPECT_EQ(0, ev_wait(self->dev, false, &w)) TH_LOG("(full) alert ready: %s", strerror(errno));
+	EXPECT_EQ(1, w.index);
+
+	/*
+	 * Wait-all: a blocked wait-all on (ready, never) fills ready's
+	 * queue; a wait-all on (ready) alone can complete at once.
+	 */
+	ASSERT_EQ(0, ev_set(full));
+	JOIN_DONE(&blocked);
+	EXPECT_EQ(0, blocked.ret);
+	fds[0] = ready;
+	fds[1] = never;
+	waiter_init(&blocked_all, self->dev, true, fds, 2, deadline_in(LONG_WAIT_NS));
+	ASSERT_TRUE(waiter_start_queued(&blocked_all, never, 1));
+	ASSERT_EQ(1, fdinfo_num(ready, "waiters"));
+	w = wait_args(&ready, 1, deadline_in(LONG_WAIT_NS));
+	EXPECT_EQ(0, ev_wait(self->dev, true, &w)) TH_LOG("wait-all (ready): %s", strerror(errno));
+	w = wait_args(&ready, 1, deadline_in(LONG_WAIT_NS));
+	EXPECT_EQ(0, ev_wait(self->dev, false, &w)) TH_LOG("wait-any (ready): %s", strerror(errno));
+	/* read() waits the same way */
+	{
+		uint64_t v = 0;
+
+		EXPECT_EQ(8, read(ready, &v, sizeof(v))) TH_LOG("read(ready): %s", strerror(errno));
+	}
+	ASSERT_EQ(0, ev_set(never));
+	JOIN_DONE(&blocked_all);
+	EXPECT_EQ(0, blocked_all.ret);
+}
+
 TEST_HARNESS_MAIN
