@@ -5,7 +5,7 @@
  * `make fuzz` run it on its own.
  *
  *   evobj_fuzz [--seed S] [--calls N] [--seconds S] [--threads T]
- *              [--slack S] [--unload] [--smoke] [-v]
+ *              [--slack S] [--unload] [--no-limits] [--smoke] [-v]
  *
  * Threads issue weighted random calls: every evobj ioctl on /dev/evobj,
  * on event fds and on other fds (eventfd, pipes, epoll, sockets, closed
@@ -85,6 +85,7 @@ static uint64_t opt_seconds;
 static int opt_threads = 4;
 static uint64_t opt_slack_ns = 20 * NSEC_PER_SEC;
 static bool opt_unload;		/* rmmod attempts run meanwhile */
+static bool opt_no_limits;	/* leave max_timers and max_waiters alone */
 static int opt_verbose;
 
 static atomic_bool g_stop;
@@ -104,6 +105,11 @@ static int g_probe[2];		/* notification / synchronization+NONBLOCK */
 static int g_efd;		/* eventfd */
 static int g_pipe[2];
 static int g_closed = 1000;	/* a number never open */
+
+/* The module's per-user and per-event limits, when we may lower them. */
+#define PARAM_DIR	"/sys/module/evobj/parameters/"
+static long g_max_timers = -1, g_max_waiters = -1;	/* ours */
+static long g_old_timers = -1, g_old_waiters = -1;	/* to restore */
 
 struct acct {
 	atomic_ulong sets0;	/* SETs that returned 0 */
@@ -1407,6 +1413,16 @@ static void op_fdinfo(struct thr *t)
 	if (n <= 0)
 		return;
 	buf[n] = 0;
+	p = strstr(buf, "\ntimer:");
+	if (p) {
+		p += strlen("\ntimer:");
+		p += strspn(p, " \t");
+		if (strncmp(p, "off\n", 4) && strncmp(p, "armed\n", 6) &&
+		    strncmp(p, "parked\n", 7))
+			violation(t, "fdinfo of fd %d: timer: %.8s", fd, p);
+		else if ((fd == g_never || fd == g_always) && strncmp(p, "off", 3))
+			violation(t, "fdinfo of a never-armed event: timer: %.8s", p);
+	}
 	p = strstr(buf, "signaled:");
 	if (!p)
 		return;
@@ -1507,6 +1523,8 @@ static void op_strict(struct thr *t)
 			   &w), NULL);
 	if (ret < 0 && errno == EINTR && want == ETIMEDOUT)
 		return;		/* a signal came first */
+	if (ret < 0 && errno == ENOSPC && c == 10 && g_max_waiters >= 0)
+		return;		/* others fill the never event's queue */
 	expect(t, ret, want, "well-known malformed wait");
 	if (want == ETIMEDOUT)
 		check_expiry(t, ret, w.timeout, clk);
@@ -1751,6 +1769,152 @@ static void setup(void)
 	}
 }
 
+static long param_read(const char *name)
+{
+	char path[128], buf[32];
+	long n = -1;
+	int f;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return -1;
+	if (read(f, buf, sizeof(buf) - 1) > 0)
+		n = strtol(buf, NULL, 10);
+	close(f);
+	return n;
+}
+
+static bool param_write(const char *name, long val)
+{
+	char path[128], buf[32];
+	int f, len;
+	bool ok;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	f = open(path, O_WRONLY | O_CLOEXEC);
+	if (f < 0)
+		return false;
+	len = snprintf(buf, sizeof(buf), "%ld\n", val);
+	ok = write(f, buf, len) == len;
+	close(f);
+	return ok;
+}
+
+/*
+ * Small limits, so that ENOSPC paths run all the time (issue 8: a
+ * per-user cap on armed timers, a per-event cap on queued waiters).
+ */
+static void limits_lower(uint64_t seed)
+{
+	long t = 2 + seed % 7, w = 2 + (seed >> 8) % 3;
+
+	g_old_timers = param_read("max_timers");
+	g_old_waiters = param_read("max_waiters");
+	if (g_old_timers >= 0 && param_write("max_timers", t))
+		g_max_timers = t;
+	if (g_old_waiters >= 0 && param_write("max_waiters", w))
+		g_max_waiters = w;
+	printf("fuzz: limits: max_timers %ld, max_waiters %ld%s\n",
+	       g_max_timers, g_max_waiters,
+	       g_max_timers < 0 && g_max_waiters < 0 ? " (module defaults)" : "");
+}
+
+static void limits_restore(void)
+{
+	if (g_max_timers >= 0)
+		param_write("max_timers", g_old_timers);
+	if (g_max_waiters >= 0)
+		param_write("max_waiters", g_old_waiters);
+}
+
+static int arm_one(int fd)
+{
+	struct evobj_timer tm = { .expires = mono() + 3600 * NSEC_PER_SEC };
+
+	return ioctl(fd, EVOBJ_IOC_TIMER, &tm);
+}
+
+/*
+ * After the run: nothing waits on the persistent events any more, and
+ * once every fd is closed all of max_timers can be armed again, and
+ * no more (a slot leaked or given back twice shows here).
+ */
+static void leak_checks(void)
+{
+	int pers[NACCT + 4], n = 0, fds[64], armed = 0, i;
+	struct evobj_timer off = { 0 };
+	uint64_t end;
+
+	for (i = 0; i < NACCT; i++)
+		pers[n++] = g_acct[i];
+	pers[n++] = g_always;
+	pers[n++] = g_never;
+	pers[n++] = g_probe[0];
+	pers[n++] = g_probe[1];
+	for (i = 0; i < n; i++) {
+		char path[64], buf[1024], *p;
+		ssize_t len = -1;
+		int f;
+
+		snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pers[i]);
+		f = open(path, O_RDONLY | O_CLOEXEC);
+		if (f >= 0) {
+			len = read(f, buf, sizeof(buf) - 1);
+			close(f);
+		}
+		if (len <= 0)
+			continue;
+		buf[len] = 0;
+		p = strstr(buf, "waiters:");
+		if (p && strtol(p + strlen("waiters:"), NULL, 10) != 0)
+			violation(NULL, "fd %d has %ld waiters after every wait returned",
+				  pers[i], strtol(p + strlen("waiters:"), NULL, 10));
+	}
+	for (i = 0; i < 2; i++)
+		ioctl(g_probe[i], EVOBJ_IOC_TIMER, &off);
+	for (i = 0; i < NSLOT; i++) {
+		int fd = atomic_exchange(&g_slot[i], -1);
+
+		if (fd >= 0 && !persistent(fd))
+			close(fd);
+	}
+	if (g_max_timers < 0 || g_max_timers > 60)
+		return;
+	/* Files in flight in closed sockets may be released by a worker. */
+	end = mono() + 5 * NSEC_PER_SEC;
+	for (i = 0; i < g_max_timers + 1; i++) {
+		fds[i] = create_or_die(EVOBJ_SYNCHRONIZATION, 0);
+		while (arm_one(fds[i]) && errno == ENOSPC && i < g_max_timers &&
+		       mono() < end)
+			usleep(10000);
+	}
+	for (i = 0; i < g_max_timers + 1; i++) {
+		struct evobj_timer again = { .expires = mono() + 3600 * NSEC_PER_SEC };
+
+		/* re-arming an armed timer takes no second slot */
+		if (!ioctl(fds[i], EVOBJ_IOC_TIMER, &again))
+			armed++;
+	}
+	printf("fuzz: after the run, %d timers armed of max_timers %ld\n",
+	       armed, g_max_timers);
+	if (armed != g_max_timers)
+		violation(NULL, "after every fd closed, %d timers could be armed, max_timers is %ld (%s)",
+			  armed, g_max_timers, armed < g_max_timers ?
+			  "timer slots leaked" : "a slot given back twice");
+	for (i = 0; i < g_max_timers + 1; i++)
+		close(fds[i]);
+	/* closing gave every slot back */
+	fds[0] = create_or_die(EVOBJ_SYNCHRONIZATION, 0);
+	end = mono() + 5 * NSEC_PER_SEC;
+	while (arm_one(fds[0]) && mono() < end)
+		usleep(10000);
+	if (arm_one(fds[0]))
+		violation(NULL, "no timer can be armed after closing every armed one: %s",
+			  ename(errno));
+	close(fds[0]);
+}
+
 static int report(void)
 {
 	uint64_t secs = mono() - g_start_ns;
@@ -1825,7 +1989,7 @@ static void usage(int rc)
 {
 	fprintf(rc ? stderr : stdout,
 		"usage: evobj_fuzz [--seed S] [--calls N] [--seconds S] [--threads T]\n"
-		"                  [--slack S] [--unload] [--smoke] [-v]\n"
+		"                  [--slack S] [--unload] [--no-limits] [--smoke] [-v]\n"
 		"  --seed S     replay a run (default: from the clock; printed)\n"
 		"  --calls N    stop after N calls (default 100000 unless --seconds)\n"
 		"  --seconds S  stop after S seconds\n"
@@ -1833,6 +1997,8 @@ static void usage(int rc)
 		"  --slack S    seconds a call may overrun its timeout (default 20)\n"
 		"  --unload     rmmod runs meanwhile: tolerate its transient\n"
 		"               refusal of new module references (ENODEV, ENOENT)\n"
+		"  --no-limits  keep evobj's max_timers and max_waiters (by default\n"
+		"               they are lowered for the run, where writable)\n"
 		"  --smoke      only check create/set/wait, then exit\n",
 		MAX_THREADS);
 	exit(rc);
@@ -1852,6 +2018,10 @@ int main(int argc, char **argv)
 			return smoke();
 		if (!strcmp(a, "--unload")) {
 			opt_unload = true;
+			continue;
+		}
+		if (!strcmp(a, "--no-limits")) {
+			opt_no_limits = true;
 			continue;
 		}
 		if (!strcmp(a, "-v")) {
@@ -1902,6 +2072,8 @@ int main(int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGUSR2);
+	if (!opt_no_limits)
+		limits_lower(opt_seed);
 	setup();
 	g_start_ns = mono();
 	for (i = 0; i < opt_threads; i++)
@@ -1918,12 +2090,8 @@ int main(int argc, char **argv)
 	pthread_join(wd, NULL);
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		;
-	for (i = 0; i < NSLOT; i++) {
-		int fd = atomic_exchange(&g_slot[i], -1);
-
-		if (fd >= 0 && !persistent(fd))
-			close(fd);
-	}
+	leak_checks();
+	limits_restore();
 	(void)opt_verbose;
 	return report();
 }
