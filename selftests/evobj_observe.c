@@ -299,25 +299,48 @@ static void observe_pulses(struct __test_metadata *_metadata, int dev,
 }
 
 /* Each observer, on a notification and a synchronization event. */
-#define OBSERVE_TEST(name, kind) \
-TEST_F_TIMEOUT(evobj, name, 60) \
-{ \
-	for (int type = N; type <= S; type++) \
-		observe_pulses(_metadata, self->dev, kind, type, observe_ms()); \
+static void observe_both(struct __test_metadata *_metadata, int dev,
+			 enum observer kind)
+{
+	for (int type = N; type <= S; type++)
+		observe_pulses(_metadata, dev, kind, type, observe_ms());
 }
 
 /* EVOBJ_IOC_READ never reports the instant inside a pulse. */
-OBSERVE_TEST(pulse_invisible_to_read_ioctl, OBS_READ)
+TEST_F_TIMEOUT(evobj, pulse_invisible_to_read_ioctl, 60)
+{
+	observe_both(_metadata, self->dev, OBS_READ);
+}
+
 /* Nor do poll and (level-triggered) epoll with a zero timeout. */
-OBSERVE_TEST(pulse_invisible_to_poll, OBS_POLL)
+TEST_F_TIMEOUT(evobj, pulse_invisible_to_poll, 60)
+{
+	observe_both(_metadata, self->dev, OBS_POLL);
+}
+
 /* Nor does fdinfo's "signaled:". */
-OBSERVE_TEST(pulse_invisible_to_fdinfo, OBS_FDINFO)
+TEST_F_TIMEOUT(evobj, pulse_invisible_to_fdinfo, 60)
+{
+	observe_both(_metadata, self->dev, OBS_FDINFO);
+}
+
 /* A zero-timeout wait-any is a test: a pulse cannot complete it. */
-OBSERVE_TEST(pulse_never_completes_zero_timeout_wait_any, OBS_WAIT_ANY)
+TEST_F_TIMEOUT(evobj, pulse_never_completes_zero_timeout_wait_any, 60)
+{
+	observe_both(_metadata, self->dev, OBS_WAIT_ANY);
+}
+
 /* Nor a zero-timeout wait-all whose other object is signaled. */
-OBSERVE_TEST(pulse_never_completes_zero_timeout_wait_all, OBS_WAIT_ALL)
+TEST_F_TIMEOUT(evobj, pulse_never_completes_zero_timeout_wait_all, 60)
+{
+	observe_both(_metadata, self->dev, OBS_WAIT_ALL);
+}
+
 /* read() under O_NONBLOCK is EAGAIN, never a pulse's event. */
-OBSERVE_TEST(pulse_never_completes_nonblocking_read, OBS_READ_NONBLOCK)
+TEST_F_TIMEOUT(evobj, pulse_never_completes_nonblocking_read, 60)
+{
+	observe_both(_metadata, self->dev, OBS_READ_NONBLOCK);
+}
 
 /*
  * The issue's report: an event that is only ever pulsed, polled by
@@ -327,9 +350,7 @@ OBSERVE_TEST(pulse_never_completes_nonblocking_read, OBS_READ_NONBLOCK)
  */
 TEST_F_TIMEOUT(evobj, pulse_only_past_deadline_wait_loop, 60)
 {
-	for (int type = N; type <= S; type++)
-		observe_pulses(_metadata, self->dev, OBS_PAST_DEADLINES, type,
-			       observe_ms());
+	observe_both(_metadata, self->dev, OBS_PAST_DEADLINES);
 }
 
 TEST_HARNESS_MAIN

@@ -874,7 +874,10 @@ static int preempt_mode(char *mode, size_t len)
 		return -1;
 	open = fgets(buf, sizeof(buf), f);
 	fclose(f);
-	if (!open || !(open = strchr(buf, '(')) || !(close = strchr(open, ')')))
+	if (open)
+		open = strchr(buf, '(');
+	close = open ? strchr(open, ')') : NULL;
+	if (!close)
 		return -1;
 	*close = '\0';
 	snprintf(mode, len, "%s", open + 1);
