@@ -24,6 +24,7 @@
 #include <linux/sched/task.h>
 #include <linux/wait.h>
 
+#include "compat.h"
 #include "internal.h"
 
 /*
@@ -759,8 +760,8 @@ static struct evobj_irq *evobj_irq_create(struct kunit *test,
 	irq->ev = ev;
 	irq->op = op;
 	init_completion(&irq->fired);
-	hrtimer_init(&irq->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
-	irq->timer.function = evobj_irq_timer_fn;
+	evobj_hrtimer_setup(&irq->timer, evobj_irq_timer_fn, CLOCK_MONOTONIC,
+			    HRTIMER_MODE_REL_HARD);
 	irq->work = IRQ_WORK_INIT_HARD(evobj_irq_work_fn);
 	/* Added after the allocation, so it runs before the kfree(). */
 	KUNIT_ASSERT_EQ(test, 0,

@@ -18,6 +18,7 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 
+#include "compat.h"
 #include "internal.h"
 
 static unsigned int evobj_max_timers = 1024;
@@ -85,8 +86,8 @@ void evobj_timer_init(struct evobj *ev)
 {
 	mutex_init(&ev->timer_lock);
 	/* _HARD: expire in hardirq context even on PREEMPT_RT. */
-	hrtimer_init(&ev->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
-	ev->timer.function = evobj_timer_fn;
+	evobj_hrtimer_setup(&ev->timer, evobj_timer_fn, CLOCK_MONOTONIC,
+			    HRTIMER_MODE_ABS_HARD);
 }
 
 /* Turns the timer off and waits for a running callback to end. */
