@@ -1,5 +1,5 @@
 #!/bin/sh
-# SPDX-License-Identifier: LGPL-2.1-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 #
 # Runs the library's GoogleTest suite and the event-loop examples inside
 # the VM guest (POSIX sh; busybox is enough). From the build tree:

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // Standalone asio waiting for an evobj event: the event fd is wrapped in
 // a posix::stream_descriptor and async_wait(wait_read) completes when

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // An epoll loop woken by an evobj event: an event fd is readable while
 // the event is signaled, so it sits in an epoll set like an eventfd.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // io_uring waiting for an evobj event: IORING_OP_POLL_ADD on the event fd
 // completes with POLLIN when the event becomes signaled. Woken twice:

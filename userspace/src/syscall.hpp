@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // Private helpers shared by the library's translation units: the raw
 // ioctl calls and the one way errors leave the library.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // The multi-object waits: one ioctl, retried on EINTR with the same
 // absolute deadline, with the outcome turned into a value.

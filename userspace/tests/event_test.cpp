@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // evobj::event against the real module: both kinds, every operation,
 // single-object waits on both clocks, ownership and the hardirq timer.

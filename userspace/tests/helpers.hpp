@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // What the device tests share: skipping where /dev/evobj is absent (the
 // build host), failing instead inside the VM, and checking that an error

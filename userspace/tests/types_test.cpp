@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // What needs no device: the types' shape, deadline arithmetic, event_span
 // and wait_result, and the errors of an empty event.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // The multi-object waits against the real module: wait-any, wait-all,
 // alert, signal-and-wait, both clocks, EINTR, and the errors.

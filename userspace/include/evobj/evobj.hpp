@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // evobj: NT-style event objects (KEVENT) for Linux, through /dev/evobj.
 // The whole library in one include.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // Waits on several events at once: wait-any, wait-all, the alert event
 // and signal-and-wait (NT's WaitForMultipleObjects, SignalObjectAndWait).

@@ -1,5 +1,5 @@
 #!/bin/sh
-# SPDX-License-Identifier: LGPL-2.1-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 #
 # Installs a built evobj into a scratch prefix and builds a consumer from
 # it twice, through find_package(evobj) and through pkg-config.

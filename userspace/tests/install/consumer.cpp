@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // A program built only from an installed evobj (find_package or
 // pkg-config): proves the headers are complete and the library links.

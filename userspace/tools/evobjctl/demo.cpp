@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // evobjctl demo: a guided tour of evobj events that checks, as it goes,
 // that each step behaves as the contract (spec/ABI.md) says, and exits
