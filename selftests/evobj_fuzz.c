@@ -74,6 +74,7 @@
 #define NSTALE		16	/* recently closed fd numbers */
 #define NACCT		4	/* accounting events */
 #define MAX_VIOLATIONS	20	/* printed; the run stops at the first */
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char *const N_EVOBJ = "/dev/evobj";
 
@@ -116,6 +117,7 @@ struct acct {
 	atomic_ulong consumed;	/* waits and reads that took it */
 	atomic_ulong resets1;	/* RESETs that returned 1 */
 };
+
 static struct acct g_acc[NACCT];
 
 static atomic_int g_slot[NSLOT];
@@ -141,6 +143,7 @@ struct thr {
 	const char *_Atomic what;
 	_Atomic long a0, a1, a2;
 };
+
 static struct thr g_thr[MAX_THREADS];
 
 /* ---- small helpers ---- */
@@ -247,7 +250,8 @@ static void init_allow(void)
 	A_WAIT = ALLOW(EINVAL, EBADF, EFAULT, ENOTTY, ETIMEDOUT, EINTR, ENOMEM,
 		       ENOSPC);
 	A_ACCT_WAIT = ALLOW(ETIMEDOUT, EINTR, ENOMEM, ENOSPC);
-	A_READ = ALLOW(EINVAL, EAGAIN, EINTR, EFAULT, EBADF, ENOMEM);
+	/* ENOSPC: a blocking read() queues as a wait does (max_waiters) */
+	A_READ = ALLOW(EINVAL, EAGAIN, EINTR, EFAULT, EBADF, ENOMEM, ENOSPC);
 	A_WRITE = ALLOW(EINVAL, EAGAIN, EINTR, EFAULT, EBADF, EPIPE, ENOMEM,
 			ECONNREFUSED, ENOTCONN, ENOBUFS, EMSGSIZE);
 	A_POLL = ALLOW(EINTR, EFAULT, EINVAL, ENOMEM);
@@ -711,6 +715,7 @@ static void op_acct_read(struct thr *t)
 	if (ret < 0) {
 		int e = errno;
 		bool ok = e == EINTR || e == EAGAIN || e == ENOMEM ||
+			  (e == ENOSPC && g_max_waiters >= 0) ||
 			  (len < 8 && e == EINVAL) ||
 			  (ptr_faults(k) || k == P_RO ? e == EFAULT : false);
 
@@ -797,6 +802,7 @@ static void op_create(struct thr *t)
 static const unsigned long change_cmd[] = {
 	EVOBJ_IOC_SET, EVOBJ_IOC_RESET, EVOBJ_IOC_PULSE,
 };
+
 static const char *const change_name[] = { "SET", "RESET", "PULSE" };
 
 static void op_change(struct thr *t)
@@ -901,17 +907,19 @@ static void op_timer(struct thr *t)
 		atomic_fetch_add(&g_timers, 1);
 	if (!probe)
 		return;
-	if (ptr_faults(k))
+	if (ptr_faults(k)) {
 		want = EFAULT;
-	else if (tm.flags || tm.pad ||
-		 (tm.period && tm.period < EVOBJ_TIMER_MIN_PERIOD))
+	} else if (tm.flags || tm.pad ||
+		   (tm.period && tm.period < EVOBJ_TIMER_MIN_PERIOD)) {
 		want = EINVAL;
-	else if (tm.expires > KTIME_MAX_NS || tm.period > KTIME_MAX_NS)
-		return;		/* the contract leaves it open: infinite or EINVAL */
-	else if (ret < 0 && (errno == ENOSPC || errno == ENOMEM))
-		return;
-	else
+	} else {
+		/* beyond KTIME_MAX the contract leaves open: infinite or EINVAL */
+		if (tm.expires > KTIME_MAX_NS || tm.period > KTIME_MAX_NS)
+			return;
+		if (ret < 0 && (errno == ENOSPC || errno == ENOMEM))
+			return;
 		want = 0;
+	}
 	expect(t, ret, want, "TIMER on a probe event");
 }
 
@@ -1382,11 +1390,10 @@ static void op_ioctl(struct thr *t)
 	}
 	begin(t, "ioctl(random)", fd, cmd, (long)arg, 0);
 	ret = end(t, ioctl(fd, cmd, arg), &A_IOCTL);
-	if (fd == g_dev || fd == g_probe[0] || fd == g_probe[1]) {
+	if (fd == g_dev || fd == g_probe[0] || fd == g_probe[1])
 		expect(t, ret, ENOTTY, "unknown ioctl number");
-	} else if (ret == 0) {
+	else if (ret == 0)
 		violation(t, "unknown ioctl %#lx on fd %d succeeded", cmd, fd);
-	}
 }
 
 /* /proc/self/fdinfo: the state line agrees with what we know. */
@@ -1581,7 +1588,7 @@ static void *worker(void *arg)
 		.sigev_signo = SIGUSR2,
 	};
 
-	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(ops); i++)
 		total += ops[i].weight;
 	t->tid = gettid();
 	sev._sigev_un._tid = t->tid;	/* sigev_notify_thread_id */
@@ -1679,23 +1686,26 @@ static int create_or_die(uint32_t type, uint32_t flags)
 static int smoke(void)
 {
 	struct evobj_wait w = { .count = 1, .alert = -1, .signal = -1 };
+	struct evobj_wait test = { .count = 1, .alert = -1, .signal = -1 };
 	uint32_t prev = POISON32;
 	int32_t fd;
+	bool ok;
 
 	g_dev = open_dev();
 	if (g_dev < 0) {
-		perror("fuzz --smoke: open " "/dev/evobj");
+		perror("fuzz: open /dev/evobj");
 		return 1;
 	}
 	fd = create_or_die(EVOBJ_SYNCHRONIZATION, 0);
 	w.fds = (uintptr_t)&fd;
 	w.timeout = mono() + 5 * NSEC_PER_SEC;
-	if (ioctl(fd, EVOBJ_IOC_SET, &prev) || prev != 0 ||
-	    ioctl(g_dev, EVOBJ_IOC_WAIT_ANY, &w) || w.index != 0 ||
-	    ioctl(g_dev, EVOBJ_IOC_WAIT_ANY, &(struct evobj_wait){
-		    .fds = (uintptr_t)&fd, .count = 1, .alert = -1,
-		    .signal = -1 }) != -1 || errno != ETIMEDOUT) {
-		fprintf(stderr, "fuzz --smoke: create/set/wait failed: %s (prev %u)\n",
+	test.fds = (uintptr_t)&fd;
+	/* set from 0, a wait takes it, a test then finds nothing */
+	ok = !ioctl(fd, EVOBJ_IOC_SET, &prev) && prev == 0 &&
+	     !ioctl(g_dev, EVOBJ_IOC_WAIT_ANY, &w) && w.index == 0 &&
+	     ioctl(g_dev, EVOBJ_IOC_WAIT_ANY, &test) == -1 && errno == ETIMEDOUT;
+	if (!ok) {
+		fprintf(stderr, "fuzz: smoke: create/set/wait failed: %s (prev %u)\n",
 			strerror(errno), prev);
 		return 1;
 	}

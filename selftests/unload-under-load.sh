@@ -45,8 +45,9 @@ if [ ! -f "$ko" ]; then
 fi
 
 # 1. Refused while in use. The fuzzer knows that a refused rmmod drops
-# the module's references for an instant (--unload).
-"$dir/evobj_fuzz" --unload --seconds "$secs" --threads 4 &
+# the module's references for an instant (--unload); its limits stay
+# the module's (--no-limits): unloading is what this checks.
+"$dir/evobj_fuzz" --unload --no-limits --seconds "$secs" --threads 4 &
 fuzz=$!
 nap 500000
 tries=0 refused=0 wrong=0 msgs=
