@@ -267,30 +267,50 @@ static int evobj_sleep(struct evobj_q *q, clockid_t clock, ktime_t timeout)
 }
 
 /* The blocking wait: queue, then signal, sleep, dequeue. */
+static void evobj_dequeue(struct evobj_q *q, u32 n)
+{
+	u32 i;
+
+	if (q->all) {
+		evobj_dequeue_all(q, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		evobj_dequeue_entry(&q->entries[i]);
+}
+
+static bool evobj_test(struct evobj_q *q, u32 n)
+{
+	return q->all ? evobj_test_all(q, n) : evobj_test_any(q, n);
+}
+
 static int evobj_block(struct evobj_q *q, u32 n, struct evobj *signal,
 		       clockid_t clock, ktime_t timeout)
 {
 	int ret = q->all ? evobj_enqueue_all(q, n) : evobj_enqueue_any(q, n);
 
 	/*
+	 * max_waiters bounds what waits queue, not what they take: a wait
+	 * refused by a full queue that can complete at once still does, as
+	 * a test. Refused otherwise, it sets nothing.
+	 */
+	if (ret && atomic_read(&q->claimed) < 0) {
+		evobj_dequeue(q, n);
+		evobj_test(q, n);
+		/* Claimed by the test, or by a set before the dequeue. */
+		if (atomic_read(&q->claimed) < 0)
+			return ret;
+		ret = 0;
+	}
+	/*
 	 * Queued before the signal event is set: whatever that set
 	 * provokes (a partner that at once pulses an object) completes it.
-	 * A wait refused for a full queue sets nothing, unless claimed.
 	 */
-	if (!ret || atomic_read(&q->claimed) >= 0) {
-		if (signal)
-			evobj_set(signal);
-		if (!ret)
-			ret = evobj_sleep(q, clock, timeout);
-	}
-	if (q->all) {
-		evobj_dequeue_all(q, n);
-	} else {
-		u32 i;
-
-		for (i = 0; i < n; i++)
-			evobj_dequeue_entry(&q->entries[i]);
-	}
+	if (signal)
+		evobj_set(signal);
+	if (!ret)
+		ret = evobj_sleep(q, clock, timeout);
+	evobj_dequeue(q, n);
 	return ret;
 }
 
@@ -373,7 +393,7 @@ int evobj_wait_many(struct evobj *const *evs, u32 count, struct evobj *alert,
 		/* A test: the signal first, so that it can satisfy it. */
 		if (signal)
 			evobj_set(signal);
-		if (!(all ? evobj_test_all(&q, n) : evobj_test_any(&q, n)))
+		if (!evobj_test(&q, n))
 			ret = -ETIMEDOUT;
 	} else {
 		ret = evobj_block(&q, n, signal, clock, timeout);
