@@ -121,6 +121,7 @@ struct acct {
 static struct acct g_acc[NACCT];
 
 static atomic_int g_slot[NSLOT];
+static atomic_bool g_slot_ev[NSLOT];	/* advisory: the slot got an event */
 static atomic_int g_stale[NSTALE];
 static atomic_uint g_stale_pos;
 
@@ -403,6 +404,7 @@ static void slot_close(struct thr *t, int i)
 {
 	int fd = atomic_exchange(&g_slot[i], -1);
 
+	atomic_store(&g_slot_ev[i], false);
 	if (fd < 0 || persistent(fd))
 		return;
 	begin(t, "close", fd, 0, 0, 0);
@@ -410,20 +412,44 @@ static void slot_close(struct thr *t, int i)
 	stale_push(fd);
 }
 
-/* Puts a new fd into a random slot, closing what was there. */
-static void slot_put(struct thr *t, int fd)
+/* Puts a new fd (@ev: an event) into a random slot, closing what was there. */
+static void slot_store(struct thr *t, int fd, bool ev)
 {
 	int i = rn(t, NSLOT);
 	int old;
 
 	if (fd < 0)
 		return;
+	atomic_store(&g_slot_ev[i], ev);
 	old = atomic_exchange(&g_slot[i], fd);
 	if (old >= 0 && !persistent(old)) {
 		begin(t, "close", old, 0, 0, 0);
 		end(t, close(old), &A_CLOSE);
 		stale_push(old);
 	}
+}
+
+static void slot_put(struct thr *t, int fd)
+{
+	slot_store(t, fd, false);
+}
+
+/*
+ * A fd that was an event when last stored (another thread may have
+ * closed it or dup2()ed over it since), else a probe event.
+ */
+static int pick_event(struct thr *t)
+{
+	for (int tries = 0; tries < 8; tries++) {
+		int i = rn(t, NSLOT), fd;
+
+		if (!atomic_load(&g_slot_ev[i]))
+			continue;
+		fd = atomic_load(&g_slot[i]);
+		if (fd >= 0)
+			return fd;
+	}
+	return g_probe[rn(t, 2)];
 }
 
 /* A fd any call may change: the pool, stale numbers, the probes, junk. */
@@ -765,7 +791,8 @@ static void new_object(struct thr *t)
 		c.flags = rn(t, 8);
 		begin(t, "CREATE", g_dev, c.type, c.flags, 0);
 		fd = end(t, ioctl(g_dev, EVOBJ_IOC_CREATE, &c), &A_CREATE);
-		break;
+		slot_store(t, fd, true);
+		return;
 	}
 	slot_put(t, fd);
 }
@@ -796,7 +823,7 @@ static void op_create(struct thr *t)
 							 errno == ENODEV)))))
 		expect(t, ret, want, "CREATE on /dev/evobj");
 	if (ret >= 0)
-		slot_put(t, ret);
+		slot_store(t, ret, true);
 }
 
 static const unsigned long change_cmd[] = {
@@ -1443,6 +1470,82 @@ static void op_fdinfo(struct thr *t)
 }
 
 /*
+ * A well-formed wait over live pool events (as far as anyone knows:
+ * others close and dup2 them meanwhile), so that multi-object waits,
+ * wait-all groups, alerts and signal-and-wait race with sets, pulses,
+ * timers and closes for real.
+ */
+static void op_wait_live(struct thr *t)
+{
+	bool all = pct(t, 50), al = false;
+	int32_t *fds = (int32_t *)(t->rw + 4 * 256);
+	struct evobj_wait w = { .alert = -1, .signal = -1, .index = POISON32 };
+	uint32_t count = pct(t, 10) ? 1 + rn(t, EVOBJ_MAX_WAIT) : 1 + rn(t, 6);
+	uint64_t limit = 0;
+	long ret;
+
+	for (uint32_t i = 0; i < count; i++)
+		fds[i] = pick_event(t);
+	if (pct(t, 20))
+		w.alert = pick_event(t);
+	if (pct(t, 15))
+		w.signal = pick_event(t);
+	switch (rn(t, 4)) {
+	case 0:
+		w.timeout = 0;
+		break;
+	case 1:
+		limit = rn(t, 3000) * 1000;
+		w.timeout = mono() + limit;
+		break;
+	case 2:
+		limit = (1 + rn(t, 20)) * NSEC_PER_MSEC;
+		w.timeout = mono() + limit;
+		break;
+	default:
+		w.timeout = EVOBJ_TIMEOUT_INFINITE;
+		limit = alarm_short(t);
+		al = true;
+		break;
+	}
+	w.fds = (uintptr_t)fds;
+	w.count = count;
+	begin(t, all ? "WAIT_ALL(live)" : "WAIT_ANY(live)", g_dev, count,
+	      (long)w.timeout, limit);
+	ret = end(t, ioctl(g_dev, all ? EVOBJ_IOC_WAIT_ALL : EVOBJ_IOC_WAIT_ANY, &w),
+		  &A_WAIT);
+	if (al)
+		alarm_off(t);
+	check_expiry(t, ret, w.timeout, CLOCK_MONOTONIC);
+	if (ret)
+		return;
+	atomic_fetch_add(&g_waits_ok, 1);
+	if (w.index > count || (w.index == count && w.alert < 0) ||
+	    (all && w.index && w.index != count))
+		violation(t, "%s returned index %u of %u (alert %d)", t->what,
+			  w.index, count, w.alert);
+}
+
+/* Set, reset, pulse or write(1) a live pool event, to complete waits. */
+static void op_poke(struct thr *t)
+{
+	static const uint64_t one = 1;
+	int fd = pick_event(t), c = rn(t, 4);
+	uint32_t prev = POISON32;
+	long ret;
+
+	if (c == 3) {
+		begin(t, "write(live)", fd, 1, 8, 0);
+		end(t, write(fd, &one, sizeof(one)), &A_WRITE);
+		return;
+	}
+	begin(t, change_name[c], fd, 0, 0, 0);
+	ret = end(t, ioctl(fd, change_cmd[c], pct(t, 50) ? &prev : NULL), &A_CHANGE);
+	if (ret == 0 && prev != POISON32 && prev > 1)
+		violation(t, "%s returned previous state %#x", t->what, prev);
+}
+
+/*
  * Malformed calls on the persistent fds, one malformation each, whose
  * errno the contract fixes exactly.
  */
@@ -1566,6 +1669,8 @@ static const struct op ops[] = {
 	{ op_ioctl, 4 },
 	{ op_fdinfo, 2 },
 	{ op_strict, 6 },
+	{ op_wait_live, 10 },
+	{ op_poke, 8 },
 };
 
 static bool done(void)
