@@ -1004,4 +1004,19 @@ FIXTURE_VARIANT_ADD(failnth, write_fd) {
 	},
 };
 
-TEST_HARNESS_MAIN
+/*
+ * Without fail-nth (every Debian kernel) the whole file is one skip, not
+ * one per path: the harness's own lines, and exit status 0 as the
+ * harness gives when its tests skip.
+ */
+int main(int argc, char **argv)
+{
+	if (access(FAIL_NTH, F_OK)) {
+		printf("TAP version 13\n1..1\n");
+		printf("ok 1 failnth # SKIP %s is absent: %s\n", FAIL_NTH,
+		       "the kernel has no CONFIG_FAULT_INJECTION");
+		printf("# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0\n");
+		return 0;
+	}
+	return test_harness_run(argc, argv);
+}
