@@ -996,12 +996,62 @@ static void evobj_hardirq_pulse_skips_poller_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
 }
 
+/* The other CPU of evobj_release_waits_for_busy_work_test(). */
+struct evobj_busy_work {
+	struct evobj *ev;
+	atomic_t queued;
+};
+
+/*
+ * In an IPI, interrupts off: queues the event's work on this CPU, where
+ * it stays pending until the handler returns, 100 ms later.
+ */
+static void evobj_queue_and_hold(void *arg)
+{
+	struct evobj_busy_work *b = arg;
+
+	irq_work_queue(&b->ev->work);
+	atomic_set(&b->queued, 1);
+	mdelay(100);
+}
+
+/*
+ * The last reference dropped while the event's irq_work is pending on
+ * another CPU: the release waits for it to run before the event is
+ * freed (KASAN would catch a use after free in evobj_work()).
+ */
+static void evobj_release_waits_for_busy_work_test(struct kunit *test)
+{
+	struct evobj_busy_work *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	unsigned long end;
+	unsigned int cpu;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	b->ev = evobj_create(EVOBJ_NOTIFICATION, false);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b->ev));
+	cpu = cpumask_any_but(cpu_online_mask, get_cpu());
+	KUNIT_EXPECT_EQ(test, 0, smp_call_function_single(cpu, evobj_queue_and_hold,
+							  b, false));
+	put_cpu();
+	end = jiffies + msecs_to_jiffies(EVOBJ_TEST_LONG_MS);
+	while (!atomic_read(&b->queued) && time_before(jiffies, end))
+		cpu_relax();
+	KUNIT_ASSERT_TRUE(test, atomic_read(&b->queued));
+	/* A vCPU preempted for 100 ms may have run it already: no check. */
+	if (!irq_work_is_busy(&b->ev->work))
+		kunit_info(test, "the work ran before the release");
+	evobj_put(b->ev);
+}
+
 static struct kunit_case evobj_hardirq_cases[] = {
 	KUNIT_CASE(evobj_hrtimer_set_wakes_waiter_test),
 	KUNIT_CASE(evobj_irq_work_set_wakes_waiters_test),
 	KUNIT_CASE(evobj_hardirq_pulse_reset_test),
 	KUNIT_CASE(evobj_hardirq_set_wakes_poller_test),
 	KUNIT_CASE(evobj_hardirq_pulse_skips_poller_test),
+	KUNIT_CASE(evobj_release_waits_for_busy_work_test),
 	{}
 };
 
@@ -1473,6 +1523,22 @@ static void evobj_timer_stops_with_last_file_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
 }
 
+/*
+ * A user at a limit of 0 who holds nothing yet: the count made for the
+ * charge is dropped again, and the charge fails with -ENOSPC.
+ */
+static void evobj_user_limit_zero_test(struct kunit *test)
+{
+	struct evobj_user *u;
+
+	KUNIT_EXPECT_EQ(test, -ENOSPC,
+			PTR_ERR(evobj_user_charge(EVOBJ_LIMIT_TIMERS, 0)));
+	/* Nothing was left counted: a limit of 1 has room. */
+	u = evobj_user_charge(EVOBJ_LIMIT_TIMERS, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(u));
+	evobj_user_uncharge(u, EVOBJ_LIMIT_TIMERS);
+}
+
 static struct kunit_case evobj_bounded_cases[] = {
 	KUNIT_CASE(evobj_duplicates_queued_once_test),
 	KUNIT_CASE(evobj_completed_entries_leave_test),
@@ -1481,6 +1547,7 @@ static struct kunit_case evobj_bounded_cases[] = {
 	KUNIT_CASE(evobj_max_waiters_test),
 	KUNIT_CASE(evobj_timer_parks_test),
 	KUNIT_CASE(evobj_timer_stops_with_last_file_test),
+	KUNIT_CASE(evobj_user_limit_zero_test),
 	{}
 };
 
