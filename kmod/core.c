@@ -263,13 +263,11 @@ void evobj_try_wake_all(struct evobj_q *q, struct evobj_group *g,
 	for (i = 0; i < q->count; i++) {
 		struct evobj_q_entry *e = &q->entries[i];
 
-		if (e->ev != locked) {
+		/* No object twice in a wait-all: on @locked is @via alone. */
+		if (e->ev == locked)
+			evobj_consume(e->ev);
+		else
 			evobj_consume_entry(e, g);
-			continue;
-		}
-		evobj_consume(e->ev);
-		if (e != via)
-			evobj_unlink(e);
 	}
 	if (via)
 		evobj_complete(via, w);
