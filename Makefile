@@ -14,16 +14,17 @@ CHECKPATCH ?= $(EVOBJ_CACHE)/linux-source-6.12/scripts/checkpatch.pl
 BUILD := $(CURDIR)/build
 JOBS ?= $(shell nproc)
 
-KSOURCES := $(wildcard kmod/*.c kmod/*.h) include/linux/evobj.h uapi/linux/evobj.h
+KSOURCES := $(filter-out kmod/compat.h,$(wildcard kmod/*.c kmod/*.h)) \
+	include/linux/evobj.h uapi/linux/evobj.h
 
 .PHONY: all setup module modules install selftests userspace payload \
-	demo test kunit bench style check clean help
+	demo test kunit bench coverage irqsoff rt-latency style check clean help
 
 all: modules selftests userspace
 
 help:
 	@sed -n 's/^#   //p' Makefile
-	@echo "other targets: setup module modules install selftests userspace payload kunit bench style check clean"
+	@echo "other targets: setup module modules install selftests userspace payload kunit bench coverage irqsoff rt-latency style check clean"
 
 setup:
 	scripts/setup.sh
@@ -84,8 +85,25 @@ fuzz: selftests
 	scripts/vm.sh -k $(FUZZ_KERNEL) -p selftests/build -t $(FUZZ_TIMEOUT) -- \
 		$(if $(FUZZ_UNLOAD),./unload-under-load.sh $(or $(FUZZ_SECONDS),15),./evobj_fuzz $(strip $(FUZZ_ARGS)))
 
+# Line and branch coverage of kmod/ on the debug kernel, after KUnit, the
+# guest suites and the fuzzer: build/coverage/ (index.html, summary.txt).
+coverage: setup
+	scripts/coverage.sh
+
+# Interrupts-off time under hostile loads, on the debug kernel (a check).
+irqsoff:
+	scripts/irqsoff.sh
+
+# Timer latency on 6.12-rt under the same loads (a benchmark).
+rt-latency:
+	scripts/rt-latency.sh
+
+# kmod/compat.h exists to test LINUX_VERSION_CODE, as an out-of-tree
+# module that builds on several kernels must.
 style: setup
 	$(CHECKPATCH) --strict --no-tree --quiet -f $(KSOURCES)
+	$(CHECKPATCH) --strict --no-tree --quiet \
+		--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f kmod/compat.h
 
 check: setup
 	for f in 6.12 6.12-rt 6.1; do scripts/check-build.sh $$f || exit 1; done
