@@ -8,42 +8,36 @@
  */
 
 #include <linux/export.h>
+#include <linux/hash.h>
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
+#include <linux/log2.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 
 #include "internal.h"
 
 /* Entries that a wait keeps on its stack before it needs kmalloc(). */
 #define EVOBJ_STACK_ENTRIES	2
-/* Up to this many objects duplicates are found pairwise, else sorted. */
+/* Up to this many objects duplicates are found pairwise, else hashed. */
 #define EVOBJ_PAIRWISE_MAX	8
-
-static int evobj_entry_cmp(const void *a, const void *b)
-{
-	const struct evobj_q_entry *x = *(const struct evobj_q_entry **)a;
-	const struct evobj_q_entry *y = *(const struct evobj_q_entry **)b;
-
-	if (x->ev != y->ev)
-		return x->ev < y->ev ? -1 : 1;
-	return x->index < y->index ? -1 : 1;
-}
+/* The hash table's size: a power of two, at least twice EVOBJ_MAX_WAIT. */
+#define EVOBJ_DEDUP_SLOTS	128
 
 /*
- * Marks every object entry of @q whose object a lower index names too
- * (@sorted: scratch room for count pointers, used past
- * EVOBJ_PAIRWISE_MAX objects). Returns whether there was any.
+ * Marks every object entry of @q whose object a lower index names too,
+ * and returns whether there was any. Past EVOBJ_PAIRWISE_MAX objects, an
+ * open-addressing table of entry indexes (+ 1) on the stack finds them in
+ * about one probe each, with no call and no allocation.
  */
-static bool evobj_mark_duplicates(struct evobj_q *q,
-				  struct evobj_q_entry **sorted)
+static bool evobj_mark_duplicates(struct evobj_q *q)
 {
+	u8 slots[EVOBJ_DEDUP_SLOTS];
 	struct evobj_q_entry *e = q->entries;
 	bool any = false;
-	u32 i, j;
+	u32 i, j, h;
 
 	if (q->count <= EVOBJ_PAIRWISE_MAX) {
 		for (i = 1; i < q->count; i++) {
@@ -54,12 +48,18 @@ static bool evobj_mark_duplicates(struct evobj_q *q,
 		}
 		return any;
 	}
-	for (i = 0; i < q->count; i++)
-		sorted[i] = &e[i];
-	sort(sorted, q->count, sizeof(*sorted), evobj_entry_cmp, NULL);
-	for (i = 1; i < q->count; i++) {
-		sorted[i]->skip = sorted[i]->ev == sorted[i - 1]->ev;
-		any |= sorted[i]->skip;
+	memset(slots, 0, sizeof(slots));
+	for (i = 0; i < q->count; i++) {
+		h = hash_ptr(e[i].ev, ilog2(EVOBJ_DEDUP_SLOTS));
+		for (; slots[h]; h = (h + 1) % EVOBJ_DEDUP_SLOTS) {
+			if (e[slots[h] - 1].ev == e[i].ev) {
+				e[i].skip = true;
+				break;
+			}
+		}
+		if (!e[i].skip)
+			slots[h] = i + 1;
+		any |= e[i].skip;
 	}
 	return any;
 }
@@ -316,7 +316,7 @@ static int evobj_block(struct evobj_q *q, u32 n, struct evobj *signal,
 
 /* Sets up @q's entries; wait-any's repeats are marked, not queued. */
 static int evobj_q_init(struct evobj_q *q, struct evobj *const *evs,
-			struct evobj *alert, struct evobj_q_entry **scratch)
+			struct evobj *alert)
 {
 	u32 i, n = q->count + !!alert;
 
@@ -329,7 +329,7 @@ static int evobj_q_init(struct evobj_q *q, struct evobj *const *evs,
 		e->where = EVOBJ_ENTRY_IDLE;
 		e->skip = false;
 	}
-	if (evobj_mark_duplicates(q, scratch) && q->all)
+	if (evobj_mark_duplicates(q) && q->all)
 		return -EINVAL;
 	if (alert && !q->all)
 		evobj_mark_alert(q);
@@ -360,7 +360,6 @@ int evobj_wait_many(struct evobj *const *evs, u32 count, struct evobj *alert,
 		    ktime_t timeout, u32 *index)
 {
 	struct evobj_q_entry stack_entries[EVOBJ_STACK_ENTRIES];
-	struct evobj_q_entry **scratch = NULL;
 	u32 n = count + !!alert;
 	struct evobj_q q = {
 		.task = current,
@@ -374,15 +373,12 @@ int evobj_wait_many(struct evobj *const *evs, u32 count, struct evobj *alert,
 	if (!count || count > EVOBJ_MAX_WAIT)
 		return -EINVAL;
 	if (n > ARRAY_SIZE(stack_entries)) {
-		/* The entries, then room to sort pointers to them. */
-		q.entries = kmalloc(n * sizeof(*q.entries) +
-				    count * sizeof(*scratch),
-				    GFP_KERNEL_ACCOUNT);
+		q.entries = kmalloc_array(n, sizeof(*q.entries),
+					  GFP_KERNEL_ACCOUNT);
 		if (!q.entries)
 			return -ENOMEM;
-		scratch = (struct evobj_q_entry **)&q.entries[n];
 	}
-	ret = evobj_q_init(&q, evs, alert, scratch);
+	ret = evobj_q_init(&q, evs, alert);
 	if (!ret && all)
 		ret = evobj_group_join(evs, count);
 	if (ret)
