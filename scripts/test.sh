@@ -45,6 +45,10 @@ for fl in "${EVOBJ_FLAVOURS[@]}"; do
 	check "build W=1 C=2 ($fl)" "$EVOBJ_ROOT/scripts/check-build.sh" "$fl"
 done
 check "checkpatch --strict" make -s -C "$EVOBJ_ROOT" style
+# No ioctl path may use more than 512 bytes of stack in one frame.
+for fl in "${EVOBJ_FLAVOURS[@]}"; do
+	check "stack frames <= 512 B ($fl)" "$EVOBJ_ROOT/scripts/stack-check.sh" "$fl"
+done
 
 # What the VMs run.
 payload=$EVOBJ_BUILD/payload
