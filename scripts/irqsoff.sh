@@ -86,17 +86,7 @@ log=$out/vm.log
 
 if [ "$reparse" = 0 ]; then
 	payload=$out/payload
-	rm -rf "$payload"
-	mkdir -p "$payload"
-	if [ -z "$adversary" ]; then
-		say "building evobj-adversary in $out/userspace"
-		cmake -S "$EVOBJ_ROOT/userspace" -B "$out/userspace" -DCMAKE_BUILD_TYPE=Release \
-			-DEVOBJ_BUILD_TESTS=OFF -DEVOBJ_BUILD_EXAMPLES=OFF >/dev/null
-		cmake --build "$out/userspace" --target evobj-adversary -j"$(nproc)" >/dev/null
-		adversary=$out/userspace/bench/evobj-adversary
-	fi
-	cp "$adversary" "$payload/evobj-adversary"
-	cp "$EVOBJ_ROOT/scripts/latency-guest.sh" "$payload/"
+	latency_payload "$payload" "$out/userspace" "$adversary"
 	say "irqsoff under: $loads; N: $ns; $reps x ${secs}s each ($(basename "$EVOBJ_DEBUG_BZIMAGE") at $EVOBJ_DEBUG_BZIMAGE)"
 	# nowatchdog: today's module can keep interrupts off for seconds,
 	# which the soft-lockup detector would report; the tracer measures

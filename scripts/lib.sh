@@ -42,3 +42,21 @@ kernel_image() {
 	done
 	die "no kernel image for $rel; run scripts/setup.sh"
 }
+
+# Lays out the guest payload of the latency measurements (irqsoff.sh,
+# rt-latency.sh) in DIR: evobj-adversary (ADVERSARY, or built in BUILD)
+# and the guest script.
+latency_payload() {	# DIR BUILD [ADVERSARY]
+	local dir=$1 build=$2 adversary=${3:-}
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	if [ -z "$adversary" ]; then
+		say "building evobj-adversary in $build"
+		cmake -S "$EVOBJ_ROOT/userspace" -B "$build" -DCMAKE_BUILD_TYPE=Release \
+			-DEVOBJ_BUILD_TESTS=OFF -DEVOBJ_BUILD_EXAMPLES=OFF >/dev/null
+		cmake --build "$build" --target evobj-adversary -j"$(nproc)" >/dev/null
+		adversary=$build/bench/evobj-adversary
+	fi
+	cp "$adversary" "$dir/evobj-adversary"
+	cp "$EVOBJ_ROOT/scripts/latency-guest.sh" "$dir/"
+}

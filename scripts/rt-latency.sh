@@ -67,17 +67,7 @@ module=${EVOBJ_MODULE:-"built from $EVOBJ_ROOT"}
 
 if [ "$reparse" = 0 ]; then
 	payload=$out/payload
-	rm -rf "$payload"
-	mkdir -p "$payload"
-	if [ -z "$adversary" ]; then
-		say "building evobj-adversary in $out/userspace"
-		cmake -S "$EVOBJ_ROOT/userspace" -B "$out/userspace" -DCMAKE_BUILD_TYPE=Release \
-			-DEVOBJ_BUILD_TESTS=OFF -DEVOBJ_BUILD_EXAMPLES=OFF >/dev/null
-		cmake --build "$out/userspace" --target evobj-adversary -j"$(nproc)" >/dev/null
-		adversary=$out/userspace/bench/evobj-adversary
-	fi
-	cp "$adversary" "$payload/evobj-adversary"
-	cp "$EVOBJ_ROOT/scripts/latency-guest.sh" "$payload/"
+	latency_payload "$payload" "$out/userspace" "$adversary"
 	if [ "$icount" = 1 ]; then
 		icount_qemu "$out/qemu"
 		echo "one vCPU, instruction clock (4 ns each)${append:+, $append}" >"$out/guest.txt"
