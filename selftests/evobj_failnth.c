@@ -46,6 +46,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "evobj_files.h"
 #include "evobj_test.h"
 
 #define FAIL_NTH	"/proc/thread-self/fail-nth"
@@ -133,34 +134,6 @@ FIXTURE_VARIANT(failnth) {
 	struct fn_case c;
 };
 
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
-static int read_str(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 /* Sets a fault-injection knob, remembering its value for the teardown. */
 static int knob(FIXTURE_DATA(failnth) *self, const char *attr,
 		const char *name, const char *val)
@@ -171,11 +144,11 @@ static int knob(FIXTURE_DATA(failnth) *self, const char *attr,
 		return -1;
 	snprintf(self->saved[i].path, sizeof(self->saved[i].path),
 		 DEBUGFS "/%s/%s", attr, name);
-	if (read_str(self->saved[i].path, self->saved[i].val,
-		     sizeof(self->saved[i].val)))
+	if (file_read(self->saved[i].path, self->saved[i].val,
+		      sizeof(self->saved[i].val), true))
 		return -1;
 	self->nsaved++;
-	return write_str(self->saved[i].path, val);
+	return file_write(self->saved[i].path, val);
 }
 
 FIXTURE_SETUP(failnth)
@@ -244,8 +217,8 @@ FIXTURE_TEARDOWN(failnth)
 	}
 	while (self->nsaved > 0) {
 		self->nsaved--;
-		EXPECT_EQ(0, write_str(self->saved[self->nsaved].path,
-				       self->saved[self->nsaved].val))
+		EXPECT_EQ(0, file_write(self->saved[self->nsaved].path,
+					self->saved[self->nsaved].val))
 			TH_LOG("restore %s", self->saved[self->nsaved].path);
 	}
 	if (self->kmsg >= 0)
@@ -301,9 +274,9 @@ static long slab_in_use(void)
 			continue;
 		snprintf(seen[nseen++], sizeof(seen[0]), "%.63s", base);
 		snprintf(path, sizeof(path), "%s/shrink", real);
-		write_str(path, "1");
+		file_write(path, "1");
 		snprintf(path, sizeof(path), "%s/objects", real);
-		if (read_str(path, buf, sizeof(buf))) {
+		if (file_read(path, buf, sizeof(buf), true)) {
 			total = -1;
 			break;
 		}

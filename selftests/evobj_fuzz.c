@@ -63,6 +63,8 @@
 
 #include <linux/evobj.h>
 
+#include "evobj_files.h"
+
 #define NSEC_PER_MSEC	1000000ULL
 #define NSEC_PER_SEC	1000000000ULL
 #define KTIME_MAX_NS	((uint64_t)INT64_MAX)
@@ -1884,38 +1886,6 @@ static void setup(void)
 	}
 }
 
-static long param_read(const char *name)
-{
-	char path[128], buf[32];
-	long n = -1;
-	int f;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return -1;
-	if (read(f, buf, sizeof(buf) - 1) > 0)
-		n = strtol(buf, NULL, 10);
-	close(f);
-	return n;
-}
-
-static bool param_write(const char *name, long val)
-{
-	char path[128], buf[32];
-	int f, len;
-	bool ok;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = open(path, O_WRONLY | O_CLOEXEC);
-	if (f < 0)
-		return false;
-	len = snprintf(buf, sizeof(buf), "%ld\n", val);
-	ok = write(f, buf, len) == len;
-	close(f);
-	return ok;
-}
-
 /*
  * Small limits, so that ENOSPC paths run all the time (issue 8: a
  * per-user cap on armed timers, a per-event cap on queued waiters).
@@ -1924,11 +1894,11 @@ static void limits_lower(uint64_t seed)
 {
 	long t = 2 + seed % 7, w = 2 + (seed >> 8) % 3;
 
-	g_old_timers = param_read("max_timers");
-	g_old_waiters = param_read("max_waiters");
-	if (g_old_timers >= 0 && param_write("max_timers", t))
+	g_old_timers = param_read(PARAM_DIR "max_timers");
+	g_old_waiters = param_read(PARAM_DIR "max_waiters");
+	if (g_old_timers >= 0 && !param_write(PARAM_DIR "max_timers", t))
 		g_max_timers = t;
-	if (g_old_waiters >= 0 && param_write("max_waiters", w))
+	if (g_old_waiters >= 0 && !param_write(PARAM_DIR "max_waiters", w))
 		g_max_waiters = w;
 	printf("fuzz: limits: max_timers %ld, max_waiters %ld%s\n",
 	       g_max_timers, g_max_waiters,
@@ -1938,9 +1908,9 @@ static void limits_lower(uint64_t seed)
 static void limits_restore(void)
 {
 	if (g_max_timers >= 0)
-		param_write("max_timers", g_old_timers);
+		param_write(PARAM_DIR "max_timers", g_old_timers);
 	if (g_max_waiters >= 0)
-		param_write("max_waiters", g_old_waiters);
+		param_write(PARAM_DIR "max_waiters", g_old_waiters);
 }
 
 static int arm_one(int fd)

@@ -31,6 +31,7 @@
 #include <sys/vfs.h>
 #include <sched.h>
 
+#include "evobj_files.h"
 #include "evobj_test.h"
 
 #define CGROOT		"/sys/fs/cgroup"
@@ -55,45 +56,12 @@ FIXTURE(memcg) {
 	bool moved;		/* we are in CG */
 };
 
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	if (n < 0) {
-		int err = errno;
-
-		close(fd);
-		errno = err;
-		return -1;
-	}
-	return close(fd);
-}
-
-static int read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
-
 /* Whether the space-separated list in @path names @word. */
 static bool file_has_word(const char *path, const char *word)
 {
 	char buf[512], *save, *tok;
 
-	if (read_file(path, buf, sizeof(buf)))
+	if (file_read(path, buf, sizeof(buf), false))
 		return false;
 	for (tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
 		if (!strcmp(tok, word))
@@ -107,7 +75,7 @@ static long long mem_current(const char *cg)
 	char path[128], buf[64];
 
 	snprintf(path, sizeof(path), "%s/memory.current", cg);
-	if (read_file(path, buf, sizeof(buf)))
+	if (file_read(path, buf, sizeof(buf), false))
 		return -1;
 	return strtoll(buf, NULL, 10);
 }
@@ -117,7 +85,7 @@ static int move_self(const char *cg)
 	char path[128];
 
 	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
-	return write_file(path, "0");
+	return file_write(path, "0");
 }
 
 /* The CPUs the test may use, and the one it runs its measurements on. */
@@ -200,7 +168,7 @@ FIXTURE_SETUP(memcg)
 	if (!file_has_word(CGROOT "/cgroup.controllers", "memory"))
 		SKIP(return, "no memory controller in cgroup v2");
 	if (!file_has_word(CGROOT "/cgroup.subtree_control", "memory")) {
-		ASSERT_EQ(0, write_file(CGROOT "/cgroup.subtree_control", "+memory"))
+		ASSERT_EQ(0, file_write(CGROOT "/cgroup.subtree_control", "+memory"))
 			TH_LOG("enable +memory: %s", strerror(errno));
 		self->enabled = true;
 	}
@@ -241,7 +209,7 @@ FIXTURE_TEARDOWN(memcg)
 		EXPECT_EQ(0, rmdir(CG_FLUSH));
 	}
 	if (self->enabled)
-		EXPECT_EQ(0, write_file(CGROOT "/cgroup.subtree_control", "-memory"));
+		EXPECT_EQ(0, file_write(CGROOT "/cgroup.subtree_control", "-memory"));
 	if (self->mounted)
 		EXPECT_EQ(0, umount(CGROOT));
 	if (self->dev >= 0)

@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include "evobj_files.h"
 #include "evobj_test.h"
 
 #define N	EVOBJ_NOTIFICATION
@@ -455,30 +456,6 @@ FIXTURE(limit) {
 	bool param;		/* max_timers exists */
 };
 
-static long read_param(const char *path)
-{
-	char buf[32] = "";
-	FILE *f = fopen(path, "re");
-	bool ok;
-
-	if (!f)
-		return -1;
-	ok = fgets(buf, sizeof(buf), f);
-	fclose(f);
-	return ok ? strtol(buf, NULL, 10) : -1;
-}
-
-static int write_param(const char *path, long value)
-{
-	FILE *f = fopen(path, "we");
-	int ret;
-
-	if (!f)
-		return -1;
-	ret = fprintf(f, "%ld\n", value) < 0;
-	return fclose(f) || ret ? -1 : 0;
-}
-
 FIXTURE_SETUP(limit)
 {
 	self->restore = -1;
@@ -490,9 +467,9 @@ FIXTURE_SETUP(limit)
 	if (access(MAX_TIMERS, F_OK))
 		return;
 	self->param = true;
-	self->restore = read_param(MAX_TIMERS);
+	self->restore = param_read(MAX_TIMERS);
 	ASSERT_LE(0, self->restore);
-	if (write_param(MAX_TIMERS, LIMIT)) {
+	if (param_write(MAX_TIMERS, LIMIT)) {
 		int err = errno;
 
 		self->restore = -1;
@@ -500,14 +477,14 @@ FIXTURE_SETUP(limit)
 			SKIP(return, MAX_TIMERS " is not writable: %s", strerror(err));
 		ASSERT_EQ(0, err) TH_LOG("write " MAX_TIMERS ": %s", strerror(err));
 	}
-	ASSERT_EQ(LIMIT, read_param(MAX_TIMERS));
+	ASSERT_EQ(LIMIT, param_read(MAX_TIMERS));
 }
 
 /* In the parent: self is shared, but the child's fds are not. */
 FIXTURE_TEARDOWN_PARENT(limit)
 {
 	if (self->restore >= 0)
-		EXPECT_EQ(0, write_param(MAX_TIMERS, self->restore));
+		EXPECT_EQ(0, param_write(MAX_TIMERS, self->restore));
 }
 
 #define FAR	(60 * NSEC_PER_SEC)

@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <sys/epoll.h>
 
+#include "evobj_files.h"
 #include "evobj_test.h"
 
 #define N	EVOBJ_NOTIFICATION
@@ -1459,30 +1460,6 @@ FIXTURE(full_queue) {
 	long restore;		/* max_waiters to put back, or -1 */
 };
 
-static long mw_read(void)
-{
-	char buf[32] = "";
-	FILE *f = fopen(MAX_WAITERS, "re");
-	bool ok;
-
-	if (!f)
-		return -1;
-	ok = fgets(buf, sizeof(buf), f);
-	fclose(f);
-	return ok ? strtol(buf, NULL, 10) : -1;
-}
-
-static int mw_write(long value)
-{
-	FILE *f = fopen(MAX_WAITERS, "we");
-	int ret;
-
-	if (!f)
-		return -1;
-	ret = fprintf(f, "%ld\n", value) < 0;
-	return fclose(f) || ret ? -1 : 0;
-}
-
 FIXTURE_SETUP(full_queue)
 {
 	self->restore = -1;
@@ -1492,9 +1469,9 @@ FIXTURE_SETUP(full_queue)
 	ASSERT_LE(0, self->dev) TH_LOG("open " EVOBJ_DEV ": %s", strerror(errno));
 	if (access(MAX_WAITERS, F_OK))
 		SKIP(return, MAX_WAITERS " is absent");
-	self->restore = mw_read();
+	self->restore = param_read(MAX_WAITERS);
 	ASSERT_LE(0, self->restore);
-	if (mw_write(1)) {
+	if (param_write(MAX_WAITERS, 1)) {
 		int err = errno;
 
 		self->restore = -1;
@@ -1505,7 +1482,7 @@ FIXTURE_SETUP(full_queue)
 FIXTURE_TEARDOWN_PARENT(full_queue)
 {
 	if (self->restore >= 0)
-		EXPECT_EQ(0, mw_write(self->restore));
+		EXPECT_EQ(0, param_write(MAX_WAITERS, self->restore));
 }
 
 TEST_F(full_queue, wait_that_completes_at_once_is_not_refused)
