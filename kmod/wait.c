@@ -177,7 +177,7 @@ static void evobj_dequeue_entry(struct evobj_q_entry *e)
 /*
  * Queues a wait-all whole under its group lock, then checks it (objects
  * first), then queues and checks its alert, which may belong to another
- * group. Returns 0 or -ENOSPC, with nothing left queued on failure.
+ * group. Returns 0 or -ENOSPC; either way the caller dequeues.
  */
 static int evobj_enqueue_all(struct evobj_q *q, u32 n)
 {
@@ -192,15 +192,8 @@ static int evobj_enqueue_all(struct evobj_q *q, u32 n)
 		ret = evobj_link(&q->entries[i]);
 		evobj_unlock_nested(q->entries[i].ev);
 	}
-	if (ret) {
-		while (--i > 0) {
-			evobj_lock_nested(q->entries[i - 1].ev, g);
-			evobj_unlink(&q->entries[i - 1]);
-			evobj_unlock_nested(q->entries[i - 1].ev);
-		}
-	} else {
+	if (!ret)
 		evobj_try_wake_all(q, g, NULL, NULL, NULL);
-	}
 	evobj_group_unlock(g, flags);
 	if (ret || n == q->count || atomic_read(&q->claimed) >= 0)
 		return ret;
