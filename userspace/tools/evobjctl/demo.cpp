@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // evobjctl demo: a guided tour of evobj events that checks, as it goes,
-// that each step behaves as the contract (spec/ABI.md) says, and exits
-// non-zero if one does not. It is run by the tests, so it must be able to
-// fail: every claim it prints is compared against what happened.
+// that each step behaves as the contract (Documentation/evobj.rst) says,
+// and exits non-zero if one does not. It is run by the tests, so it must
+// be able to fail: every claim it prints is compared against what happened.
 //
 // Waiting threads are confirmed to be queued in the kernel before the
 // event is touched, through the "waiters:" line of the event's fdinfo,
