@@ -293,11 +293,14 @@ static int evobj_block(struct evobj_q *q, u32 n, struct evobj *signal,
 		/* Claimed by the test, or by a set before the dequeue. */
 		if (atomic_read(&q->claimed) < 0)
 			return ret;
-		ret = 0;
+		if (signal)
+			evobj_set(signal);
+		return 0;
 	}
 	/*
 	 * Queued before the signal event is set: whatever that set
 	 * provokes (a partner that at once pulses an object) completes it.
+	 * A wait refused but claimed meanwhile still sets it, and does not sleep.
 	 */
 	if (signal)
 		evobj_set(signal);
