@@ -37,6 +37,17 @@
  */
 #define EVOBJ_TIMER_MIN_PERIOD	100000ULL
 
+/* Dispositions for EVOBJ_IOC_OPEN (struct evobj_open.disposition). */
+#define EVOBJ_OPEN_ALWAYS	0	/* open the name, or create it */
+#define EVOBJ_OPEN_EXISTING	1	/* open only: ENOENT if absent */
+#define EVOBJ_CREATE_NEW	2	/* create only: EEXIST if present */
+
+/* Out flags of EVOBJ_IOC_OPEN (struct evobj_open.result). */
+#define EVOBJ_OPEN_CREATED	0x1U	/* this call created the event */
+
+/* The longest name, in bytes, without its terminating NUL. */
+#define EVOBJ_NAME_MAX		255
+
 struct evobj_create {
 	__u32 type;		/* EVOBJ_NOTIFICATION or EVOBJ_SYNCHRONIZATION */
 	__u32 flags;		/* EVOBJ_SIGNALED | EVOBJ_CLOEXEC | EVOBJ_NONBLOCK */
@@ -69,6 +80,23 @@ struct evobj_timer {
 };
 
 /*
+ * A named event: opens the event that has this name in the caller's IPC
+ * namespace, or creates it. type, EVOBJ_SIGNALED and mode matter only
+ * when this call creates the event; an existing event keeps its own.
+ */
+struct evobj_open {
+	__u64 name;		/* user address of a NUL-terminated name,
+				 * 1 .. EVOBJ_NAME_MAX bytes
+				 */
+	__u32 type;		/* EVOBJ_NOTIFICATION or EVOBJ_SYNCHRONIZATION */
+	__u32 flags;		/* EVOBJ_SIGNALED | EVOBJ_CLOEXEC | EVOBJ_NONBLOCK */
+	__u32 disposition;	/* EVOBJ_OPEN_ALWAYS, _OPEN_EXISTING, _CREATE_NEW */
+	__u32 mode;		/* permission bits (0777) of a created name */
+	__u32 result;		/* out: EVOBJ_OPEN_CREATED or 0 */
+	__u32 pad;		/* must be 0 */
+};
+
+/*
  * ioctl code 0xE6, numbers 0x00-0x0F, is reserved for evobj (free in
  * Documentation/userspace-api/ioctl/ioctl-number.rst as of Linux 6.12).
  */
@@ -78,6 +106,8 @@ struct evobj_timer {
 #define EVOBJ_IOC_CREATE	_IOW(EVOBJ_IOC_MAGIC, 0x00, struct evobj_create)
 #define EVOBJ_IOC_WAIT_ANY	_IOWR(EVOBJ_IOC_MAGIC, 0x01, struct evobj_wait)
 #define EVOBJ_IOC_WAIT_ALL	_IOWR(EVOBJ_IOC_MAGIC, 0x02, struct evobj_wait)
+/* Returns the new event fd. */
+#define EVOBJ_IOC_OPEN		_IOWR(EVOBJ_IOC_MAGIC, 0x03, struct evobj_open)
 
 /*
  * On an event fd. SET, RESET and PULSE write the previous state (0 or 1)
