@@ -478,6 +478,9 @@ static void evobj_release(struct kref *ref)
 {
 	struct evobj *ev = container_of(ref, struct evobj, ref);
 
+	/* A later open of the name makes a fresh event. */
+	if (ev->name)
+		evobj_name_release(ev);
 	/* The timer may queue the work, so it goes first. */
 	evobj_timer_stop(ev);
 	/*

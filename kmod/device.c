@@ -184,6 +184,7 @@ static void evobj_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "timer:\t%s\n", evobj_timer_states[timer]);
 	seq_printf(m, "timer_period:\t%llu\n", period);
 	seq_printf(m, "timer_expiries:\t%llu\n", expiries);
+	evobj_name_show(m, ev);
 }
 
 /* The timer belongs to the open files: the last one stops it. */
@@ -256,6 +257,64 @@ static long evobj_ioc_create(struct evobj_create __user *uargs)
 		put_unused_fd(fd);
 		fd = PTR_ERR(file);
 		goto err_put;
+	}
+	fd_install(fd, file);
+	return fd;
+
+err_put:
+	evobj_put(ev);
+	return fd;
+}
+
+/*
+ * The name is copied to the heap, not the stack: with its NUL it is 256
+ * bytes, half of the frame every ioctl path keeps within.
+ */
+static long evobj_ioc_open(struct evobj_open __user *uargs)
+{
+	struct evobj_open args;
+	struct file *file;
+	struct evobj *ev;
+	bool created;
+	char *name;
+	long len;
+	int fd;
+
+	if (copy_from_user(&args, uargs, sizeof(args)))
+		return -EFAULT;
+	if ((args.flags & ~EVOBJ_CREATE_FLAGS) || args.pad)
+		return -EINVAL;
+	name = kmalloc(EVOBJ_NAME_MAX + 1, GFP_KERNEL);
+	if (!name)
+		return -ENOMEM;
+	len = strncpy_from_user(name, u64_to_user_ptr(args.name),
+				EVOBJ_NAME_MAX + 1);
+	if (len > EVOBJ_NAME_MAX)
+		len = -ENAMETOOLONG;
+	if (len < 0) {
+		kfree(name);
+		return len;
+	}
+	ev = evobj_open(name, args.type, args.flags & EVOBJ_SIGNALED,
+			args.disposition, args.mode, &created);
+	kfree(name);
+	if (IS_ERR(ev))
+		return PTR_ERR(ev);
+
+	fd = get_unused_fd_flags(O_RDWR |
+				 (args.flags & EVOBJ_CLOEXEC ? O_CLOEXEC : 0));
+	if (fd < 0)
+		goto err_put;
+	file = evobj_file_open(ev, args.flags);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		fd = PTR_ERR(file);
+		goto err_put;
+	}
+	if (put_user(created ? EVOBJ_OPEN_CREATED : 0, &uargs->result)) {
+		put_unused_fd(fd);
+		fput(file);
+		return -EFAULT;
 	}
 	fd_install(fd, file);
 	return fd;
@@ -426,6 +485,8 @@ static long evobj_dev_ioctl(struct file *file, unsigned int cmd,
 		return evobj_ioc_wait(argp, false);
 	case EVOBJ_IOC_WAIT_ALL:
 		return evobj_ioc_wait(argp, true);
+	case EVOBJ_IOC_OPEN:
+		return evobj_ioc_open(argp);
 	default:
 		return -ENOIOCTLCMD;
 	}
@@ -445,7 +506,25 @@ static struct miscdevice evobj_misc = {
 	.mode	= 0666,
 };
 
-module_misc_device(evobj_misc);
+static int __init evobj_init(void)
+{
+	int ret = evobj_names_init();
+
+	if (ret)
+		return ret;
+	ret = misc_register(&evobj_misc);
+	if (ret)
+		evobj_names_exit();
+	return ret;
+}
+module_init(evobj_init);
+
+static void __exit evobj_exit(void)
+{
+	misc_deregister(&evobj_misc);
+	evobj_names_exit();
+}
+module_exit(evobj_exit);
 
 MODULE_AUTHOR("The evobj developers");
 MODULE_DESCRIPTION("NT-style event objects: notification and synchronization events");

@@ -36,6 +36,9 @@ enum {
 };
 
 struct evobj_user;
+struct evobj_name;
+struct ipc_namespace;
+struct seq_file;
 
 /*
  * A wait-all group: the events that some wait-all has named together
@@ -103,6 +106,9 @@ struct evobj {
 	u64 timer_period;		/* ns; 0 for a one-shot */
 	u64 timer_expiries;
 	struct evobj_user *timer_user;
+
+	/* Named events: set once before the event is shared (names.c). */
+	struct evobj_name *name;
 
 	struct rcu_head rcu;		/* frees it after the work's last touch */
 };
@@ -199,9 +205,20 @@ void evobj_timer_stop(struct evobj *ev);
 bool evobj_timer_expired(struct evobj *ev);
 void evobj_timer_resume(struct evobj *ev);
 
+/* names.c: named events */
+int evobj_names_init(void);
+void evobj_names_exit(void);
+void evobj_name_release(struct evobj *ev);
+void evobj_name_show(struct seq_file *m, const struct evobj *ev);
+/* For the KUnit suite, which races a lookup with a release. */
+extern struct mutex evobj_names_lock;
+struct evobj_name *evobj_name_find(struct ipc_namespace *ns, const char *str,
+				   unsigned int len);
+
 /* limits.c: what each user may hold at once */
 enum evobj_limit {
 	EVOBJ_LIMIT_TIMERS,	/* armed timers: max_timers */
+	EVOBJ_LIMIT_NAMES,	/* named events: max_names */
 	EVOBJ_NR_LIMITS,
 };
 

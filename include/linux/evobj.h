@@ -5,8 +5,9 @@
  * A driver typically takes an event that its userspace client created
  * and passed in by fd (evobj_get()), signals it from its interrupt
  * handler (evobj_set()) and drops it when the client goes away
- * (evobj_put()). Kernel code may also own events (evobj_create()) and
- * sleep on them (evobj_wait()).
+ * (evobj_put()). Kernel code may also own events (evobj_create()), open
+ * one that userspace shares by name (evobj_open()) and sleep on them
+ * (evobj_wait()).
  */
 #ifndef _LINUX_EVOBJ_H
 #define _LINUX_EVOBJ_H
@@ -20,6 +21,8 @@ struct file;
 
 struct evobj *evobj_create(u32 type, bool signaled);
 struct evobj *evobj_get(int fd);
+struct evobj *evobj_open(const char *name, u32 type, bool signaled,
+			 u32 disposition, umode_t mode, bool *created);
 struct evobj *evobj_get_file(struct file *file);
 void evobj_put(struct evobj *ev);
 
