@@ -282,7 +282,9 @@ static long evobj_ioc_open(struct evobj_open __user *uargs)
 
 	if (copy_from_user(&args, uargs, sizeof(args)))
 		return -EFAULT;
-	if ((args.flags & ~EVOBJ_CREATE_FLAGS) || args.pad)
+	/* mode is checked whole here: evobj_open() takes a 16-bit umode_t. */
+	if ((args.flags & ~EVOBJ_CREATE_FLAGS) || args.pad ||
+	    (args.mode & ~0777))
 		return -EINVAL;
 	name = kmalloc(EVOBJ_NAME_MAX + 1, GFP_KERNEL);
 	if (!name)

@@ -235,7 +235,7 @@ static bool allowed(const struct allow *a, int e)
 
 static struct allow A_CREATE, A_CHANGE, A_TIMER, A_WAIT, A_READ, A_WRITE,
 	A_POLL, A_SELECT, A_EPCTL, A_EPWAIT, A_CLOSE, A_DUP, A_SEND, A_RECV, A_OPEN,
-	A_NEWFD, A_FORK, A_IOCTL, A_FDINFO, A_ACCT_WAIT;
+	A_NEWFD, A_FORK, A_IOCTL, A_FDINFO, A_ACCT_WAIT, A_NAMED;
 
 static void init_allow(void)
 {
@@ -248,6 +248,9 @@ static void init_allow(void)
 	 * errno for evobj's own fds is checked on the persistent ones.
 	 */
 	A_CREATE = ALLOW(EINVAL, EFAULT, ENOTTY, EBADF, ENOMEM, EMFILE, ENFILE);
+	/* EVOBJ_IOC_OPEN: CREATE's, and those of names (contract, section 5). */
+	A_NAMED = ALLOW(EINVAL, EFAULT, ENOTTY, EBADF, ENOMEM, EMFILE, ENFILE,
+			ENOENT, EEXIST, ENAMETOOLONG, ENOSPC, EACCES);
 	A_CHANGE = ALLOW(EFAULT, ENOTTY, EBADF, EINVAL);
 	A_TIMER = ALLOW(EINVAL, EFAULT, ENOTTY, EBADF, ENOSPC, ENOMEM);
 	A_WAIT = ALLOW(EINVAL, EBADF, EFAULT, ENOTTY, ETIMEDOUT, EINTR, ENOMEM,
@@ -283,6 +286,7 @@ static void init_allow(void)
 		A_OPEN.w[ENOENT / 64] |= 1ULL << (ENOENT % 64);
 		A_CREATE.w[ENOENT / 64] |= 1ULL << (ENOENT % 64);
 		A_CREATE.w[ENODEV / 64] |= 1ULL << (ENODEV % 64);
+		A_NAMED.w[ENODEV / 64] |= 1ULL << (ENODEV % 64);
 	}
 }
 
@@ -1644,6 +1648,81 @@ static void op_strict(struct thr *t)
 		violation(t, "wait-any on (never, always) returned index %u", w.index);
 }
 
+/*
+ * Named events (EVOBJ_IOC_OPEN) over a pool of eight names, so that
+ * opens meet creates and last closes of the same name from every thread;
+ * now and then an empty, over-long or unreadable name, or bad arguments.
+ */
+#define NAMED_POOL	8
+
+static void op_named(struct thr *t)
+{
+	char *name = t->rw + 4 * 256;	/* after arg_at()'s slot 0 */
+	struct evobj_open o = {
+		.type = rn(t, 2), .flags = rn(t, 8), .disposition = rn(t, 3),
+		.mode = 0600 | rn(t, 0200), .result = POISON32,
+	};
+	enum ptr_kind k = pick_ptr(t, 10);
+	int fd = pct(t, 95) ? g_dev : pick_fd(t);
+	int want = 0, choice = rn(t, 100);
+	struct evobj_open *arg;
+	long ret;
+
+	o.name = (uintptr_t)name;
+	if (choice < 3) {
+		name[0] = '\0';			/* EINVAL */
+	} else if (choice < 6) {
+		memset(name, 'n', EVOBJ_NAME_MAX + 1);	/* no NUL in 256 */
+		name[EVOBJ_NAME_MAX + 1] = '\0';
+	} else if (choice < 9) {
+		o.name = (uintptr_t)arg_at(t, 1 + rn(t, P_RO - 1), "x", 2, 1);
+	} else {
+		snprintf(name, 64, "fuzz/%u", rn(t, NAMED_POOL));
+	}
+	if (pct(t, 5))
+		o.type = 2 + rn(t, 100);
+	if (pct(t, 5))
+		o.flags |= 8U << rn(t, 29);
+	if (pct(t, 3))
+		o.disposition = 3 + rn(t, 100);
+	if (pct(t, 3))
+		o.mode |= 01000U << rn(t, 20);
+	if (pct(t, 3))
+		o.pad = 1 + rn(t, 100);
+
+	/* The order the handler checks in; 0 is "success or a name's errno". */
+	if (o.flags > 7 || o.pad || o.mode > 0777)
+		want = EINVAL;
+	else if (choice >= 6 && choice < 9)
+		want = EFAULT;
+	else if (choice >= 3 && choice < 6)
+		want = ENAMETOOLONG;
+	else if (choice < 3 || o.type > EVOBJ_SYNCHRONIZATION ||
+		 o.disposition > EVOBJ_CREATE_NEW || o.mode > 0777)
+		want = EINVAL;
+	if (ptr_faults(k))
+		want = EFAULT;
+	arg = arg_at(t, k, &o, sizeof(o), 0);
+	begin(t, "OPEN", fd, o.type, o.disposition, 0);
+	ret = end(t, ioctl(fd, EVOBJ_IOC_OPEN, arg), &A_NAMED);
+	if (fd == g_dev && want && ret >= 0)
+		violation(t, "OPEN succeeded, expected %s (flags %#x pad %u mode %#o, name %.8s%s)",
+			  ename(want), o.flags, o.pad, o.mode,
+			  choice < 9 ? "(bad)" : name, choice < 3 ? " empty" : "");
+	else if (fd == g_dev && want)
+		expect(t, ret, want, "OPEN on /dev/evobj");
+	if (fd == g_dev && ret >= 0 && k == P_VALID) {
+		if (arg->result != EVOBJ_OPEN_CREATED && arg->result != 0)
+			violation(t, "OPEN wrote result %#x", arg->result);
+		else if (o.disposition == EVOBJ_OPEN_EXISTING && arg->result)
+			violation(t, "OPEN of an existing name says it created it");
+		else if (o.disposition == EVOBJ_CREATE_NEW && !arg->result)
+			violation(t, "create-only OPEN did not create");
+	}
+	if (ret >= 0)
+		slot_store(t, ret, true);
+}
+
 struct op {
 	void (*fn)(struct thr *t);
 	unsigned int weight;
@@ -1673,6 +1752,7 @@ static const struct op ops[] = {
 	{ op_strict, 6 },
 	{ op_wait_live, 10 },
 	{ op_poke, 8 },
+	{ op_named, 4 },
 };
 
 static bool done(void)

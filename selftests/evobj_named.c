@@ -243,6 +243,9 @@ TEST_F(evobj, bad_arguments)
 	EXPECT_OPEN_ERR(EINVAL, &bad);
 	bad = args; bad.mode = 01000;
 	EXPECT_OPEN_ERR(EINVAL, &bad);
+	/* Not truncated to a 16-bit mode on the way in. */
+	bad = args; bad.mode = 0x10000 | 0600;
+	EXPECT_OPEN_ERR(EINVAL, &bad);
 	bad = args; bad.pad = 1;
 	EXPECT_OPEN_ERR(EINVAL, &bad);
 	bad = args; bad.name = (uintptr_t)nowhere;
