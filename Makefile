@@ -43,17 +43,22 @@ modules: setup
 selftests:
 	$(MAKE) -C selftests
 
+# The library, tools, tests and examples for this machine, as a user
+# builds them (install with cmake --install build/userspace).
 userspace:
 	cmake -S userspace -B $(BUILD)/userspace -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD)/userspace -j $(JOBS)
 
-# What the test VMs run: everything static, laid out for scripts/guest-tests.sh.
-payload: selftests userspace
+# What the test VMs run: the same built static (the guest has no libc)
+# with warnings as errors, laid out for scripts/guest-tests.sh.
+payload: selftests
+	cmake -S userspace -B $(BUILD)/userspace-static -DCMAKE_BUILD_TYPE=Release \
+		-DEVOBJ_STATIC_PAYLOAD=ON -DEVOBJ_WERROR=ON
+	cmake --build $(BUILD)/userspace-static -j $(JOBS)
 	rm -rf $(BUILD)/payload
 	mkdir -p $(BUILD)/payload/selftests $(BUILD)/payload/userspace
 	cp -a selftests/build/. $(BUILD)/payload/selftests/
-	cp -a $(BUILD)/userspace/payload/. $(BUILD)/payload/userspace/
-	cp $(BUILD)/userspace/tools/evobjctl/evobjctl $(BUILD)/payload/userspace/
+	cp -a $(BUILD)/userspace-static/payload/. $(BUILD)/payload/userspace/
 	cp scripts/guest-tests.sh $(BUILD)/payload/
 
 demo:

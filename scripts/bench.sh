@@ -45,7 +45,8 @@ mkdir -p "$out" "$payload"
 say "building evobjctl in $build"
 # The library's tests and examples are not needed here: skip their build.
 cmake -S "$EVOBJ_ROOT/userspace" -B "$build" -DCMAKE_BUILD_TYPE=Release \
-	-DEVOBJ_BUILD_TESTS=OFF -DEVOBJ_BUILD_EXAMPLES=OFF >/dev/null
+	-DEVOBJ_STATIC_PAYLOAD=ON -DEVOBJ_WERROR=ON -DEVOBJ_BUILD_TESTS=OFF \
+	-DEVOBJ_BUILD_EXAMPLES=OFF -DEVOBJ_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build" --target evobjctl -j"$(nproc)" >/dev/null
 cp "$build/tools/evobjctl/evobjctl" "$payload/"
 

@@ -53,7 +53,8 @@ latency_payload() {	# DIR BUILD [ADVERSARY]
 	if [ -z "$adversary" ]; then
 		say "building evobj-adversary in $build"
 		cmake -S "$EVOBJ_ROOT/userspace" -B "$build" -DCMAKE_BUILD_TYPE=Release \
-			-DEVOBJ_BUILD_TESTS=OFF -DEVOBJ_BUILD_EXAMPLES=OFF >/dev/null
+			-DEVOBJ_STATIC_PAYLOAD=ON -DEVOBJ_WERROR=ON -DEVOBJ_BUILD_TESTS=OFF \
+			-DEVOBJ_BUILD_EXAMPLES=OFF -DEVOBJ_BUILD_TOOLS=OFF >/dev/null
 		cmake --build "$build" --target evobj-adversary -j"$(nproc)" >/dev/null
 		adversary=$build/bench/evobj-adversary
 	fi

@@ -53,10 +53,11 @@ done
 # What the VMs run.
 payload=$EVOBJ_BUILD/payload
 check "build guest payload" make -s -C "$EVOBJ_ROOT" payload
-# Install the library into a scratch prefix and build consumers of it
-# through find_package(evobj) and pkg-config.
-check "library install (cmake, pkg-config)" \
-	ctest --test-dir "$EVOBJ_BUILD/userspace" -R '^install$' --output-on-failure
+# The library as downstream projects use it, shared and static: installed
+# by component and found with find_package(evobj) and pkg-config, and
+# built from source with add_subdirectory() and FetchContent.
+check "library install and consumers" \
+	ctest --test-dir "$EVOBJ_BUILD/userspace-static" -R '^install$' --output-on-failure
 
 for k in "${kernels[@]}"; do
 	t=$(date +%s)

@@ -3,7 +3,7 @@
 #
 # Runs the library's GoogleTest suite and the event-loop examples inside
 # the VM guest (POSIX sh; busybox is enough). From the build tree:
-#   scripts/vm.sh -k 6.12 -p build/userspace/payload -- ./run-tests.sh
+#   scripts/vm.sh -k 6.12 -p build/userspace-static/payload -- ./run-tests.sh
 # Exit status: 0 only if everything ran and passed.
 cd "$(dirname "$0")" || exit 1
 

@@ -5,23 +5,16 @@
 #pragma once
 
 #include <cerrno>
-#include <system_error>
 
 #include <sys/ioctl.h>
 
 namespace evobj::detail {
 
 /// Throws std::system_error for the current errno, naming the operation
-/// ("EVOBJ_IOC_SET", ...) so that what() says which call failed.
-[[noreturn]] inline void throw_errno(const char* what)
-{
-    throw std::system_error(errno, std::system_category(), what);
-}
-
-[[noreturn]] inline void throw_error(int err, const char* what)
-{
-    throw std::system_error(err, std::system_category(), what);
-}
+/// ("EVOBJ_IOC_SET", ...) so that what() says which call failed. Out of
+/// line (src/error.cpp): the throw is cold, and one copy of it is enough.
+[[noreturn]] void throw_errno(const char* what);
+[[noreturn]] void throw_error(int err, const char* what);
 
 /// ioctl(2) on an evobj fd, throwing on failure. Only for the calls that
 /// never sleep (everything but the waits), so EINTR cannot happen here.

@@ -14,6 +14,8 @@
 #include <limits>
 #include <ratio>
 
+#include <evobj/export.hpp>
+
 namespace evobj {
 
 /// An absolute point in time on CLOCK_MONOTONIC or CLOCK_REALTIME.

@@ -14,11 +14,12 @@
 
 #include <evobj/deadline.hpp>
 #include <evobj/event.hpp>
+#include <evobj/export.hpp>
 #include <evobj/wait.hpp>
 
 namespace evobj {
 
-class device {
+class EVOBJ_API device {
 public:
     using native_handle_type = int;
 

@@ -15,6 +15,7 @@
 #include <cstdint>
 
 #include <evobj/deadline.hpp>
+#include <evobj/export.hpp>
 
 namespace evobj {
 
@@ -34,7 +35,7 @@ struct event_state {
     friend constexpr bool operator==(const event_state&, const event_state&) noexcept = default;
 };
 
-class event {
+class EVOBJ_API event {
 public:
     using native_handle_type = int;
 

@@ -13,5 +13,6 @@
 #include <evobj/deadline.hpp>
 #include <evobj/device.hpp>
 #include <evobj/event.hpp>
+#include <evobj/export.hpp>
 #include <evobj/version.hpp>
 #include <evobj/wait.hpp>

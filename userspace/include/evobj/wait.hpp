@@ -18,6 +18,7 @@
 
 #include <evobj/deadline.hpp>
 #include <evobj/event.hpp>
+#include <evobj/export.hpp>
 
 namespace evobj {
 
@@ -109,11 +110,11 @@ private:
 /// Waits until one of `events` is signaled and returns its index (the
 /// lowest if several are; only that one is consumed), or std::nullopt on
 /// timeout. 1 to max_wait events; an event may appear twice.
-[[nodiscard]] std::optional<std::size_t> wait_any(event_span events, deadline when = {});
+[[nodiscard]] EVOBJ_API std::optional<std::size_t> wait_any(event_span events, deadline when = {});
 /// Waits until all `events` are signaled at one instant, then consumes
 /// every synchronization event among them atomically. False on timeout.
 /// A duplicated event is EINVAL.
-[[nodiscard]] bool wait_all(event_span events, deadline when = {});
+[[nodiscard]] EVOBJ_API bool wait_all(event_span events, deadline when = {});
 
 /// The general forms, with an alert and/or a signal event.
 ///
@@ -121,8 +122,8 @@ private:
 /// the same absolute deadline, and without setting `signal` again; a
 /// wait that was satisfied reports it even if its deadline passed at the
 /// same moment. Errors throw std::system_error naming the ioctl.
-[[nodiscard]] wait_result wait_any(event_span events, deadline when, const wait_options& options);
-[[nodiscard]] wait_result wait_all(event_span events, deadline when, const wait_options& options);
+[[nodiscard]] EVOBJ_API wait_result wait_any(event_span events, deadline when, const wait_options& options);
+[[nodiscard]] EVOBJ_API wait_result wait_all(event_span events, deadline when, const wait_options& options);
 
 /// Alertable forms: wait_result::alerted() if `alert` won.
 [[nodiscard]] inline wait_result wait_any(event_span events, deadline when, const event& alert)
@@ -136,11 +137,11 @@ private:
 
 /// Sets `to_set`, then waits for `to_wait`, in one call. False on timeout
 /// (`to_set` stays set).
-[[nodiscard]] bool signal_and_wait(const event& to_set, const event& to_wait, deadline when = {});
+[[nodiscard]] EVOBJ_API bool signal_and_wait(const event& to_set, const event& to_wait, deadline when = {});
 /// Sets `to_set`, then waits for any of `events`.
-[[nodiscard]] std::optional<std::size_t> signal_and_wait_any(const event& to_set, event_span events,
+[[nodiscard]] EVOBJ_API std::optional<std::size_t> signal_and_wait_any(const event& to_set, event_span events,
                                                              deadline when = {});
 /// Sets `to_set`, then waits for all of `events`.
-[[nodiscard]] bool signal_and_wait_all(const event& to_set, event_span events, deadline when = {});
+[[nodiscard]] EVOBJ_API bool signal_and_wait_all(const event& to_set, event_span events, deadline when = {});
 
 } // namespace evobj
