@@ -21,6 +21,7 @@
 #include <linux/slab.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /*
  * Bounded cost. A set or pulse runs with interrupts off, possibly in
@@ -42,6 +43,11 @@
  * a constant per blocked wait-all entry and per entry of a wait that
  * completed elsewhere; max_waiters bounds how many entries one event may
  * hold at once.
+ *
+ * The set, reset, pulse and timer tracepoints fire under the lock, so
+ * that each event's records come in the order of its state changes. Off,
+ * each is a static branch never taken; on, one lock-free ring buffer
+ * write of a few fields, still a constant.
  */
 unsigned int evobj_max_waiters = 4096;
 module_param_named(max_waiters, evobj_max_waiters, uint, 0644);
@@ -408,6 +414,7 @@ void evobj_wake_finish(struct evobj *ev, struct evobj_wake *w, bool pollers)
  */
 struct evobj *evobj_create(u32 type, bool signaled)
 {
+	static atomic64_t last_id;
 	struct evobj *ev;
 
 	if (type != EVOBJ_NOTIFICATION && type != EVOBJ_SYNCHRONIZATION)
@@ -419,11 +426,13 @@ struct evobj *evobj_create(u32 type, bool signaled)
 	INIT_LIST_HEAD(&ev->waiters);
 	INIT_LIST_HEAD(&ev->wake_list);
 	ev->type = type;
+	ev->id = atomic64_inc_return(&last_id);
 	ev->signaled = signaled;
 	kref_init(&ev->ref);
 	init_waitqueue_head(&ev->poll_wq);
 	init_irq_work(&ev->work, evobj_work);
 	evobj_timer_init(ev);
+	trace_evobj_create(ev);
 	return ev;
 }
 EXPORT_SYMBOL_GPL(evobj_create);
@@ -511,8 +520,11 @@ void evobj_put(struct evobj *ev)
 }
 EXPORT_SYMBOL_GPL(evobj_put);
 
-/* Set, or pulse: the same walk; a pulse then resets under the same lock. */
-static bool evobj_signal(struct evobj *ev, bool pulse)
+/*
+ * Set, or pulse: the same walk; a pulse then resets under the same lock.
+ * Inlined into each caller, where @pulse is a constant.
+ */
+static __always_inline bool evobj_signal(struct evobj *ev, bool pulse)
 {
 	struct evobj_wake w = { };
 	struct evobj_group *g;
@@ -521,8 +533,12 @@ static bool evobj_signal(struct evobj *ev, bool pulse)
 
 	g = evobj_lock(ev, &flags);
 	prev = evobj_signal_locked(ev, g, &w);
-	if (pulse)
+	if (pulse) {
 		evobj_make_unsignaled(ev);
+		trace_evobj_pulse(ev, prev);
+	} else {
+		trace_evobj_set(ev, prev);
+	}
 	pollers = !prev && ev->signaled;
 	evobj_unlock(ev, g, flags);
 	evobj_wake_finish(ev, &w, pollers);
@@ -569,6 +585,7 @@ bool evobj_reset(struct evobj *ev)
 	g = evobj_lock(ev, &flags);
 	prev = ev->signaled;
 	evobj_make_unsignaled(ev);
+	trace_evobj_reset(ev, prev);
 	evobj_unlock(ev, g, flags);
 	return prev;
 }

@@ -177,6 +177,7 @@ static void evobj_show_fdinfo(struct seq_file *m, struct file *file)
 	expiries = ev->timer_expiries;
 	raw_spin_unlock_irqrestore(&ev->lock, flags);
 
+	seq_printf(m, "id:\t%llu\n", ev->id);
 	seq_printf(m, "type:\t%s\n", ev->type == EVOBJ_SYNCHRONIZATION ?
 		   "synchronization" : "notification");
 	seq_printf(m, "signaled:\t%d\n", signaled);

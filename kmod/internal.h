@@ -83,6 +83,7 @@ struct evobj {
 	/* Completed waits whose task is still to be woken; under lock. */
 	struct list_head wake_list;
 	u32 type;			/* EVOBJ_NOTIFICATION or _SYNCHRONIZATION */
+	u64 id;				/* unique this boot: fdinfo, tracepoints */
 	struct kref ref;
 	atomic_t files;			/* open struct files */
 	/* Wait-all group: set once, under evobj_group_mutex, never cleared. */

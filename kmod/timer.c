@@ -20,6 +20,7 @@
 
 #include "compat.h"
 #include "internal.h"
+#include "trace.h"
 
 static unsigned int evobj_max_timers = 1024;
 module_param_named(max_timers, evobj_max_timers, uint, 0644);
@@ -34,7 +35,7 @@ MODULE_PARM_DESC(max_timers,
 bool evobj_timer_expired(struct evobj *ev)
 {
 	struct evobj_wake w = { };
-	bool rearm = false, pollers = false;
+	bool rearm = false, pollers = false, prev;
 	struct evobj_group *g;
 	unsigned long flags;
 
@@ -42,7 +43,8 @@ bool evobj_timer_expired(struct evobj *ev)
 	/* Not armed: a disarm is waiting for this callback to end. */
 	if (ev->timer_state == EVOBJ_TIMER_ARMED) {
 		ev->timer_expiries++;
-		if (!evobj_signal_locked(ev, g, &w)) {
+		prev = evobj_signal_locked(ev, g, &w);
+		if (!prev) {
 			pollers = ev->signaled;
 			rearm = ev->timer_period;
 		}
@@ -52,6 +54,7 @@ bool evobj_timer_expired(struct evobj *ev)
 		else
 			ev->timer_state = ev->timer_period ? EVOBJ_TIMER_PARKED :
 							     EVOBJ_TIMER_OFF;
+		trace_evobj_timer_expire(ev, prev);
 	}
 	evobj_unlock(ev, g, flags);
 	evobj_wake_finish(ev, &w, pollers);

@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /* Entries that a wait keeps on its stack before it needs kmalloc(). */
 #define EVOBJ_STACK_ENTRIES	2
@@ -332,28 +333,11 @@ static int evobj_q_init(struct evobj_q *q, struct evobj *const *evs,
 	return 0;
 }
 
-/**
- * evobj_wait_many() - the one wait of the module
- * @evs: the objects; the caller holds a reference to each
- * @count: how many, 1 .. %EVOBJ_MAX_WAIT
- * @alert: an extra object that completes the wait with index @count, or NULL
- * @signal: an object to set once the wait is queued (signal-and-wait), or
- *          NULL; a wait that fails its checks does not set it
- * @all: wait for all of @evs at once rather than for any
- * @clock: %CLOCK_MONOTONIC or %CLOCK_REALTIME
- * @timeout: absolute on @clock; KTIME_MAX never expires, a past time
- *           makes the wait a test that never queues
- * @index: out: wait-any's winning index, 0 for a wait-all, @count if the
- *         alert won
- *
- * Context: Process context; may sleep.
- * Return: 0, -ETIMEDOUT, -ERESTARTSYS, -EINVAL (a wait-all naming an
- * object twice, a bad count), -ENOSPC (an object has max_waiters queued)
- * or -ENOMEM.
- */
-int evobj_wait_many(struct evobj *const *evs, u32 count, struct evobj *alert,
-		    struct evobj *signal, bool all, clockid_t clock,
-		    ktime_t timeout, u32 *index)
+/* evobj_wait_many() without its tracepoints. */
+static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
+			       struct evobj *alert, struct evobj *signal,
+			       bool all, clockid_t clock, ktime_t timeout,
+			       u32 *index)
 {
 	struct evobj_q_entry stack_entries[EVOBJ_STACK_ENTRIES];
 	u32 n = count + !!alert;
@@ -400,6 +384,42 @@ int evobj_wait_many(struct evobj *const *evs, u32 count, struct evobj *alert,
 out:
 	if (q.entries != stack_entries)
 		kfree(q.entries);
+	return ret;
+}
+
+/**
+ * evobj_wait_many() - the one wait of the module
+ * @evs: the objects; the caller holds a reference to each
+ * @count: how many, 1 .. %EVOBJ_MAX_WAIT
+ * @alert: an extra object that completes the wait with index @count, or NULL
+ * @signal: an object to set once the wait is queued (signal-and-wait), or
+ *          NULL; a wait that fails its checks does not set it
+ * @all: wait for all of @evs at once rather than for any
+ * @clock: %CLOCK_MONOTONIC or %CLOCK_REALTIME
+ * @timeout: absolute on @clock; KTIME_MAX never expires, a past time
+ *           makes the wait a test that never queues
+ * @index: out: wait-any's winning index, 0 for a wait-all, @count if the
+ *         alert won
+ *
+ * Context: Process context; may sleep.
+ * Return: 0, -ETIMEDOUT, -ERESTARTSYS, -EINVAL (a wait-all naming an
+ * object twice, a bad count), -ENOSPC (an object has max_waiters queued)
+ * or -ENOMEM.
+ */
+int evobj_wait_many(struct evobj *const *evs, u32 count, struct evobj *alert,
+		    struct evobj *signal, bool all, clockid_t clock,
+		    ktime_t timeout, u32 *index)
+{
+	u64 start = 0;
+	int ret;
+
+	trace_evobj_wait_start(evs, count, alert, signal, all, clock, timeout);
+	/* The clock is read only for a record that will be written. */
+	if (trace_evobj_wait_end_enabled())
+		start = ktime_get_ns();
+	ret = evobj_wait_untraced(evs, count, alert, signal, all, clock,
+				  timeout, index);
+	trace_evobj_wait_end(evs, count, all, ret, index, start);
 	return ret;
 }
 
