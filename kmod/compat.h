@@ -4,7 +4,25 @@
  * source tree builds on 6.1, 6.12 and current mainline. Each guard names
  * the release that changed the API. Compile-tested on Debian's 6.1 and
  * 6.12 (and 6.12-rt); the mainline side is written from mainline's own
- * headers.
+ * headers (6.19/7.0-era: include/linux/ns/ns_common_types.h with struct
+ * ns_tree, kzalloc_obj() in use).
+ *
+ * Audited there and unchanged for this module, so no guard: fget/fput,
+ * get_unused_fd_flags/fd_install, anon_inode_getfile, noop_llseek (only
+ * no_llseek went, in 6.12), compat_ptr_ioctl, module_misc_device,
+ * irq_work_{queue,sync,is_busy}, schedule_hrtimeout_range_clock (moved
+ * to kernel/time/sleep_timeout.c in 6.13, same signature),
+ * hrtimer_{start,start_expires,forward_now,cancel}, kfree_rcu,
+ * module_param_named, seq_printf, TRACE_EVENT and trace_*_enabled(), and
+ * for KUnit close_fd, __fput_sync, kthread_stop_put and
+ * KUNIT_DEFINE_ACTION_WRAPPER. kmalloc() and kzalloc() remain beside
+ * the newer kmalloc_obj(). The module uses none of MODULE_IMPORT_NS (a
+ * string literal since 6.13), del_timer/from_timer (gone by 6.16 for
+ * timer_delete and timer_container_of), struct fd, class_create or
+ * prandom_u32_max. Named events (names.c) pin IPC namespaces through
+ * ns.ops->get/put, which 6.1 through mainline have: put_ipc_ns() and
+ * init_ipc_ns are not exported upstream (Debian's 6.12 exports them, its
+ * 6.1 does not), and 6.18 renamed ns_common.count to __ns_ref.
  */
 #ifndef _EVOBJ_COMPAT_H
 #define _EVOBJ_COMPAT_H
