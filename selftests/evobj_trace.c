@@ -212,7 +212,8 @@ static bool wait_fdinfo(int fd, const char *key, const char *val)
 	return false;
 }
 
-#define TIMEOUT_NS	(20 * NSEC_PER_MSEC)
+/* Long enough that the wait starts with time left, even under TCG. */
+#define TIMEOUT_NS	(200 * NSEC_PER_MSEC)
 #define PERIOD_NS	NSEC_PER_MSEC
 #define NR_EVENTS	7
 
