@@ -129,5 +129,6 @@ void bench_wake_all(context& ctx);
 void bench_wait_many(context& ctx);
 void bench_timer(context& ctx);
 void bench_scaling(context& ctx);
+void bench_named(context& ctx);
 
 } // namespace evobj::bench

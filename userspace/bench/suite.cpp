@@ -73,6 +73,7 @@ int run(const options& opts)
     bench_wait_many(ctx);
     bench_timer(ctx);
     bench_scaling(ctx);
+    bench_named(ctx);
 
     out.print_table(std::cout);
     print_targets(out, std::cout);
