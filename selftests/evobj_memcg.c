@@ -308,4 +308,70 @@ TEST_F_TIMEOUT(memcg, event_charged_beyond_eventfd, 120)
 	free(fds);
 }
 
+/* NOBJ named events with 200-byte names into @fds; 0 or -1. */
+static int make_named(int dev, int *fds)
+{
+	char name[201];
+
+	memset(name, 'm', 200);
+	name[200] = '\0';
+	for (int i = 0; i < NOBJ; i++) {
+		struct evobj_open o = {
+			.name = (uintptr_t)name, .type = EVOBJ_NOTIFICATION,
+			.flags = EVOBJ_CLOEXEC, .disposition = EVOBJ_CREATE_NEW,
+			.mode = 0600,
+		};
+
+		snprintf(name, sizeof(name), "%d/%d/", getpid(), i);
+		name[strlen(name)] = 'm';
+		fds[i] = ioctl(dev, EVOBJ_IOC_OPEN, &o);
+		if (fds[i] < 0) {
+			while (i--)
+				close(fds[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A named event is charged its name too (contract section 5, and issue
+ * 12's "memory is charged to the caller's memory cgroup"): NOBJ events
+ * with 200-byte names cost at least 200 B each more than unnamed ones.
+ */
+TEST_F_TIMEOUT(memcg, name_charged, 120)
+{
+	long long base, with_ev, after_ev, with_named, after_named;
+	long long per_ev, per_named;
+	int *fds = calloc(NOBJ, sizeof(*fds));
+
+	ASSERT_NE(NULL, fds);
+	ASSERT_EQ(0, make_objects(self->dev, false, fds));
+	close_objects(fds);
+	base = settled_current();
+	ASSERT_LT(0, base);
+
+	ASSERT_EQ(0, make_objects(self->dev, true, fds));
+	with_ev = settled_current();
+	close_objects(fds);
+	after_ev = settles_to(base + RETURN_SLACK, 15 * NSEC_PER_SEC);
+
+	ASSERT_EQ(0, make_named(self->dev, fds))
+		TH_LOG("open: %s", strerror(errno));
+	with_named = settled_current();
+	close_objects(fds);
+	after_named = settles_to(after_ev + RETURN_SLACK, 15 * NSEC_PER_SEC);
+
+	per_ev = (with_ev - base) / NOBJ;
+	per_named = (with_named - after_ev) / NOBJ;
+	TH_LOG("%d events +%lld B each; %d named events +%lld B each, closed %+lld",
+	       NOBJ, per_ev, NOBJ, per_named, after_named - after_ev);
+	EXPECT_LE(per_ev + 200, per_named)
+		TH_LOG("the name is not charged to the cgroup");
+	EXPECT_GE(after_ev + RETURN_SLACK, after_named)
+		TH_LOG("%lld B still charged after closing the named events",
+		       after_named - after_ev);
+	free(fds);
+}
+
 TEST_HARNESS_MAIN
