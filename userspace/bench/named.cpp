@@ -29,7 +29,8 @@ namespace {
 
 constexpr const char* max_names_param = "/sys/module/evobj/parameters/max_names";
 
-int open_named(int dev, const std::string& name, std::uint32_t disposition)
+// EVOBJ_IOC_OPEN: the fd, or -1 with errno.
+int try_open_named(int dev, const std::string& name, std::uint32_t disposition)
 {
     evobj_open args{};
     args.name = reinterpret_cast<std::uintptr_t>(name.c_str());
@@ -37,7 +38,12 @@ int open_named(int dev, const std::string& name, std::uint32_t disposition)
     args.flags = EVOBJ_CLOEXEC;
     args.disposition = disposition;
     args.mode = 0600;
-    const int fd = ::ioctl(dev, EVOBJ_IOC_OPEN, &args);
+    return ::ioctl(dev, EVOBJ_IOC_OPEN, &args);
+}
+
+int open_named(int dev, const std::string& name, std::uint32_t disposition)
+{
+    const int fd = try_open_named(dev, name, disposition);
     if (fd < 0)
         throw std::system_error(errno, std::generic_category(), "EVOBJ_IOC_OPEN " + name);
     return fd;
@@ -85,11 +91,18 @@ void measure_at(context& ctx, int dev, int present)
     std::vector<std::string> names;
     for (int i = 0; i < 64; i++)
         names.push_back(strprintf("bench/%d/%d", ::getpid(), (i * 7919) % present));
+    std::vector<std::string> absent;
+    for (int i = 0; i < 64; i++)
+        absent.push_back(strprintf("bench/%d/absent/%d", ::getpid(), i));
     std::size_t next = 0;
     measure_group(ctx, "named", strprintf("%d-names", present), "open+close",
                   {{"CREATE unnamed + close", true, loop([dev] { (void)evobj_create(dev, EVOBJ_NOTIFICATION); })},
                    {"OPEN existing name + close", false, loop([dev, &names, &next] {
                         unique_fd fd(open_named(dev, names[next++ & 63], EVOBJ_OPEN_EXISTING));
+                    })},
+                   // The lookup alone: no fd, no file, no reference.
+                   {"OPEN absent name (ENOENT)", false, loop([dev, &absent, &next] {
+                        (void)try_open_named(dev, absent[next++ & 63], EVOBJ_OPEN_EXISTING);
                     })}});
 }
 
