@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
+//
+// Thread objects: each thread's APC queue and alert event, its end as an
+// event a thread handle waits on, and QueueUserAPC.
+#include <cerrno>
+#include <new>
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/evobj.h>
+
+#include "win32.hpp"
+
+namespace evobj::win32 {
+namespace {
+
+int new_event(int dev, std::uint32_t type) noexcept
+{
+    evobj_create c{type, EVOBJ_CLOEXEC};
+    return ::ioctl(dev, EVOBJ_IOC_CREATE, &c);
+}
+
+// The calling thread's object. Its destructor, at thread exit, marks the
+// thread ended (QueueUserAPC then fails), sets the event that its thread
+// handles wait on, and drops the thread's own reference.
+struct thread_slot {
+    thread_obj* obj = nullptr;
+
+    ~thread_slot()
+    {
+        if (!obj)
+            return;
+        {
+            const std::lock_guard guard(obj->lock);
+            obj->done = true;
+            obj->apcs.clear();
+        }
+        ::ioctl(obj->exited, EVOBJ_IOC_SET, nullptr);
+        obj->put();
+    }
+};
+
+thread_local thread_slot self_slot;
+
+} // namespace
+
+void thread_obj::put() noexcept
+{
+    if (refs.fetch_sub(1, std::memory_order_acq_rel) != 1)
+        return;
+    ::close(alert);
+    ::close(exited);
+    delete this;
+}
+
+thread_obj* current_thread() noexcept
+{
+    if (self_slot.obj)
+        return self_slot.obj;
+    const int dev = device_fd();
+    if (dev < 0)
+        return nullptr;
+    auto* obj = new (std::nothrow) thread_obj;
+    if (!obj)
+        return fail(ERROR_NOT_ENOUGH_MEMORY, nullptr);
+    obj->alert = new_event(dev, EVOBJ_SYNCHRONIZATION);
+    obj->exited = obj->alert < 0 ? -1 : new_event(dev, EVOBJ_NOTIFICATION);
+    if (obj->exited < 0) {
+        const DWORD err = error_from_errno(errno);
+        if (obj->alert >= 0)
+            ::close(obj->alert);
+        delete obj;
+        return fail(err, nullptr);
+    }
+    self_slot.obj = obj;
+    return obj;
+}
+
+unsigned run_apcs(thread_obj* self)
+{
+    unsigned ran = 0;
+    for (;;) {
+        std::pair<PAPCFUNC, ULONG_PTR> apc;
+        {
+            const std::lock_guard guard(self->lock);
+            if (self->apcs.empty())
+                return ran;
+            apc = self->apcs.front();
+            self->apcs.pop_front();
+        }
+        // Unlocked: an APC may queue APCs, or wait alertably itself.
+        apc.first(apc.second);
+        ++ran;
+    }
+}
+
+} // namespace evobj::win32
+
+using namespace evobj::win32;
+
+extern "C" DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData)
+{
+    if (!pfnAPC)
+        return fail(ERROR_INVALID_PARAMETER, DWORD{0});
+    thread_obj* target = nullptr;
+    handle_ref ref;
+    if (reinterpret_cast<std::uintptr_t>(hThread) == pseudo_thread) {
+        if (!(target = current_thread()))
+            return 0;
+    } else {
+        if (!acquire(hThread, ref))
+            return 0;
+        if (ref.kind() != kind::thread) {
+            release(ref);
+            return fail(ERROR_INVALID_HANDLE, DWORD{0});
+        }
+        if (!(ref.access() & THREAD_SET_CONTEXT)) {
+            release(ref);
+            return fail(ERROR_ACCESS_DENIED, DWORD{0});
+        }
+        target = ref.s->thread;
+    }
+
+    DWORD ret = 1;
+    try {
+        const std::lock_guard guard(target->lock);
+        if (target->done)
+            ret = fail(ERROR_GEN_FAILURE, DWORD{0}); // the thread has ended
+        else
+            target->apcs.emplace_back(pfnAPC, dwData);
+    } catch (const std::bad_alloc&) {
+        ret = fail(ERROR_NOT_ENOUGH_MEMORY, DWORD{0});
+    }
+    // After queuing: the thread that takes the alert finds the APC.
+    if (ret)
+        ::ioctl(target->alert, EVOBJ_IOC_SET, nullptr);
+    release(ref);
+    return ret;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR MIT */
+/*
+ * <evobj/win32.h> from C: the header compiles as C11 and the library
+ * links into a C program. Exit status 0 if every check passed.
+ */
+#include <stdio.h>
+
+#include <evobj/win32.h>
+
+static int failures;
+
+#define CHECK(cond)                                                      \
+	do {                                                             \
+		if (!(cond)) {                                           \
+			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond); \
+			failures++;                                      \
+		}                                                        \
+	} while (0)
+
+static DWORD apc_arg;
+
+static VOID CALLBACK apc(ULONG_PTR arg)
+{
+	apc_arg = (DWORD)arg;
+}
+
+int main(void)
+{
+	HANDLE ev = CreateEventA(NULL, FALSE, FALSE, NULL);
+	HANDLE both[2];
+	HANDLE dup = NULL;
+
+	CHECK(ev != NULL);
+	CHECK(WaitForSingleObject(ev, 0) == WAIT_TIMEOUT);
+	CHECK(SetEvent(ev));
+	CHECK(WaitForSingleObject(ev, INFINITE) == WAIT_OBJECT_0);
+	CHECK(DuplicateHandle(GetCurrentProcess(), ev, GetCurrentProcess(), &dup, 0, FALSE,
+			      DUPLICATE_SAME_ACCESS));
+	both[0] = CreateEventW(NULL, TRUE, TRUE, NULL);
+	both[1] = dup;
+	CHECK(WaitForMultipleObjects(2, both, FALSE, 0) == WAIT_OBJECT_0);
+	CHECK(QueueUserAPC(apc, GetCurrentThread(), 77));
+	CHECK(SleepEx(1000, TRUE) == WAIT_IO_COMPLETION && apc_arg == 77);
+	CHECK(CloseHandle(both[0]) && CloseHandle(dup) && CloseHandle(ev));
+	SetLastError(0);
+	CHECK(!SetEvent(ev) && GetLastError() == ERROR_INVALID_HANDLE);
+	printf("win32_c_test: %s\n", failures ? "FAILED" : "ok");
+	return failures != 0;
+}
