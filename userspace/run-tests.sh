@@ -30,7 +30,17 @@ if [ ! -x ./evobj_tests ]; then
 	exit 1
 fi
 run ./evobj_tests "$@"
-for example in epoll_loop asio_wait uring_poll; do
+# The Win32 layer's and the pevents drop-in's GoogleTest suites (their
+# tests are counted from GoogleTest's summary, like evobj_tests').
+for suite in evobj_win32_tests evobj_pevents_tests; do
+	if [ -x "./$suite" ]; then
+		run "./$suite"
+	else
+		echo "=== run-tests: $suite: MISSING"
+		failed="$failed $suite"
+	fi
+done
+for example in epoll_loop asio_wait uring_poll win32_c_test win32_port; do
 	if [ -x "./$example" ]; then
 		run "./$example"
 	else

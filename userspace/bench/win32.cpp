@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// evobj-win32-bench: what the Win32 layer costs over the raw ABI, in one
+// run, on the same kernel objects. Two figures, each against its raw
+// twin as the baseline:
+//  - ping-pong: SignalObjectAndWait against EVOBJ_IOC_WAIT_ANY with
+//    .signal, across two CPUs and on one;
+//  - wait-many: WaitForMultipleObjects over 64 handles (the last one
+//    signaled) against EVOBJ_IOC_WAIT_ANY over their 64 fds.
+// The layer's target is at most 5% over the raw calls.
+//
+//   evobj-win32-bench [--quick] [--trials N]
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <evobj/win32.h>
+
+#include "harness.hpp"
+#include "sys.hpp"
+
+namespace evobj::bench {
+namespace {
+
+void expect(bool ok, const char* what)
+{
+    if (!ok)
+        throw std::runtime_error(what);
+}
+
+// Two auto-reset events, the two sides of the ping-pong; `Win32` picks
+// how a side hands over and waits.
+template <bool Win32>
+class channel {
+public:
+    channel(int dev) : dev_(dev)
+    {
+        for (auto& h : h_) {
+            h = CreateEventA(nullptr, FALSE, FALSE, nullptr);
+            expect(h != nullptr, "CreateEventA");
+        }
+        fd_[0] = evobj_win32_fd(h_[0]);
+        fd_[1] = evobj_win32_fd(h_[1]);
+    }
+    ~channel()
+    {
+        CloseHandle(h_[0]);
+        CloseHandle(h_[1]);
+    }
+
+    void post(int side)
+    {
+        if constexpr (Win32)
+            expect(SetEvent(h_[side]), "SetEvent");
+        else
+            evobj_set(fd_[side]);
+    }
+    void wait(int side)
+    {
+        if constexpr (Win32)
+            expect(WaitForSingleObject(h_[side], INFINITE) == WAIT_OBJECT_0, "WaitForSingleObject");
+        else
+            evobj_wait_any(dev_, {&fd_[side], 1});
+    }
+    void post_and_wait(int p, int w)
+    {
+        if constexpr (Win32)
+            expect(SignalObjectAndWait(h_[p], h_[w], INFINITE, FALSE) == WAIT_OBJECT_0,
+                   "SignalObjectAndWait");
+        else
+            evobj_wait_any(dev_, {&fd_[w], 1}, fd_[p]);
+    }
+
+private:
+    int dev_;
+    HANDLE h_[2];
+    std::int32_t fd_[2];
+};
+
+// n round trips between side 0 on CPU 0 and side 1 on echo_cpu.
+template <class Channel>
+std::uint64_t round_trips(Channel& ch, std::uint64_t n, int echo_cpu)
+{
+    std::uint64_t elapsed = 0;
+    {
+        std::jthread echo([&] {
+            pin_to_cpu(echo_cpu);
+            ch.wait(1);
+            for (std::uint64_t i = 1; i < n; i++)
+                ch.post_and_wait(0, 1);
+            ch.post(0);
+        });
+        std::jthread side0([&] {
+            pin_to_cpu(0);
+            const std::uint64_t start = now_ns();
+            for (std::uint64_t i = 0; i < n; i++)
+                ch.post_and_wait(1, 0);
+            elapsed = now_ns() - start;
+        });
+    }
+    return elapsed;
+}
+
+void bench_pingpong_win32(context& ctx, int dev)
+{
+    channel<false> raw(dev);
+    channel<true> win32(dev);
+    for (const char* where : {pingpong_cross_cpu, pingpong_same_cpu}) {
+        const int cpu = std::string_view(where) == pingpong_same_cpu ? 0 : 1;
+        measure_group(ctx, "ping-pong", where, "round-trip",
+                      {{"raw WAIT_ANY + .signal", true,
+                        [&raw, cpu](std::uint64_t n) { return round_trips(raw, n, cpu); }},
+                       {"Win32 SignalObjectAndWait", false,
+                        [&win32, cpu](std::uint64_t n) { return round_trips(win32, n, cpu); }}});
+    }
+}
+
+void bench_wait_many_win32(context& ctx, int dev)
+{
+    constexpr std::size_t count = MAXIMUM_WAIT_OBJECTS;
+    std::vector<HANDLE> handles;
+    std::vector<std::int32_t> fds;
+    for (std::size_t i = 0; i < count; i++) {
+        handles.push_back(CreateEventA(nullptr, TRUE, i == count - 1, nullptr));
+        expect(handles.back() != nullptr, "CreateEventA");
+        fds.push_back(evobj_win32_fd(handles.back()));
+    }
+    // The same 64 manual-reset events, the last one signaled, both ways.
+    const auto raw = [&] { expect(evobj_wait_any(dev, fds) == count - 1, "WAIT_ANY: not the last"); };
+    const auto win32 = [&] {
+        expect(WaitForMultipleObjects(count, handles.data(), FALSE, INFINITE) == WAIT_OBJECT_0 + count - 1,
+               "WaitForMultipleObjects: not the last");
+    };
+    measure_group(ctx, "wait-many", std::to_string(count), "call",
+                  {{"raw WAIT_ANY on 64 fds", true, loop(raw)},
+                   {"Win32 WaitForMultipleObjects", false, loop(win32)}});
+    for (HANDLE h : handles)
+        CloseHandle(h);
+}
+
+} // namespace
+} // namespace evobj::bench
+
+int main(int argc, char** argv)
+{
+    using namespace evobj::bench;
+    options opts;
+    for (int i = 1; i < argc; i++) {
+        if (std::strcmp(argv[i], "--quick") == 0) {
+            opts.quick = true;
+            opts.trials = 3;
+        } else if (std::strcmp(argv[i], "--trials") == 0 && i + 1 < argc) {
+            opts.trials = std::atoi(argv[++i]);
+        } else {
+            std::fprintf(stderr, "usage: %s [--quick] [--trials N]\n", argv[0]);
+            return 2;
+        }
+    }
+    try {
+        report out;
+        progress prog;
+        context ctx{opts, out, prog};
+        const unique_fd dev = evobj_open_device();
+        bench_pingpong_win32(ctx, dev.get());
+        bench_wait_many_win32(ctx, dev.get());
+        out.print_table(std::cout);
+        std::cout << "\nWin32 layer overhead over the raw ABI (target: at most +5%):\n";
+        bool ok = true;
+        for (const figure& f : out.figures()) {
+            if (f.baseline)
+                continue;
+            const double over = (out.ratio(f) - 1) * 100;
+            std::cout << strprintf("  %-10s %-7s %+6.1f%%\n", f.benchmark.c_str(), f.param.c_str(), over);
+            ok = ok && over <= 5;
+        }
+        std::cout << (ok ? "win32-bench: within target\n" : "win32-bench: over target\n");
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "evobj-win32-bench: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
