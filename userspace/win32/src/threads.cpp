@@ -3,7 +3,10 @@
 // Thread objects: each thread's APC queue and alert event, its end as an
 // event a thread handle waits on, and QueueUserAPC.
 #include <cerrno>
+#include <mutex>
 #include <new>
+
+#include <pthread.h>
 
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -43,6 +46,18 @@ struct thread_slot {
 
 thread_local thread_slot self_slot;
 
+// A child of fork() starts with a copy of its parent's thread object,
+// whose alert event is the parent thread's own kernel event: an
+// alertable wait in the child could take an alert meant for the parent.
+// The child forgets it (its fds are the child's copies, closed with it)
+// and makes its own on first use.
+void forget_after_fork() noexcept
+{
+    self_slot.obj = nullptr;
+}
+
+std::once_flag atfork_once;
+
 } // namespace
 
 void thread_obj::put() noexcept
@@ -58,6 +73,7 @@ thread_obj* current_thread() noexcept
 {
     if (self_slot.obj)
         return self_slot.obj;
+    std::call_once(atfork_once, [] { ::pthread_atfork(nullptr, nullptr, forget_after_fork); });
     const int dev = device_fd();
     if (dev < 0)
         return nullptr;

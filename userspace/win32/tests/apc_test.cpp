@@ -7,6 +7,8 @@
 #include <vector>
 
 #include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "win32_helpers.hpp"
 
@@ -175,6 +177,28 @@ TEST_F(Win32Apc, ThreadHandleIsSignaledWhenTheThreadEnds)
     t.join();
     // An APC to an ended thread has nowhere to run.
     EXPECT_FAILS_WITH(QueueUserAPC(record, th, 0), 0U, ERROR_GEN_FAILURE);
+}
+
+TEST_F(Win32Apc, ForkedChildHasItsOwnAlertAndEnd)
+{
+    // A forked child neither takes the parent thread's alerts nor, when
+    // it exits, marks the parent thread ended.
+    ran_here.clear();
+    owned self(this_thread_handle());
+    ASSERT_NE(QueueUserAPC(record, GetCurrentThread(), 21), 0U);
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        const DWORD r = SleepEx(0, TRUE); // the child's APC queue is its own, and empty
+        std::exit(r == 0 && ran_here.empty() ? 0 : 1); // exit(): runs thread_local destructors
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    EXPECT_EQ(WaitForSingleObject(self, 0), WAIT_TIMEOUT); // this thread has not ended
+    EXPECT_EQ(SleepEx(0, TRUE), WAIT_IO_COMPLETION); // and its alert is still there
+    EXPECT_EQ(ran_here, (std::vector<ULONG_PTR>{21}));
+    ran_here.clear();
 }
 
 } // namespace
