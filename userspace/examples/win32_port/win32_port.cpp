@@ -11,6 +11,7 @@
 #include <windows.h>
 
 #include <cstdio>
+#include <initializer_list>
 #include <thread>
 
 namespace {

@@ -67,31 +67,50 @@ HANDLE fd_handle(int fd) noexcept
     return reinterpret_cast<HANDLE>((static_cast<std::uintptr_t>(fd) + 1) << 2);
 }
 
-// Drops one reference; the last one closes the fd and frees the slot.
+// Drops one reference; the last one of a closed handle closes the fd and
+// frees the slot.
 void put_slot(slot* s, int fd) noexcept
 {
-    std::uint32_t c = s->ctl.load(std::memory_order_relaxed);
-    for (;;) {
-        const bool last = (c & slot_refs) == 1 && !(c & slot_open);
-        const std::uint32_t next = last ? slot_dying : c - 1;
-        if (s->ctl.compare_exchange_weak(c, next, std::memory_order_acq_rel))
-            break;
-    }
-    if ((c & slot_refs) != 1 || (c & slot_open))
+    std::uint32_t c = s->ctl.fetch_sub(1, std::memory_order_acq_rel) - 1;
+    if ((c & (slot_refs | slot_open | slot_alloc | slot_dying)) != slot_alloc)
+        return;
+    // Claim the close; a passing reference taken meanwhile makes the CAS
+    // fail, and its own put_slot() comes back here.
+    if (!s->ctl.compare_exchange_strong(c, c - slot_alloc + slot_dying, std::memory_order_acq_rel))
         return;
     thread_obj* thread = s->thread;
     {
-        // Closed and freed under the lock, so that adopt() never sees a
-        // free slot whose fd is still open.
+        // Closed and freed under the lock, so that install() and adopt()
+        // never see a free slot whose fd is still open.
         const std::lock_guard guard(table_lock);
         s->thread = nullptr;
         const int saved = errno;
         ::close(fd);
         errno = saved;
-        s->ctl.store(0, std::memory_order_release);
+        s->ctl.fetch_sub(slot_dying, std::memory_order_release);
     }
     if (thread)
         thread->put();
+}
+
+bool try_acquire(slot* s, int fd) noexcept
+{
+    const std::uint32_t c = s->ctl.fetch_add(1, std::memory_order_acquire);
+    if (c & slot_open)
+        return true;
+    // Not open: give the reference back, which may be a closed handle's
+    // last one (the call that held it returned meanwhile).
+    put_slot(s, fd);
+    return false;
+}
+
+// Publishes a slot under table_lock: its fields first, then the bits.
+void publish(slot* s, ACCESS_MASK access, win32::kind kind, thread_obj* thread) noexcept
+{
+    s->access = access;
+    s->kind = kind;
+    s->thread = thread;
+    s->ctl.fetch_add(slot_open | slot_alloc | 1, std::memory_order_release);
 }
 
 // An fd this process inherited across exec as a handle (no FD_CLOEXEC),
@@ -108,23 +127,9 @@ bool adopt(std::uintptr_t fd) noexcept
     if (::ioctl(static_cast<int>(fd), EVOBJ_IOC_READ, &st) != 0)
         return false;
     slot* s = make_slot(fd);
-    if (!s || s->ctl.load(std::memory_order_relaxed) != 0)
-        return false;
-    s->access = EVENT_ALL_ACCESS;
-    s->kind = kind::event;
-    s->thread = nullptr;
-    s->ctl.store(slot_open | 1, std::memory_order_release);
-    return true;
-}
-
-bool try_acquire(slot* s) noexcept
-{
-    std::uint32_t c = s->ctl.load(std::memory_order_relaxed);
-    do {
-        if (!(c & slot_open))
-            return false;
-    } while (!s->ctl.compare_exchange_weak(c, c + 1, std::memory_order_acquire,
-                                           std::memory_order_relaxed));
+    if (!s || (s->ctl.load(std::memory_order_relaxed) & (slot_alloc | slot_dying)))
+        return false; // ours already (a closed handle whose fd a call still uses)
+    publish(s, EVENT_ALL_ACCESS, kind::event, nullptr);
     return true;
 }
 
@@ -136,12 +141,12 @@ bool acquire(HANDLE h, handle_ref& ref) noexcept
     if (fd < 0)
         return fail(ERROR_INVALID_HANDLE, false);
     slot* s = find_slot(static_cast<std::uintptr_t>(fd));
-    if (!s || !try_acquire(s)) {
+    if (!s || !try_acquire(s, static_cast<int>(fd))) {
         // The slow path, only for handles this process never made.
         if (!adopt(static_cast<std::uintptr_t>(fd)))
             return fail(ERROR_INVALID_HANDLE, false);
         s = find_slot(static_cast<std::uintptr_t>(fd));
-        if (!try_acquire(s))
+        if (!try_acquire(s, static_cast<int>(fd)))
             return fail(ERROR_INVALID_HANDLE, false);
     }
     ref.fd = static_cast<int>(fd);
@@ -169,23 +174,17 @@ HANDLE install(int fd, ACCESS_MASK access, win32::kind kind, thread_obj* thread)
         ::close(fd);
         return fail(ERROR_NOT_ENOUGH_MEMORY, HANDLE{});
     }
-    // The fd is new, so its slot is free: its last close was completed
-    // under table_lock before the kernel could hand the number out again.
-    // Only a use of this handle value racing with its creation can have
-    // adopted it meanwhile; the creator's access then wins.
-    s->access = access;
-    s->kind = kind;
+    // A new fd's slot is free: its last close was completed under
+    // table_lock before the kernel could hand the number out again. Only
+    // a use of this handle value racing with its creation can have
+    // adopted it meanwhile: the same object, with the creator's access.
+    if (s->ctl.load(std::memory_order_relaxed) & slot_alloc) {
+        s->access = access;
+        return fd_handle(fd);
+    }
     if (thread)
         thread->get();
-    thread_obj* old = s->thread;
-    s->thread = thread;
-    if (old)
-        old->put();
-    std::uint32_t c = s->ctl.load(std::memory_order_relaxed);
-    while (!(c & slot_open) &&
-           !s->ctl.compare_exchange_weak(c, (c | slot_open) + 1, std::memory_order_release,
-                                         std::memory_order_relaxed)) {
-    }
+    publish(s, access, kind, thread);
     return fd_handle(fd);
 }
 
@@ -193,14 +192,8 @@ bool close_handle(HANDLE h) noexcept
 {
     const long fd = handle_fd(h);
     slot* s = fd < 0 ? nullptr : find_slot(static_cast<std::uintptr_t>(fd));
-    if (!s)
+    if (!s || !(s->ctl.fetch_and(~slot_open, std::memory_order_acq_rel) & slot_open))
         return fail(ERROR_INVALID_HANDLE, false);
-    std::uint32_t c = s->ctl.load(std::memory_order_relaxed);
-    do {
-        if (!(c & slot_open))
-            return fail(ERROR_INVALID_HANDLE, false);
-    } while (!s->ctl.compare_exchange_weak(c, c & ~slot_open, std::memory_order_acq_rel,
-                                           std::memory_order_relaxed));
     // The handle's own reference: the fd closes now, or when the last
     // call using it returns.
     put_slot(s, static_cast<int>(fd));
@@ -324,10 +317,16 @@ HANDLE evobj_win32_handle_from_fd(int fd)
     evobj_state st{};
     if (::ioctl(fd, EVOBJ_IOC_READ, &st) != 0)
         return fail(ERROR_INVALID_HANDLE, HANDLE{});
-    // Already a handle: that handle (an fd has one owner).
-    if (slot* s = find_slot(static_cast<std::uintptr_t>(fd)); s && try_acquire(s)) {
-        put_slot(s, fd);
-        return fd_handle(fd);
+    // Already a handle: that handle (an fd has one owner). An fd whose
+    // handle was closed while a call still uses it is no longer the
+    // caller's to give.
+    if (slot* s = find_slot(static_cast<std::uintptr_t>(fd))) {
+        if (try_acquire(s, fd)) {
+            put_slot(s, fd);
+            return fd_handle(fd);
+        }
+        if (s->ctl.load(std::memory_order_relaxed) & (slot_alloc | slot_dying))
+            return fail(ERROR_INVALID_HANDLE, HANDLE{});
     }
     return install(fd, EVENT_ALL_ACCESS);
 }

@@ -70,11 +70,18 @@ unsigned run_apcs(thread_obj* self);
 // so a wait in progress never sees its fd closed, or reused by another
 // object, under it (the kernel wait itself goes on, as evobj promises for
 // a closed fd). The slot is reused only after that close.
+//
+// A lookup is one atomic increment: it takes a reference first and looks
+// at the bits after, giving the reference back if the handle was not
+// open. Such a passing reference on a closed or free slot is harmless:
+// whoever drops a closed slot's last reference, passing or not, closes
+// the fd, and a free slot (no slot_alloc) is never closed.
 
 enum class kind : std::uint8_t { event, thread };
 
 inline constexpr std::uint32_t slot_open = 1U << 31; // the handle is open
-inline constexpr std::uint32_t slot_dying = 1U << 30; // being closed, under table_lock
+inline constexpr std::uint32_t slot_alloc = 1U << 30; // the slot owns its fd
+inline constexpr std::uint32_t slot_dying = 1U << 29; // its fd is being closed, under table_lock
 inline constexpr std::uint32_t slot_refs = slot_dying - 1;
 
 struct slot {

@@ -40,13 +40,25 @@ protected:
     }
 };
 
-TEST_F(Device, NamedCreateWithoutKernelSupportFails)
+TEST_F(Device, NamedCreateIsNeverSilentlyUnnamed)
 {
-    if (kernel_has_names())
-        GTEST_SKIP() << "the module has named events";
-    EXPECT_FAILS_WITH(CreateEventA(nullptr, FALSE, FALSE, "x"), nullptr, ERROR_NOT_SUPPORTED);
-    EXPECT_FAILS_WITH(CreateEventW(nullptr, FALSE, FALSE, u"x"), nullptr, ERROR_NOT_SUPPORTED);
-    EXPECT_FAILS_WITH(OpenEventA(EVENT_ALL_ACCESS, FALSE, "x"), nullptr, ERROR_NOT_SUPPORTED);
+    // Either the module has named events, and a second create finds the
+    // first, or it has not, and every named call says so.
+    const std::string name = unique("evobj-win32-never-unnamed");
+    SetLastError(0xdeadbeef);
+    owned first(CreateEventA(nullptr, FALSE, FALSE, name.c_str()));
+    if (!first) {
+        EXPECT_EQ(GetLastError(), static_cast<DWORD>(ERROR_NOT_SUPPORTED));
+        EXPECT_FAILS_WITH(CreateEventW(nullptr, FALSE, FALSE, u"x"), nullptr, ERROR_NOT_SUPPORTED);
+        EXPECT_FAILS_WITH(OpenEventA(EVENT_ALL_ACCESS, FALSE, "x"), nullptr, ERROR_NOT_SUPPORTED);
+        return;
+    }
+    SetLastError(0xdeadbeef);
+    owned second(CreateEventA(nullptr, FALSE, FALSE, name.c_str()));
+    ASSERT_NE(HANDLE(second), nullptr);
+    EXPECT_EQ(GetLastError(), static_cast<DWORD>(ERROR_ALREADY_EXISTS));
+    SetEvent(first);
+    EXPECT_EQ(WaitForSingleObject(second, 0), WAIT_OBJECT_0);
 }
 
 TEST_F(Win32Name, CreateThenOpenTheSameEvent)
