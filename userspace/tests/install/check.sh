@@ -92,6 +92,9 @@ for kind in shared static; do
 	quiet cmake --build "$work/$kind/package"
 	"$work/$kind/package/consumer"
 
+	"$work/$kind/package/win32_consumer"
+	"$work/$kind/package/pevents_consumer"
+
 	echo "== $kind: find_package(evobj 99.0) must fail"
 	if cmake -S "$here" -B "$work/$kind/package-99" -DCMAKE_PREFIX_PATH="$prefix" \
 		 -DEVOBJ_WANT_VERSION=99.0 >/dev/null 2>&1; then
@@ -115,6 +118,30 @@ for kind in shared static; do
 		cat "$work/log" >&2
 		fail "C++17 was not refused with a clear message"
 	fi
+
+	echo "== $kind: pkg-config evobj-win32-compat, evobj-pevents"
+	must_have "$prefix" include/evobj/win32.h include/evobj/win32-compat/windows.h \
+		include/evobj/pevents/pevents.h lib/pkgconfig/evobj-win32.pc \
+		lib/pkgconfig/evobj-win32-compat.pc lib/pkgconfig/evobj-pevents.pc
+	if [ $kind = shared ]; then
+		must_have "$work/shared/library" "lib/libevobj-win32.so.$minor" "lib/libevobj-pevents.so.$minor"
+		nm -D --defined-only "$prefix/lib/libevobj-win32.so" >"$work/symbols"
+		grep -qw WaitForMultipleObjectsEx "$work/symbols" || fail "libevobj-win32: API not exported"
+		if grep -q "_ZN5evobj5win32" "$work/symbols"; then fail "libevobj-win32: internals exported"; fi
+		static=
+	else
+		static=--static
+	fi
+	# A C program: the C++ runtime comes from Libs.private in a static link.
+	# shellcheck disable=SC2046
+	quiet "${CC:-cc}" -std=c11 -Wall -Wextra -Werror -o "$work/$kind/win32-pc" \
+		"$here/win32_consumer.c" $(pkg-config $static --cflags --libs evobj-win32-compat) \
+		-Wl,-rpath,"$prefix/lib"
+	"$work/$kind/win32-pc"
+	# shellcheck disable=SC2046
+	quiet "$CXX" -Wall -Wextra -Werror -o "$work/$kind/pevents-pc" "$here/pevents_consumer.cpp" \
+		$(pkg-config $static --cflags --libs evobj-pevents) -Wl,-rpath,"$prefix/lib"
+	"$work/$kind/pevents-pc"
 
 	for how in subdirectory fetchcontent; do
 		echo "== $kind: $how"
