@@ -169,17 +169,16 @@ HANDLE open_event_a(ACCESS_MASK access, BOOL inheritable, LPCSTR name) noexcept
 BOOL change(HANDLE h, unsigned long request) noexcept
 {
     handle_ref ref;
-    if (!acquire(h, ref))
+    call c;
+    if (!c.use(&h, 1, &ref))
         return FALSE;
-    BOOL ok = TRUE;
     if (ref.kind() != kind::event)
-        ok = fail(ERROR_INVALID_HANDLE, FALSE);
-    else if (!(ref.access() & EVENT_MODIFY_STATE))
-        ok = fail(ERROR_ACCESS_DENIED, FALSE);
-    else if (::ioctl(ref.fd, request, nullptr) != 0)
-        ok = fail(error_from_errno(errno), FALSE);
-    release(ref);
-    return ok;
+        return fail(ERROR_INVALID_HANDLE, FALSE);
+    if (!(ref.access() & EVENT_MODIFY_STATE))
+        return fail(ERROR_ACCESS_DENIED, FALSE);
+    if (::ioctl(ref.fd, request, nullptr) != 0)
+        return fail(error_from_errno(errno), FALSE);
+    return TRUE;
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <mutex>
 #include <new>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
@@ -26,8 +27,8 @@ constexpr std::size_t chunk_count = std::size_t{1} << 17;
 constexpr std::uintptr_t max_fd = chunk_size * chunk_count - 1;
 
 std::atomic<slot*> table[chunk_count];
-// Serializes what changes the table's shape or a slot's fd: allocating a
-// chunk, installing, the final close, and adopting an inherited fd.
+// Serializes what changes a slot's fd: installing, closing, adopting an
+// inherited fd, the pending closes; and allocating a chunk.
 std::mutex table_lock;
 
 // The slot of an fd, or nullptr if its chunk was never allocated.
@@ -67,41 +68,96 @@ HANDLE fd_handle(int fd) noexcept
     return reinterpret_cast<HANDLE>((static_cast<std::uintptr_t>(fd) + 1) << 2);
 }
 
-// Drops one reference; the last one of a closed handle closes the fd and
-// frees the slot.
-void put_slot(slot* s, int fd) noexcept
-{
-    std::uint32_t c = s->ctl.fetch_sub(1, std::memory_order_acq_rel) - 1;
-    if ((c & (slot_refs | slot_open | slot_alloc | slot_dying)) != slot_alloc)
-        return;
-    // Claim the close; a passing reference taken meanwhile makes the CAS
-    // fail, and its own put_slot() comes back here.
-    if (!s->ctl.compare_exchange_strong(c, c - slot_alloc + slot_dying, std::memory_order_acq_rel))
-        return;
-    thread_obj* thread = s->thread;
+// ---- hazard records ------------------------------------------------------------
+
+} // namespace
+
+// One per thread that has made a call, reused after the thread ends,
+// never freed: CloseHandle may be reading it at any time.
+struct hazard_record {
+    std::atomic<unsigned> count{0}; // fds[0, count) are in use by a call
+    std::atomic<int> fds[max_call_handles];
+    std::atomic<bool> taken{true};
+    hazard_record* next = nullptr;
+};
+
+namespace {
+
+std::atomic<hazard_record*> records{nullptr};
+
+// Closed handles whose fd a call was using, and how many (read without
+// the lock by every call's end, to know whether to look).
+std::vector<int> pending; // under table_lock
+std::atomic<std::size_t> pending_count{0};
+
+struct record_owner {
+    hazard_record* rec = nullptr;
+    ~record_owner()
     {
-        // Closed and freed under the lock, so that install() and adopt()
-        // never see a free slot whose fd is still open.
-        const std::lock_guard guard(table_lock);
-        s->thread = nullptr;
-        const int saved = errno;
-        ::close(fd);
-        errno = saved;
-        s->ctl.fetch_sub(slot_dying, std::memory_order_release);
+        if (!rec)
+            return;
+        rec->count.store(0, std::memory_order_release);
+        rec->taken.store(false, std::memory_order_release);
     }
+};
+thread_local record_owner my_record;
+
+hazard_record* thread_record() noexcept
+{
+    if (my_record.rec)
+        return my_record.rec;
+    for (hazard_record* r = records.load(std::memory_order_acquire); r; r = r->next) {
+        bool free = false;
+        if (!r->taken.load(std::memory_order_relaxed) &&
+            r->taken.compare_exchange_strong(free, true, std::memory_order_acquire))
+            return my_record.rec = r;
+    }
+    auto* r = new (std::nothrow) hazard_record;
+    if (!r)
+        return nullptr;
+    r->next = records.load(std::memory_order_relaxed);
+    while (!records.compare_exchange_weak(r->next, r, std::memory_order_release,
+                                          std::memory_order_relaxed)) {
+    }
+    return my_record.rec = r;
+}
+
+// True if a call is using fd. After the caller's full barrier.
+bool in_use(int fd) noexcept
+{
+    for (hazard_record* r = records.load(std::memory_order_acquire); r; r = r->next) {
+        const unsigned n = r->count.load(std::memory_order_seq_cst);
+        for (unsigned i = 0; i < n && i < max_call_handles; ++i)
+            if (r->fds[i].load(std::memory_order_relaxed) == fd)
+                return true;
+    }
+    return false;
+}
+
+// Under table_lock: closes a slot's fd and frees the slot.
+void free_slot(slot* s, int fd) noexcept
+{
+    thread_obj* thread = s->thread;
+    s->thread = nullptr;
+    const int saved = errno;
+    ::close(fd);
+    errno = saved;
+    s->ctl.store(0, std::memory_order_release);
     if (thread)
         thread->put();
 }
 
-bool try_acquire(slot* s, int fd) noexcept
+// Under table_lock: the pending closes no call uses any more.
+void reclaim() noexcept
 {
-    const std::uint32_t c = s->ctl.fetch_add(1, std::memory_order_acquire);
-    if (c & slot_open)
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    std::erase_if(pending, [](int fd) {
+        if (in_use(fd))
+            return false;
+        free_slot(find_slot(static_cast<std::uintptr_t>(fd)), fd);
         return true;
-    // Not open: give the reference back, which may be a closed handle's
-    // last one (the call that held it returned meanwhile).
-    put_slot(s, fd);
-    return false;
+    });
+    pending_count.store(pending.size(), std::memory_order_relaxed);
 }
 
 // Publishes a slot under table_lock: its fields first, then the bits.
@@ -110,7 +166,7 @@ void publish(slot* s, ACCESS_MASK access, win32::kind kind, thread_obj* thread) 
     s->access = access;
     s->kind = kind;
     s->thread = thread;
-    s->ctl.fetch_add(slot_open | slot_alloc | 1, std::memory_order_release);
+    s->ctl.store(slot_open | slot_alloc, std::memory_order_release);
 }
 
 // An fd this process inherited across exec as a handle (no FD_CLOEXEC),
@@ -127,39 +183,73 @@ bool adopt(std::uintptr_t fd) noexcept
     if (::ioctl(static_cast<int>(fd), EVOBJ_IOC_READ, &st) != 0)
         return false;
     slot* s = make_slot(fd);
-    if (!s || (s->ctl.load(std::memory_order_relaxed) & (slot_alloc | slot_dying)))
-        return false; // ours already (a closed handle whose fd a call still uses)
+    if (!s || s->ctl.load(std::memory_order_relaxed) != 0)
+        return false; // ours already: a closed handle whose fd a call still uses
     publish(s, EVENT_ALL_ACCESS, kind::event, nullptr);
     return true;
 }
 
+// The slot of an open handle's fd, or nullptr. After the call's barrier.
+slot* open_slot(long fd) noexcept
+{
+    slot* s = find_slot(static_cast<std::uintptr_t>(fd));
+    if (s && (s->ctl.load(std::memory_order_seq_cst) & slot_open))
+        return s;
+    return nullptr;
+}
+
 } // namespace
 
-bool acquire(HANDLE h, handle_ref& ref) noexcept
+call::call() noexcept : rec_(thread_record()) {}
+
+bool call::use(const HANDLE* handles, unsigned n, handle_ref* refs) noexcept
 {
-    const long fd = handle_fd(h);
-    if (fd < 0)
-        return fail(ERROR_INVALID_HANDLE, false);
-    slot* s = find_slot(static_cast<std::uintptr_t>(fd));
-    if (!s || !try_acquire(s, static_cast<int>(fd))) {
-        // The slow path, only for handles this process never made.
-        if (!adopt(static_cast<std::uintptr_t>(fd)))
-            return fail(ERROR_INVALID_HANDLE, false);
-        s = find_slot(static_cast<std::uintptr_t>(fd));
-        if (!try_acquire(s, static_cast<int>(fd)))
-            return fail(ERROR_INVALID_HANDLE, false);
+    if (!rec_)
+        return fail(ERROR_NOT_ENOUGH_MEMORY, false);
+    end();
+    for (unsigned i = 0; i < n; ++i) {
+        refs[i].fd = static_cast<int>(handle_fd(handles[i]));
+        rec_->fds[i].store(refs[i].fd, std::memory_order_relaxed);
     }
-    ref.fd = static_cast<int>(fd);
-    ref.s = s;
+    // The full barrier between publishing the fds and reading the slots.
+    rec_->count.exchange(n, std::memory_order_seq_cst);
+    active_ = true;
+    for (unsigned i = 0; i < n; ++i) {
+        const long fd = refs[i].fd;
+        if (fd < 0) {
+            end();
+            return fail(ERROR_INVALID_HANDLE, false);
+        }
+        refs[i].s = open_slot(fd);
+        // The slow path, only for handles this process never made.
+        if (!refs[i].s && !(adopt(static_cast<std::uintptr_t>(fd)) && (refs[i].s = open_slot(fd)))) {
+            end();
+            return fail(ERROR_INVALID_HANDLE, false);
+        }
+    }
     return true;
 }
 
-void release(handle_ref& ref) noexcept
+void call::end() noexcept
 {
-    if (ref.s)
-        put_slot(ref.s, ref.fd);
-    ref.s = nullptr;
-    ref.fd = -1;
+    if (!active_)
+        return;
+    active_ = false;
+    rec_->count.store(0, std::memory_order_release);
+    if (pending_count.load(std::memory_order_relaxed)) {
+        const std::lock_guard guard(table_lock);
+        reclaim();
+    }
+}
+
+void hazards_after_fork() noexcept
+{
+    for (hazard_record* r = records.load(std::memory_order_acquire); r; r = r->next) {
+        if (r == my_record.rec)
+            continue;
+        r->count.store(0, std::memory_order_relaxed);
+        r->taken.store(false, std::memory_order_relaxed);
+    }
 }
 
 HANDLE install(int fd, ACCESS_MASK access, win32::kind kind, thread_obj* thread) noexcept
@@ -174,10 +264,10 @@ HANDLE install(int fd, ACCESS_MASK access, win32::kind kind, thread_obj* thread)
         ::close(fd);
         return fail(ERROR_NOT_ENOUGH_MEMORY, HANDLE{});
     }
-    // A new fd's slot is free: its last close was completed under
-    // table_lock before the kernel could hand the number out again. Only
-    // a use of this handle value racing with its creation can have
-    // adopted it meanwhile: the same object, with the creator's access.
+    // A new fd's slot is free: its close was done under table_lock before
+    // the kernel could hand the number out again. Only a use of this
+    // handle value racing with its creation can have adopted it
+    // meanwhile: the same object, with the creator's access.
     if (s->ctl.load(std::memory_order_relaxed) & slot_alloc) {
         s->access = access;
         return fd_handle(fd);
@@ -192,11 +282,25 @@ bool close_handle(HANDLE h) noexcept
 {
     const long fd = handle_fd(h);
     slot* s = fd < 0 ? nullptr : find_slot(static_cast<std::uintptr_t>(fd));
-    if (!s || !(s->ctl.fetch_and(~slot_open, std::memory_order_acq_rel) & slot_open))
+    if (!s)
         return fail(ERROR_INVALID_HANDLE, false);
-    // The handle's own reference: the fd closes now, or when the last
-    // call using it returns.
-    put_slot(s, static_cast<int>(fd));
+    const std::lock_guard guard(table_lock);
+    // The full barrier between closing the handle and reading the records.
+    if (!(s->ctl.fetch_and(~slot_open, std::memory_order_seq_cst) & slot_open))
+        return fail(ERROR_INVALID_HANDLE, false);
+    if (in_use(static_cast<int>(fd))) {
+        // A call is using the fd: its close waits for the call's end.
+        try {
+            pending.push_back(static_cast<int>(fd));
+            pending_count.store(pending.size(), std::memory_order_relaxed);
+            return true;
+        } catch (const std::bad_alloc&) {
+            // No room to wait: leave the fd open (leaked), never close it
+            // under the call.
+            return true;
+        }
+    }
+    free_slot(s, static_cast<int>(fd));
     return true;
 }
 
@@ -275,10 +379,11 @@ BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
     }
 
     handle_ref ref;
-    if (!acquire(hSourceHandle, ref))
-        return FALSE;
+    call c;
     BOOL ok = TRUE;
-    if (lpTargetHandle) {
+    if (!c.use(&hSourceHandle, 1, &ref)) {
+        ok = FALSE;
+    } else if (lpTargetHandle) {
         const int fd = ::fcntl(ref.fd, dup_cmd, 0);
         ACCESS_MASK access = same_access ? ref.access()
                              : ref.kind() == kind::event ? map_event_access(dwDesiredAccess)
@@ -290,12 +395,13 @@ BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
         else
             ok = FALSE;
     }
-    release(ref);
+    c.end();
     // As on Windows, the source is closed even when the duplication failed.
     if (close_source) {
         const DWORD err = GetLastError();
         close_handle(hSourceHandle);
-        SetLastError(err);
+        if (!ok)
+            SetLastError(err);
     }
     return ok;
 }
@@ -303,11 +409,8 @@ BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
 int evobj_win32_fd(HANDLE hObject)
 {
     handle_ref ref;
-    if (!acquire(hObject, ref))
-        return -1;
-    const int fd = ref.fd;
-    release(ref);
-    return fd;
+    call c;
+    return c.use(&hObject, 1, &ref) ? ref.fd : -1;
 }
 
 HANDLE evobj_win32_handle_from_fd(int fd)
@@ -317,15 +420,13 @@ HANDLE evobj_win32_handle_from_fd(int fd)
     evobj_state st{};
     if (::ioctl(fd, EVOBJ_IOC_READ, &st) != 0)
         return fail(ERROR_INVALID_HANDLE, HANDLE{});
-    // Already a handle: that handle (an fd has one owner). An fd whose
-    // handle was closed while a call still uses it is no longer the
-    // caller's to give.
-    if (slot* s = find_slot(static_cast<std::uintptr_t>(fd))) {
-        if (try_acquire(s, fd)) {
-            put_slot(s, fd);
+    // Already a handle: that handle (an fd has one owner). The fd of a
+    // closed handle that a call still uses is no longer the caller's.
+    if (const slot* s = find_slot(static_cast<std::uintptr_t>(fd))) {
+        const std::uint32_t c = s->ctl.load(std::memory_order_acquire);
+        if (c & slot_open)
             return fd_handle(fd);
-        }
-        if (s->ctl.load(std::memory_order_relaxed) & (slot_alloc | slot_dying))
+        if (c & slot_alloc)
             return fail(ERROR_INVALID_HANDLE, HANDLE{});
     }
     return install(fd, EVENT_ALL_ACCESS);

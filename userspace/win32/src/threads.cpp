@@ -54,6 +54,7 @@ thread_local thread_slot self_slot;
 void forget_after_fork() noexcept
 {
     self_slot.obj = nullptr;
+    hazards_after_fork();
 }
 
 std::once_flag atfork_once;
@@ -121,36 +122,29 @@ extern "C" DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR 
         return fail(ERROR_INVALID_PARAMETER, DWORD{0});
     thread_obj* target = nullptr;
     handle_ref ref;
+    call c; // keeps the handle's thread object while it is used
     if (reinterpret_cast<std::uintptr_t>(hThread) == pseudo_thread) {
         if (!(target = current_thread()))
             return 0;
     } else {
-        if (!acquire(hThread, ref))
+        if (!c.use(&hThread, 1, &ref))
             return 0;
-        if (ref.kind() != kind::thread) {
-            release(ref);
+        if (ref.kind() != kind::thread)
             return fail(ERROR_INVALID_HANDLE, DWORD{0});
-        }
-        if (!(ref.access() & THREAD_SET_CONTEXT)) {
-            release(ref);
+        if (!(ref.access() & THREAD_SET_CONTEXT))
             return fail(ERROR_ACCESS_DENIED, DWORD{0});
-        }
         target = ref.s->thread;
     }
 
-    DWORD ret = 1;
     try {
         const std::lock_guard guard(target->lock);
         if (target->done)
-            ret = fail(ERROR_GEN_FAILURE, DWORD{0}); // the thread has ended
-        else
-            target->apcs.emplace_back(pfnAPC, dwData);
+            return fail(ERROR_GEN_FAILURE, DWORD{0}); // the thread has ended
+        target->apcs.emplace_back(pfnAPC, dwData);
     } catch (const std::bad_alloc&) {
-        ret = fail(ERROR_NOT_ENOUGH_MEMORY, DWORD{0});
+        return fail(ERROR_NOT_ENOUGH_MEMORY, DWORD{0});
     }
     // After queuing: the thread that takes the alert finds the APC.
-    if (ret)
-        ::ioctl(target->alert, EVOBJ_IOC_SET, nullptr);
-    release(ref);
-    return ret;
+    ::ioctl(target->alert, EVOBJ_IOC_SET, nullptr);
+    return 1;
 }

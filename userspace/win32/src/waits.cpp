@@ -3,6 +3,7 @@
 // WaitForSingleObject[Ex], WaitForMultipleObjects[Ex], SignalObjectAndWait
 // and SleepEx: one evobj wait ioctl each, with the thread's alert event
 // when alertable.
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 
@@ -32,48 +33,26 @@ std::uint64_t deadline(DWORD ms) noexcept
            static_cast<std::uint64_t>(now.tv_nsec) + std::uint64_t{ms} * 1000000U;
 }
 
-// The references a wait holds on its handles for as long as it runs.
-struct wait_refs {
-    handle_ref refs[MAXIMUM_WAIT_OBJECTS];
-    std::int32_t fds[MAXIMUM_WAIT_OBJECTS];
-    DWORD count = 0;
+// What wait_once() returns when the thread's alert won.
+constexpr DWORD alerted = 0xFFFFFFFEU;
 
-    ~wait_refs()
-    {
-        for (DWORD i = 0; i < count; ++i)
-            release(refs[i]);
-    }
-};
-
-// The shared core: validated handles in, a Win32 wait result out.
-DWORD wait(const std::int32_t* fds, DWORD count, bool all, DWORD ms, bool alertable,
-           int signal) noexcept
+// One wait in the kernel, restarted after signals with the same deadline;
+// WAIT_OBJECT_0 + i, WAIT_TIMEOUT, WAIT_FAILED (last error set) or alerted.
+DWORD wait_once(int dev, const std::int32_t* fds, DWORD count, bool all, std::uint64_t deadline,
+                int alert, int signal) noexcept
 {
-    const int dev = device_fd();
-    if (dev < 0)
-        return WAIT_FAILED;
-    thread_obj* self = nullptr;
-    if (alertable && !(self = current_thread()))
-        return WAIT_FAILED;
-
     evobj_wait w{};
-    w.timeout = deadline(ms);
+    w.timeout = deadline;
     w.fds = reinterpret_cast<std::uintptr_t>(fds);
     w.count = count;
-    w.alert = self ? self->alert : -1;
+    w.alert = alert;
     w.signal = signal;
     const unsigned long request = all ? EVOBJ_IOC_WAIT_ALL : EVOBJ_IOC_WAIT_ANY;
     for (;;) {
         if (::ioctl(dev, request, &w) == 0) {
             if (w.index < count)
                 return WAIT_OBJECT_0 + (all ? 0 : w.index);
-            // Alerted: the APCs run here, in the waiting thread. An alert
-            // whose APCs an earlier wait already ran is no reason to
-            // return: wait again, without setting the signal twice.
-            w.signal = -1;
-            if (run_apcs(self) > 0)
-                return WAIT_IO_COMPLETION;
-            continue;
+            return alerted;
         }
         switch (errno) {
         case EINTR:
@@ -90,28 +69,63 @@ DWORD wait(const std::int32_t* fds, DWORD count, bool all, DWORD ms, bool alerta
     }
 }
 
-DWORD wait_handles(DWORD count, const HANDLE* handles, bool all, DWORD ms, bool alertable) noexcept
+// Every wait: `signal` (SignalObjectAndWait's, or nullptr) then the
+// objects. APCs run after the call has let go of its handles; an alert
+// whose APCs an earlier wait already ran is no reason to return, so the
+// wait starts again, with the same deadline and without the signal.
+DWORD wait_handles(DWORD count, const HANDLE* handles, bool all, DWORD ms, bool alertable,
+                   HANDLE signal = nullptr) noexcept
 {
     if (count == 0 || count > MAXIMUM_WAIT_OBJECTS || !handles)
         return fail(ERROR_INVALID_PARAMETER, WAIT_FAILED);
-    wait_refs w;
-    for (DWORD i = 0; i < count; ++i) {
-        if (!acquire(handles[i], w.refs[i]))
+    const int dev = device_fd();
+    if (dev < 0)
+        return WAIT_FAILED;
+    thread_obj* self = nullptr;
+    if (alertable && !(self = current_thread()))
+        return WAIT_FAILED;
+    const std::uint64_t until = deadline(ms);
+
+    // refs[0] is the signal, if any; refs[1, count] the objects.
+    HANDLE with_signal[max_call_handles];
+    if (signal) {
+        with_signal[0] = signal;
+        std::copy_n(handles, count, with_signal + 1);
+    }
+    for (;;) {
+        handle_ref refs[max_call_handles];
+        std::int32_t fds[MAXIMUM_WAIT_OBJECTS];
+        call c;
+        if (!(signal ? c.use(with_signal, count + 1, refs) : c.use(handles, count, refs + 1)))
             return WAIT_FAILED;
-        w.count = i + 1;
-        if (!(w.refs[i].access() & SYNCHRONIZE))
-            return fail(ERROR_ACCESS_DENIED, WAIT_FAILED);
-        w.fds[i] = w.refs[i].fd;
+        if (signal) {
+            if (refs[0].kind() != kind::event)
+                return fail(ERROR_INVALID_HANDLE, WAIT_FAILED);
+            if (!(refs[0].access() & EVENT_MODIFY_STATE))
+                return fail(ERROR_ACCESS_DENIED, WAIT_FAILED);
+        }
+        for (DWORD i = 0; i < count; ++i) {
+            if (!(refs[1 + i].access() & SYNCHRONIZE))
+                return fail(ERROR_ACCESS_DENIED, WAIT_FAILED);
+            fds[i] = refs[1 + i].fd;
+        }
+        if (all) {
+            // One handle twice (whatever its low bits). The kernel finds the
+            // same object through two handles; this is the cheap common case.
+            for (DWORD i = 1; i < count; ++i)
+                for (DWORD j = 0; j < i; ++j)
+                    if (fds[i] == fds[j])
+                        return fail(ERROR_INVALID_PARAMETER, WAIT_FAILED);
+        }
+        const DWORD r = wait_once(dev, fds, count, all, until, self ? self->alert : -1,
+                                  signal ? refs[0].fd : -1);
+        c.end();
+        if (r != alerted)
+            return r;
+        if (run_apcs(self) > 0)
+            return WAIT_IO_COMPLETION;
+        signal = nullptr; // set once: the objects alone from now on
     }
-    if (all) {
-        // One handle twice (whatever its low bits). The kernel finds the
-        // same object through two handles; this is the cheap common case.
-        for (DWORD i = 1; i < count; ++i)
-            for (DWORD j = 0; j < i; ++j)
-                if (w.fds[i] == w.fds[j])
-                    return fail(ERROR_INVALID_PARAMETER, WAIT_FAILED);
-    }
-    return wait(w.fds, count, all, ms, alertable, -1);
 }
 
 } // namespace
@@ -146,25 +160,10 @@ DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE* lpHandles, BOO
 DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObjectToWaitOn,
                                  DWORD dwMilliseconds, BOOL bAlertable)
 {
-    handle_ref sig, obj;
-    if (!acquire(hObjectToSignal, sig))
-        return WAIT_FAILED;
-    DWORD ret;
-    if (sig.kind() != kind::event)
-        ret = fail(ERROR_INVALID_HANDLE, WAIT_FAILED);
-    else if (!(sig.access() & EVENT_MODIFY_STATE))
-        ret = fail(ERROR_ACCESS_DENIED, WAIT_FAILED);
-    else if (!acquire(hObjectToWaitOn, obj))
-        ret = WAIT_FAILED;
-    else if (!(obj.access() & SYNCHRONIZE))
-        ret = fail(ERROR_ACCESS_DENIED, WAIT_FAILED);
-    else
-        // One ioctl: queued on the object before the signal is set, so
-        // nothing the set provokes is missed (stronger than Windows).
-        ret = wait(&obj.fd, 1, false, dwMilliseconds, bAlertable, sig.fd);
-    release(obj);
-    release(sig);
-    return ret;
+    // One ioctl: queued on the object before the signal is set, so
+    // nothing the set provokes is missed (stronger than Windows).
+    return wait_handles(1, &hObjectToWaitOn, false, dwMilliseconds, bAlertable,
+                        hObjectToSignal ? hObjectToSignal : INVALID_HANDLE_VALUE);
 }
 
 DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable)

@@ -61,41 +61,39 @@ unsigned run_apcs(thread_obj* self);
 // A handle is (fd + 1) * 4: a multiple of 4 (the low two bits are ignored
 // on use, as Windows does), never NULL, and the same value in a child
 // that inherited the fd across exec, as inherited handles are on Windows.
-// The table is indexed by fd, so a lookup is O(1) and takes no lock: two
-// levels of arrays, the second allocated on demand and never freed.
+// The table is indexed by fd, so a lookup is O(1): two levels of arrays,
+// the second allocated on demand and never freed.
 //
-// Each slot's control word counts its users: one reference for the open
-// handle and one for every call using it at the moment. CloseHandle drops
-// the first; the fd is closed only when the last call using it is done,
-// so a wait in progress never sees its fd closed, or reused by another
-// object, under it (the kernel wait itself goes on, as evobj promises for
-// a closed fd). The slot is reused only after that close.
-//
-// A lookup is one atomic increment: it takes a reference first and looks
-// at the bits after, giving the reference back if the handle was not
-// open. Such a passing reference on a closed or free slot is harmless:
-// whoever drops a closed slot's last reference, passing or not, closes
-// the fd, and a free slot (no slot_alloc) is never closed.
+// Lookups take no lock and write nothing shared. A call publishes the
+// fds it is about to use in its thread's hazard record, then checks that
+// their handles are open (one full barrier between the two, for the
+// whole call). CloseHandle clears the handle's open bit, then looks for
+// its fd in every thread's record: if no call is using it, the fd is
+// closed at once; otherwise the close waits, on a pending list, until
+// the last call using it has returned. So a call never sees its fd
+// closed, or reused for another object, under it (a kernel wait in
+// progress goes on, as evobj promises for a closed fd), and the handle
+// is invalid for every new call at once. (Each side writes, then
+// fences, then reads what the other wrote: at least one of them sees
+// the other.)
 
 enum class kind : std::uint8_t { event, thread };
 
-inline constexpr std::uint32_t slot_open = 1U << 31; // the handle is open
-inline constexpr std::uint32_t slot_alloc = 1U << 30; // the slot owns its fd
-inline constexpr std::uint32_t slot_dying = 1U << 29; // its fd is being closed, under table_lock
-inline constexpr std::uint32_t slot_refs = slot_dying - 1;
+inline constexpr std::uint32_t slot_open = 1U << 0; // the handle is open
+inline constexpr std::uint32_t slot_alloc = 1U << 1; // the slot owns its fd (open or pending close)
 
 struct slot {
     std::atomic<std::uint32_t> ctl{0};
-    // Written before ctl publishes the slot, read after ctl is acquired.
+    // Written before ctl publishes the slot, stable while it is in use.
     ACCESS_MASK access = 0;
     win32::kind kind = kind::event;
     thread_obj* thread = nullptr;
 };
 
-/// A handle in use by one call: acquire() then release().
+/// A handle one call uses: what call::use() found.
 struct handle_ref {
-    int fd = -1;
-    slot* s = nullptr;
+    int fd; // uninitialized until use(): waits keep 65 of them on the stack
+    slot* s;
 
     [[nodiscard]] ACCESS_MASK access() const noexcept { return s->access; }
     [[nodiscard]] win32::kind kind() const noexcept { return s->kind; }
@@ -104,11 +102,31 @@ struct handle_ref {
 inline constexpr std::uintptr_t pseudo_process = ~std::uintptr_t{0}; // GetCurrentProcess()
 inline constexpr std::uintptr_t pseudo_thread = ~std::uintptr_t{1}; // GetCurrentThread()
 
-/// Takes a reference on an open handle; false with ERROR_INVALID_HANDLE
-/// for NULL, INVALID_HANDLE_VALUE, pseudo-handles, closed handles and
-/// anything else.
-bool acquire(HANDLE h, handle_ref& ref) noexcept;
-void release(handle_ref& ref) noexcept;
+/// The most handles one call uses: a wait's 64 and a signal.
+inline constexpr unsigned max_call_handles = MAXIMUM_WAIT_OBJECTS + 1;
+
+struct hazard_record;
+
+/// One API call's use of handles, from use() to end() (or destruction).
+/// Calls do not nest: a call ends before any user code (an APC) runs.
+class call {
+public:
+    call() noexcept;
+    call(const call&) = delete;
+    call& operator=(const call&) = delete;
+    ~call() { end(); }
+
+    /// Finds the n handles, which must all be open: false with
+    /// ERROR_INVALID_HANDLE for NULL, INVALID_HANDLE_VALUE,
+    /// pseudo-handles, closed handles and anything else.
+    bool use(const HANDLE* handles, unsigned n, handle_ref* refs) noexcept;
+    /// The handles are no longer used (the fds may be closed).
+    void end() noexcept;
+
+private:
+    hazard_record* rec_;
+    bool active_ = false;
+};
 
 /// Registers an fd this library just obtained as a handle, taking it
 /// over; on failure closes the fd and returns nullptr with the last error
@@ -116,8 +134,11 @@ void release(handle_ref& ref) noexcept;
 HANDLE install(int fd, ACCESS_MASK access, win32::kind kind = kind::event,
                thread_obj* thread = nullptr) noexcept;
 
-/// Closes an open handle (CloseHandle).
+/// Closes an open handle (CloseHandle); not inside a call.
 bool close_handle(HANDLE h) noexcept;
+
+/// In a child after fork(): the other threads' calls are not running here.
+void hazards_after_fork() noexcept;
 
 /// Generic rights (GENERIC_READ, ...) mapped to an event's specific ones.
 ACCESS_MASK map_event_access(ACCESS_MASK access) noexcept;
