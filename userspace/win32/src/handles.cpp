@@ -266,12 +266,10 @@ HANDLE install(int fd, ACCESS_MASK access, win32::kind kind, thread_obj* thread)
     }
     // A new fd's slot is free: its close was done under table_lock before
     // the kernel could hand the number out again. Only a use of this
-    // handle value racing with its creation can have adopted it
-    // meanwhile: the same object, with the creator's access.
-    if (s->ctl.load(std::memory_order_relaxed) & slot_alloc) {
-        s->access = access;
+    // handle value racing with its creation (an inheritable fd) can have
+    // adopted it meanwhile: the same object, already a handle.
+    if (s->ctl.load(std::memory_order_relaxed) & slot_alloc)
         return fd_handle(fd);
-    }
     if (thread)
         thread->get();
     publish(s, access, kind, thread);
