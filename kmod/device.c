@@ -532,3 +532,4 @@ module_exit(evobj_exit);
 MODULE_AUTHOR("The evobj developers");
 MODULE_DESCRIPTION("NT-style event objects: notification and synchronization events");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(EVOBJ_VERSION);

@@ -23,6 +23,7 @@ for d in kmod include uapi; do
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		"$EVOBJ_ROOT/$d/" "$out/$d/"
 done
+cp -p "$EVOBJ_ROOT/VERSION" "$out/VERSION"	# MODULE_VERSION (kmod/Kbuild)
 # Out of tree the objects stay in the copy: rsync keeps their timestamps
 # older than changed sources, so kbuild rebuilds only what changed.
 make -s -C "$kdir" M="$out/kmod" "$@" modules >&2
