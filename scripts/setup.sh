@@ -12,7 +12,9 @@ set -euo pipefail
 pkgs=(build-essential flex bison bc libelf-dev libssl-dev dwarves cpio kmod
       xz-utils rsync python3 sparse qemu-system-x86 busybox-static gcc-multilib
       cmake g++ libgtest-dev libasio-dev liburing-dev gnuplot-nox gcovr
-      linux-source-6.12 "${EVOBJ_META[@]}")
+      linux-source-6.12 "${EVOBJ_META[@]}"
+      # the Debian packages (make deb, scripts/deb-test.sh)
+      debhelper dh-dkms dkms lintian dpkg-dev fakeroot pkgconf man-db)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -59,6 +59,28 @@ check "build guest payload" make -s -C "$EVOBJ_ROOT" payload
 check "library install and consumers" \
 	ctest --test-dir "$EVOBJ_BUILD/userspace-static" -R '^install$' --output-on-failure
 
+# The Debian packages on this host: built, linted, installed with apt
+# (dkms builds the module for each installed kernel), used from C++, from
+# pkg-config and from a driver, then purged (scripts/deb-test.sh, as root).
+say "Debian packages on the host"
+dlog=$EVOBJ_BUILD/deb-test.log
+mkdir -p "$EVOBJ_BUILD"
+sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
+$sudo "$EVOBJ_ROOT/scripts/deb-test.sh" 2>&1 | tee "$dlog" >&2
+deb_rc=${PIPESTATUS[0]} deb_steps=0 deb_failed=0
+while IFS= read -r line; do
+	case $line in
+	"DEB ok: "*) record "deb: ${line#DEB ok: }" 1 0 0 ;;
+	"DEB FAIL: "*) record "deb: ${line#DEB FAIL: }" 0 1 0; deb_failed=1 ;;
+	"DEB skip: "*) record "deb: ${line#DEB skip: }" 0 0 1 ;;
+	*) continue ;;
+	esac
+	deb_steps=$((deb_steps + 1))
+done <"$dlog"
+if [ "$deb_steps" = 0 ] || { [ "$deb_rc" != 0 ] && [ "$deb_failed" = 0 ]; }; then
+	record "deb: scripts/deb-test.sh (exit $deb_rc)" 0 1 0
+fi
+
 for k in "${kernels[@]}"; do
 	t=$(date +%s)
 	if [ "$k" = kunit ]; then
