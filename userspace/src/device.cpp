@@ -35,7 +35,7 @@ device device::open(std::string_view path)
     const int err = errno;
     std::string what = "open " + p;
     if (err == ENOENT || err == ENODEV || err == ENXIO)
-        what += " (is the evobj kernel module loaded? try: modprobe evobj)";
+        what += " (is the evobj kernel module loaded? try: sudo modprobe evobj)";
     else if (err == EACCES || err == EPERM)
         what += " (permission denied by the device node's mode or owner, or a security module)";
     throw std::system_error(err, std::system_category(), what);

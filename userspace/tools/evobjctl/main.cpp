@@ -91,14 +91,15 @@ bool device_usable()
     const int err = errno;
     std::cerr << "evobjctl: cannot open " << device_path << ": " << std::strerror(err) << '\n';
     if (err == ENOENT || err == ENODEV || err == ENXIO) {
-        std::cerr << "  is the evobj module loaded? try: insmod evobj.ko\n";
+        std::cerr << "  is the evobj kernel module loaded? try: sudo modprobe evobj\n";
     } else if (err == EACCES || err == EPERM) {
         struct stat st;
         if (::stat(device_path, &st) == 0)
             std::cerr << "  permission denied: the device is mode " << std::oct << (st.st_mode & 07777)
                       << std::dec << ", owner " << st.st_uid << ", group " << st.st_gid
                       << "; the module creates it 0666, so a udev rule or a security module "
-                         "restricts it here\n";
+                         "restricts it here (with evobj's group rule: sudo usermod -aG evobj $USER, "
+                         "then log in again)\n";
         else
             std::cerr << "  permission denied\n";
     }
