@@ -32,8 +32,9 @@ esac
 version=$(cat "$EVOBJ_ROOT/VERSION")
 debs=$EVOBJ_BUILD/deb
 work=$(mktemp -d /tmp/evobj-deb-test.XXXXXX)
-# The library package is named after the SONAME, libevobj.so.0.MINOR.
-pkgs=(evobj-dkms "libevobj${version%.*}" libevobj-dev evobj-tools)
+# The library packages are named after their SONAMEs, libevobj*.so.0.MINOR.
+pkgs=(evobj-dkms "libevobj${version%.*}" "libevobj-win32-${version%.*}"
+      "libevobj-pevents${version%.*}" libevobj-dev evobj-tools)
 passed=0 failed=0 skipped=0
 # shellcheck disable=SC2317 # called through trap
 cleanup() {
@@ -160,6 +161,7 @@ files_in_place() {
 		/usr/src/evobj-"$version"/include/linux/evobj.h \
 		/usr/src/evobj-"$version"/uapi/linux/evobj.h \
 		/usr/include/evobj/evobj.hpp /usr/include/evobj/uapi/linux/evobj.h \
+		/usr/include/evobj/win32.h /usr/include/evobj/pevents/pevents.h \
 		/usr/bin/evobjctl; do
 		[ -e "$f" ] || { echo "missing: $f"; ok=1; }
 	done
@@ -179,17 +181,24 @@ man_pages() {
 	return $ok
 }
 
+# userspace/tests/install's consumers: the C++ library, the Win32 layer
+# from C through its <windows.h>, and a pevents program.
 consumer_cmake() {
 	cmake -S "$EVOBJ_ROOT/userspace/tests/install" -B "$work/cmake" \
 		-DEVOBJ_WANT_VERSION="${version%.*}" &&
-		cmake --build "$work/cmake" && "$work/cmake/consumer"
+		cmake --build "$work/cmake" && "$work/cmake/consumer" &&
+		"$work/cmake/win32_consumer" && "$work/cmake/pevents_consumer"
 }
 
 consumer_pkgconfig() {
+	local t=$EVOBJ_ROOT/userspace/tests/install
 	# shellcheck disable=SC2046 # the flags are meant to split
-	c++ -std=c++20 -Wall -Wextra -Werror -o "$work/consumer-pc" \
-		"$EVOBJ_ROOT/userspace/tests/install/consumer.cpp" \
-		$(pkg-config --cflags --libs evobj) && "$work/consumer-pc"
+	c++ -std=c++20 -Wall -Wextra -Werror -o "$work/consumer-pc" "$t/consumer.cpp" \
+		$(pkg-config --cflags --libs evobj) && "$work/consumer-pc" &&
+		cc -std=c11 -Wall -Wextra -Werror -o "$work/win32-pc" "$t/win32_consumer.c" \
+			$(pkg-config --cflags --libs evobj-win32-compat) && "$work/win32-pc" &&
+		c++ -Wall -Wextra -Werror -o "$work/pevents-pc" "$t/pevents_consumer.cpp" \
+			$(pkg-config --cflags --libs evobj-pevents) && "$work/pevents-pc"
 }
 
 # The example driver of Documentation/driver-api, built for KVER against
@@ -305,8 +314,8 @@ step "dkms refuses a 5.10 kernel (BUILD_EXCLUSIVE_KERNEL)" dkms_exclusive
 for k in "${kernels[@]}"; do
 	step "example driver against header and Module.symvers ($k)" example_driver "$k"
 done
-step "consumer through find_package(evobj)" consumer_cmake
-step "consumer through pkg-config" consumer_pkgconfig
+step "consumers (C++, Win32 from C, pevents) through find_package(evobj)" consumer_cmake
+step "consumers (C++, Win32 from C, pevents) through pkg-config" consumer_pkgconfig
 step "purge with apt" purge
 drop_new_indexes
 step "nothing of the packages remains" nothing_remains
