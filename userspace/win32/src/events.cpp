@@ -31,7 +31,7 @@ constexpr std::string_view local_prefix = "Local\\";
 // UTF-16 to UTF-8. Unpaired surrogates, which Windows names may hold,
 // are encoded as their own three bytes (WTF-8), so that no two UTF-16
 // names share one UTF-8 name.
-bool utf16_to_utf8(LPCWSTR in, std::string& out)
+void utf16_to_utf8(LPCWSTR in, std::string& out)
 {
     for (; *in; ++in) {
         std::uint32_t c = *in;
@@ -55,7 +55,6 @@ bool utf16_to_utf8(LPCWSTR in, std::string& out)
             out += static_cast<char>(0x80 | (c & 0x3F));
         }
     }
-    return true;
 }
 
 // The kernel's name for a Windows object name, or an error. An IPC
@@ -113,8 +112,6 @@ HANDLE open_event(const char* name, bool open_only, bool manual, bool initial, b
     char buf[EVOBJ_NAME_MAX + 1];
     std::memcpy(buf, kname.data(), kname.size());
     buf[kname.size()] = '\0';
-    if (std::memchr(buf, '\0', kname.size())) // cannot happen from a C string
-        return fail(ERROR_INVALID_NAME, HANDLE{});
 
     evobj_open o{};
     o.name = reinterpret_cast<std::uintptr_t>(buf);

@@ -256,7 +256,7 @@ TEST_F(Win32Wait, CloseDuringWaitThenTimeout)
 {
     HANDLE ev = auto_event();
     std::atomic<DWORD> result{WAIT_FAILED};
-    std::thread waiter([&] { result = WaitForSingleObject(ev, 300); });
+    std::thread waiter([&] { result = WaitForSingleObject(ev, 1500); }); // long enough to be seen waiting under TCG
     ASSERT_TRUE(await_waiters(ev, 1));
     EXPECT_TRUE(CloseHandle(ev));
     waiter.join();
