@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include <dirent.h>
+
 #include "win32_helpers.hpp"
 
 namespace {
@@ -261,6 +263,57 @@ TEST_F(Win32Wait, CloseDuringWaitThenTimeout)
     EXPECT_TRUE(CloseHandle(ev));
     waiter.join();
     EXPECT_EQ(result.load(), WAIT_TIMEOUT);
+}
+
+// Open fds of this process.
+int open_fds()
+{
+    int n = 0;
+    if (DIR* d = ::opendir("/proc/self/fd")) {
+        while (::readdir(d))
+            ++n;
+        ::closedir(d);
+    }
+    return n;
+}
+
+TEST_F(Win32Wait, ClosesRacingWithCallsLeakNothing)
+{
+    // One thread creates and closes handles as fast as it can; others
+    // set and wait on whichever handle they last saw. Every call either
+    // works or finds the handle closed, and once all are done every fd
+    // is closed, including those whose close had to wait for a call.
+    CloseHandle(auto_event()); // the device is open before counting
+    const int before = open_fds();
+    std::atomic<HANDLE> current{auto_event()};
+    std::atomic<bool> stop{false};
+    std::atomic<int> bad{0}, worked{0};
+    std::vector<std::thread> users;
+    for (int t = 0; t < 3; ++t)
+        users.emplace_back([&] {
+            while (!stop) {
+                const HANDLE h = current.load();
+                SetLastError(0);
+                const BOOL set = SetEvent(h);
+                const DWORD r = WaitForSingleObject(h, 1);
+                if ((!set && GetLastError() != ERROR_INVALID_HANDLE) ||
+                    (r == WAIT_FAILED && GetLastError() != ERROR_INVALID_HANDLE))
+                    ++bad;
+                else if (set && r == WAIT_OBJECT_0)
+                    ++worked;
+            }
+        });
+    for (int i = 0; i < 3000; ++i) {
+        const HANDLE old = current.exchange(auto_event());
+        EXPECT_TRUE(CloseHandle(old));
+    }
+    stop = true;
+    for (auto& t : users)
+        t.join();
+    EXPECT_TRUE(CloseHandle(current.load()));
+    EXPECT_EQ(bad.load(), 0);
+    EXPECT_GT(worked.load(), 0);
+    EXPECT_EQ(open_fds(), before);
 }
 
 } // namespace
