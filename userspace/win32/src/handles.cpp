@@ -106,6 +106,7 @@ hazard_record* thread_record() noexcept
 {
     if (my_record.rec)
         return my_record.rec;
+    after_fork_handler();
     for (hazard_record* r = records.load(std::memory_order_acquire); r; r = r->next) {
         bool free = false;
         if (!r->taken.load(std::memory_order_relaxed) &&

@@ -61,6 +61,11 @@ std::once_flag atfork_once;
 
 } // namespace
 
+void after_fork_handler() noexcept
+{
+    std::call_once(atfork_once, [] { ::pthread_atfork(nullptr, nullptr, forget_after_fork); });
+}
+
 void thread_obj::put() noexcept
 {
     if (refs.fetch_sub(1, std::memory_order_acq_rel) != 1)
@@ -74,7 +79,7 @@ thread_obj* current_thread() noexcept
 {
     if (self_slot.obj)
         return self_slot.obj;
-    std::call_once(atfork_once, [] { ::pthread_atfork(nullptr, nullptr, forget_after_fork); });
+    after_fork_handler();
     const int dev = device_fd();
     if (dev < 0)
         return nullptr;

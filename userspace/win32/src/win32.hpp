@@ -53,6 +53,10 @@ struct thread_obj {
 /// with the last error set if they cannot be created.
 thread_obj* current_thread() noexcept;
 
+/// Registers, once, what a child of fork() must forget: the parent's
+/// thread objects and the other threads' calls in progress.
+void after_fork_handler() noexcept;
+
 /// Runs the calling thread's queued APCs in order; returns how many ran.
 unsigned run_apcs(thread_obj* self);
 
