@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -208,6 +209,23 @@ TEST_F(Win32Handle, HandlePassedToAnotherProcess)
     EXPECT_EQ(exit_status(pid), 0);
     ::close(sv[0]);
     ::close(sv[1]);
+}
+
+TEST_F(Win32Handle, ForkedChildClosesWhatItsParentsThreadsWaitOn)
+{
+    // Another thread waits on the handle when the process forks: that
+    // wait is not running in the child, whose close closes the fd at once.
+    owned ev(auto_event());
+    const int fd = evobj_win32_fd(ev);
+    std::thread waiter([&] { WaitForSingleObject(ev, 10000); });
+    ASSERT_TRUE(await_waiters(ev, 1));
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0)
+        ::_exit(CloseHandle(ev) && ::fcntl(fd, F_GETFD) == -1 ? 0 : 1);
+    SetEvent(ev);
+    waiter.join();
+    EXPECT_EQ(exit_status(pid), 0);
 }
 
 TEST_F(Win32Handle, FdPollsAndComesBack)
