@@ -22,16 +22,6 @@ void throw_errno(const char* what)
     throw std::system_error(errno, std::system_category(), what);
 }
 
-void unique_fd::close() noexcept
-{
-    if (fd_ >= 0) {
-        const int saved = errno;
-        ::close(fd_);
-        fd_ = -1;
-        errno = saved;
-    }
-}
-
 std::uint64_t now_ns() noexcept
 {
     timespec ts;

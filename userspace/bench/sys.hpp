@@ -11,6 +11,8 @@
 
 #include <linux/evobj.h>
 
+#include <evobj/unique_fd.hpp>
+
 #include <cerrno>
 #include <cstdint>
 #include <span>
@@ -21,30 +23,8 @@ namespace evobj::bench {
 
 [[noreturn]] void throw_errno(const char* what);
 
-/// A move-only owner of one file descriptor.
-class unique_fd {
-public:
-    constexpr unique_fd() noexcept = default;
-    constexpr explicit unique_fd(int fd) noexcept : fd_(fd) {}
-    unique_fd(const unique_fd&) = delete;
-    unique_fd& operator=(const unique_fd&) = delete;
-    unique_fd(unique_fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    unique_fd& operator=(unique_fd&& other) noexcept
-    {
-        if (this != &other) {
-            close();
-            fd_ = std::exchange(other.fd_, -1);
-        }
-        return *this;
-    }
-    ~unique_fd() { close(); }
-
-    [[nodiscard]] int get() const noexcept { return fd_; }
-    void close() noexcept;
-
-private:
-    int fd_ = -1;
-};
+/// The library's fd owner, header-only (the benchmarks do not link libevobj).
+using evobj::unique_fd;
 
 /// CLOCK_MONOTONIC in nanoseconds: the clock of evobj timeouts and timers.
 [[nodiscard]] std::uint64_t now_ns() noexcept;

@@ -5,6 +5,8 @@
 #include <evobj/device.hpp>
 
 #include <cerrno>
+#include <cstring>
+#include <memory>
 #include <new>
 #include <string>
 #include <system_error>
@@ -22,13 +24,17 @@ namespace evobj {
 static_assert(static_cast<std::uint32_t>(kind::notification) == EVOBJ_NOTIFICATION);
 static_assert(static_cast<std::uint32_t>(kind::synchronization) == EVOBJ_SYNCHRONIZATION);
 static_assert(max_wait == EVOBJ_MAX_WAIT);
+static_assert(static_cast<std::uint32_t>(disposition::open_or_create) == EVOBJ_OPEN_ALWAYS);
+static_assert(static_cast<std::uint32_t>(disposition::open_existing) == EVOBJ_OPEN_EXISTING);
+static_assert(static_cast<std::uint32_t>(disposition::create_new) == EVOBJ_CREATE_NEW);
+static_assert(name_max == EVOBJ_NAME_MAX);
 
 device device::open(std::string_view path)
 {
     const std::string p(path); // open(2) wants a NUL-terminated string
-    const int fd = ::open(p.c_str(), O_RDWR | O_CLOEXEC);
-    if (fd >= 0)
-        return device(fd);
+    unique_fd fd(::open(p.c_str(), O_RDWR | O_CLOEXEC));
+    if (fd)
+        return device(std::make_shared<unique_fd>(std::move(fd)));
 
     // The two failures a user actually meets get a message that says
     // what to do; the errno is kept for code that inspects it.
@@ -51,23 +57,22 @@ const device& device::instance()
     return dev;
 }
 
-device& device::operator=(device&& other) noexcept
+device device::adopt(native_handle_type fd)
 {
-    // Take other's fd, then let `old` close ours; right for a self-move too.
-    device old(std::move(other));
-    std::swap(fd_, old.fd_);
-    return *this;
+    unique_fd owned(fd); // closes it if make_shared throws
+    return device(std::make_shared<unique_fd>(std::move(owned)));
 }
 
-device::~device()
+device::native_handle_type device::release() noexcept
 {
-    if (fd_ < 0)
-        return;
-    // close(2) errors cannot be acted on here (the fd is gone either way);
-    // callers checking errno after a scope exit must not see them.
-    const int saved = errno;
-    ::close(fd_);
-    errno = saved;
+    const std::shared_ptr<unique_fd> fd = std::move(fd_);
+    if (!fd)
+        return -1;
+    // Alone, we own the fd and can hand it over. Events made through us
+    // still wait through it and will close it, so the caller gets its own.
+    if (fd.use_count() == 1)
+        return fd->release();
+    return ::fcntl(fd->get(), F_DUPFD_CLOEXEC, 0);
 }
 
 event device::create(evobj::kind kind, bool signaled) const
@@ -75,7 +80,32 @@ event device::create(evobj::kind kind, bool signaled) const
     evobj_create args{};
     args.type = static_cast<std::uint32_t>(kind);
     args.flags = EVOBJ_CLOEXEC | (signaled ? EVOBJ_SIGNALED : 0U);
-    return event(detail::checked_ioctl(fd_, EVOBJ_IOC_CREATE, &args, "EVOBJ_IOC_CREATE"));
+    unique_fd ev(detail::checked_ioctl(native_handle(), EVOBJ_IOC_CREATE, &args, "EVOBJ_IOC_CREATE"));
+    return event(std::move(ev), fd_);
+}
+
+opened device::open_event(std::string_view name, evobj::kind kind, evobj::disposition disp,
+                          unsigned mode, bool signaled) const
+{
+    // The kernel takes a NUL-terminated string: a NUL inside would
+    // silently shorten the name, so it is refused here, as is an empty
+    // name; a long one is refused before copying it.
+    if (name.empty() || name.find('\0') != std::string_view::npos)
+        detail::throw_error(EINVAL, "EVOBJ_IOC_OPEN");
+    if (name.size() > name_max)
+        detail::throw_error(ENAMETOOLONG, "EVOBJ_IOC_OPEN");
+    char buf[name_max + 1];
+    std::memcpy(buf, name.data(), name.size());
+    buf[name.size()] = '\0';
+
+    evobj_open args{};
+    args.name = reinterpret_cast<std::uintptr_t>(buf);
+    args.type = static_cast<std::uint32_t>(kind);
+    args.flags = EVOBJ_CLOEXEC | (signaled ? EVOBJ_SIGNALED : 0U);
+    args.disposition = static_cast<std::uint32_t>(disp);
+    args.mode = mode;
+    unique_fd ev(detail::checked_ioctl(native_handle(), EVOBJ_IOC_OPEN, &args, "EVOBJ_IOC_OPEN"));
+    return opened{event(std::move(ev), fd_), (args.result & EVOBJ_OPEN_CREATED) != 0};
 }
 
 } // namespace evobj

@@ -23,49 +23,37 @@ event event::create(evobj::kind kind, bool signaled)
     return device::instance().create(kind, signaled);
 }
 
-event& event::operator=(event&& other) noexcept
+opened event::open(std::string_view name, evobj::kind kind, evobj::disposition disp, unsigned mode,
+                   bool signaled)
 {
-    // Take other's fd, then let `old` close ours; right for a self-move too.
-    event old(std::move(other));
-    std::swap(fd_, old.fd_);
-    return *this;
-}
-
-event::~event()
-{
-    if (fd_ < 0)
-        return;
-    // See device::~device(): errno is the caller's, not ours.
-    const int saved = errno;
-    ::close(fd_);
-    errno = saved;
+    return device::instance().open_event(name, kind, disp, mode, signaled);
 }
 
 bool event::set() const
 {
     std::uint32_t prev = 0;
-    detail::checked_ioctl(fd_, EVOBJ_IOC_SET, &prev, "EVOBJ_IOC_SET");
+    detail::checked_ioctl(fd_.get(), EVOBJ_IOC_SET, &prev, "EVOBJ_IOC_SET");
     return prev != 0;
 }
 
 bool event::reset() const
 {
     std::uint32_t prev = 0;
-    detail::checked_ioctl(fd_, EVOBJ_IOC_RESET, &prev, "EVOBJ_IOC_RESET");
+    detail::checked_ioctl(fd_.get(), EVOBJ_IOC_RESET, &prev, "EVOBJ_IOC_RESET");
     return prev != 0;
 }
 
 bool event::pulse() const
 {
     std::uint32_t prev = 0;
-    detail::checked_ioctl(fd_, EVOBJ_IOC_PULSE, &prev, "EVOBJ_IOC_PULSE");
+    detail::checked_ioctl(fd_.get(), EVOBJ_IOC_PULSE, &prev, "EVOBJ_IOC_PULSE");
     return prev != 0;
 }
 
 event_state event::query() const
 {
     evobj_state st{};
-    detail::checked_ioctl(fd_, EVOBJ_IOC_READ, &st, "EVOBJ_IOC_READ");
+    detail::checked_ioctl(fd_.get(), EVOBJ_IOC_READ, &st, "EVOBJ_IOC_READ");
     return {static_cast<evobj::kind>(st.type), st.signaled != 0};
 }
 
@@ -92,13 +80,13 @@ void event::arm_timer(std::chrono::steady_clock::time_point first,
     evobj_timer args{};
     args.expires = since_epoch > 0 ? static_cast<std::uint64_t>(since_epoch) : 1U;
     args.period = static_cast<std::uint64_t>(period.count());
-    detail::checked_ioctl(fd_, EVOBJ_IOC_TIMER, &args, "EVOBJ_IOC_TIMER");
+    detail::checked_ioctl(fd_.get(), EVOBJ_IOC_TIMER, &args, "EVOBJ_IOC_TIMER");
 }
 
 void event::disarm_timer() const
 {
     evobj_timer args{}; // expires 0, period 0
-    detail::checked_ioctl(fd_, EVOBJ_IOC_TIMER, &args, "EVOBJ_IOC_TIMER");
+    detail::checked_ioctl(fd_.get(), EVOBJ_IOC_TIMER, &args, "EVOBJ_IOC_TIMER");
 }
 
 } // namespace evobj

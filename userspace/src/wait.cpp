@@ -59,11 +59,24 @@ wait_result do_wait(int dev, bool all, event_span events, deadline when,
     return wait_result(wait_status::signaled, args.index);
 }
 
+// The free functions wait through the device of the events themselves:
+// one made through device::open(path) must be able to wait even where
+// device::instance() cannot open /dev/evobj (another path, a container).
+int device_for(event_span events, const wait_options& options)
+{
+    int dev = events.device_handle();
+    if (dev < 0)
+        dev = options.alert.device_handle();
+    if (dev < 0)
+        dev = options.signal.device_handle();
+    return dev >= 0 ? dev : device::instance().native_handle();
+}
+
 } // namespace
 
 std::optional<std::size_t> device::wait_any(event_span events, deadline when) const
 {
-    const wait_result r = do_wait(fd_, false, events, when, {});
+    const wait_result r = do_wait(native_handle(), false, events, when, {});
     if (r.timed_out())
         return std::nullopt;
     return r.index();
@@ -71,37 +84,40 @@ std::optional<std::size_t> device::wait_any(event_span events, deadline when) co
 
 bool device::wait_all(event_span events, deadline when) const
 {
-    return do_wait(fd_, true, events, when, {}).signaled();
+    return do_wait(native_handle(), true, events, when, {}).signaled();
 }
 
 wait_result device::wait_any(event_span events, deadline when, const wait_options& options) const
 {
-    return do_wait(fd_, false, events, when, options);
+    return do_wait(native_handle(), false, events, when, options);
 }
 
 wait_result device::wait_all(event_span events, deadline when, const wait_options& options) const
 {
-    return do_wait(fd_, true, events, when, options);
+    return do_wait(native_handle(), true, events, when, options);
 }
 
 std::optional<std::size_t> wait_any(event_span events, deadline when)
 {
-    return device::instance().wait_any(events, when);
+    const wait_result r = do_wait(device_for(events, {}), false, events, when, {});
+    if (r.timed_out())
+        return std::nullopt;
+    return r.index();
 }
 
 bool wait_all(event_span events, deadline when)
 {
-    return device::instance().wait_all(events, when);
+    return do_wait(device_for(events, {}), true, events, when, {}).signaled();
 }
 
 wait_result wait_any(event_span events, deadline when, const wait_options& options)
 {
-    return device::instance().wait_any(events, when, options);
+    return do_wait(device_for(events, options), false, events, when, options);
 }
 
 wait_result wait_all(event_span events, deadline when, const wait_options& options)
 {
-    return device::instance().wait_all(events, when, options);
+    return do_wait(device_for(events, options), true, events, when, options);
 }
 
 bool signal_and_wait(const event& to_set, const event& to_wait, deadline when)

@@ -42,7 +42,17 @@ static_assert(std::is_nothrow_default_constructible_v<evobj::event>);
 static_assert(!std::is_copy_constructible_v<evobj::device>);
 static_assert(std::is_nothrow_move_constructible_v<evobj::device>);
 static_assert(std::is_nothrow_destructible_v<evobj::device>);
-static_assert(sizeof(evobj::event) == sizeof(int));
+// An event is its fd and a shared reference to the device it waits
+// through: still a small handle.
+static_assert(sizeof(evobj::event) <= sizeof(int) + 2 * sizeof(void*) + sizeof(int));
+// unique_fd is exactly an fd.
+static_assert(sizeof(evobj::unique_fd) == sizeof(int));
+static_assert(!std::is_copy_constructible_v<evobj::unique_fd>);
+static_assert(!std::is_copy_assignable_v<evobj::unique_fd>);
+static_assert(std::is_nothrow_move_constructible_v<evobj::unique_fd>);
+static_assert(std::is_nothrow_move_assignable_v<evobj::unique_fd>);
+static_assert(std::is_nothrow_destructible_v<evobj::unique_fd>);
+static_assert(!std::is_convertible_v<int, evobj::unique_fd>); // explicit ownership
 
 // Non-owning pieces are cheap values.
 static_assert(std::is_trivially_copyable_v<evobj::event_ref>);
@@ -376,6 +386,59 @@ TEST(Device, MoveOnlyOwner)
     EXPECT_EQ(fd, released);
     EXPECT_FALSE(c.valid());
     EXPECT_EQ(0, ::close(released));
+}
+
+// fd numbers are reused at once, so "closed" is checked with F_GETFD.
+bool is_open(int fd)
+{
+    return ::fcntl(fd, F_GETFD) >= 0;
+}
+
+TEST(UniqueFd, ClosesOnceAndKeepsErrno)
+{
+    const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    {
+        const evobj::unique_fd u(fd);
+        EXPECT_TRUE(u.valid());
+        EXPECT_EQ(fd, u.get());
+        errno = EDOM;
+    }
+    EXPECT_EQ(EDOM, errno);
+    EXPECT_FALSE(is_open(fd));
+}
+
+TEST(UniqueFd, MoveReleaseReset)
+{
+    const int a = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    const int b = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(a, 0);
+    ASSERT_GE(b, 0);
+    evobj::unique_fd u(a);
+    evobj::unique_fd v(std::move(u));
+    EXPECT_FALSE(u.valid()); // NOLINT(bugprone-use-after-move): specified
+    EXPECT_EQ(-1, u.get());  // NOLINT(bugprone-use-after-move)
+    EXPECT_EQ(a, v.get());
+    evobj::unique_fd& same = v;
+    v = std::move(same); // a self-move keeps the fd open
+    EXPECT_TRUE(is_open(a));
+    EXPECT_EQ(a, v.get());
+    v.reset(b); // closes a
+    EXPECT_FALSE(is_open(a));
+    EXPECT_EQ(b, v.get());
+    v.reset(b); // the same fd again: kept, not closed
+    EXPECT_TRUE(is_open(b));
+    const int released = v.release();
+    EXPECT_EQ(b, released);
+    EXPECT_FALSE(static_cast<bool>(v));
+    v.reset(); // nothing to close
+    EXPECT_TRUE(is_open(b));
+    evobj::unique_fd w(b);
+    evobj::unique_fd x;
+    x = std::move(w); // assignment moves ownership
+    EXPECT_EQ(b, x.get());
+    x = evobj::unique_fd(); // and closes what it held
+    EXPECT_FALSE(is_open(b));
 }
 
 TEST(Device, EmptyFailsNamingTheIoctl)

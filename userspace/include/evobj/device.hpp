@@ -9,12 +9,14 @@
 // for code that wants to own every fd it uses.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string_view>
 
 #include <evobj/deadline.hpp>
 #include <evobj/event.hpp>
 #include <evobj/export.hpp>
+#include <evobj/unique_fd.hpp>
 #include <evobj/wait.hpp>
 
 namespace evobj {
@@ -36,19 +38,27 @@ public:
     /// life of the process.
     [[nodiscard]] static const device& instance();
 
-    /// Takes ownership of an fd of /dev/evobj. Not checked.
-    [[nodiscard]] static device adopt(native_handle_type fd) noexcept { return device(fd); }
+    /// Takes ownership of an fd of /dev/evobj. Not checked. Throws
+    /// std::bad_alloc (having closed the fd) if memory is short.
+    [[nodiscard]] static device adopt(native_handle_type fd);
 
     constexpr device() noexcept = default;
     device(const device&) = delete;
     device& operator=(const device&) = delete;
-    constexpr device(device&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-    device& operator=(device&& other) noexcept;
-    /// Closes the fd; never throws, and leaves errno as it found it.
-    ~device();
+    device(device&& other) noexcept = default;
+    device& operator=(device&& other) noexcept = default;
+    /// Closes the fd once the events made through it are gone too;
+    /// never throws, and leaves errno as it found it.
+    ~device() = default;
 
-    /// Creates an event (O_CLOEXEC). Throws "EVOBJ_IOC_CREATE".
+    /// Creates an event (O_CLOEXEC). Throws "EVOBJ_IOC_CREATE". The
+    /// event waits through this device, and keeps it open for that.
     [[nodiscard]] event create(evobj::kind kind, bool signaled = false) const;
+
+    /// event::open, on this device: the event waits through it.
+    [[nodiscard]] opened open_event(std::string_view name, evobj::kind kind,
+                                    evobj::disposition disp = disposition::open_or_create,
+                                    unsigned mode = 0600, bool signaled = false) const;
 
     /// As the free functions of <evobj/wait.hpp>, on this device.
     [[nodiscard]] std::optional<std::size_t> wait_any(event_span events, deadline when = {}) const;
@@ -58,20 +68,20 @@ public:
     [[nodiscard]] wait_result wait_all(event_span events, deadline when,
                                        const wait_options& options) const;
 
-    [[nodiscard]] constexpr native_handle_type native_handle() const noexcept { return fd_; }
-    [[nodiscard]] constexpr native_handle_type release() noexcept
-    {
-        const native_handle_type fd = fd_;
-        fd_ = -1;
-        return fd;
-    }
-    [[nodiscard]] constexpr bool valid() const noexcept { return fd_ >= 0; }
-    constexpr explicit operator bool() const noexcept { return valid(); }
+    [[nodiscard]] native_handle_type native_handle() const noexcept { return fd_ ? fd_->get() : -1; }
+    /// Gives up ownership and leaves this device empty. If events made
+    /// through it are still alive they keep the device's fd for their
+    /// waits, and the caller gets a duplicate of it (F_DUPFD_CLOEXEC;
+    /// -1 and errno if that fails).
+    [[nodiscard]] native_handle_type release() noexcept;
+    [[nodiscard]] bool valid() const noexcept { return fd_ && fd_->valid(); }
+    explicit operator bool() const noexcept { return valid(); }
 
 private:
-    constexpr explicit device(native_handle_type fd) noexcept : fd_(fd) {}
+    explicit device(std::shared_ptr<unique_fd> fd) noexcept : fd_(std::move(fd)) {}
 
-    native_handle_type fd_ = -1;
+    // Shared with the events made through this device (event::dev_).
+    std::shared_ptr<unique_fd> fd_;
 };
 
 } // namespace evobj

@@ -12,10 +12,14 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <string_view>
 
 #include <evobj/deadline.hpp>
 #include <evobj/export.hpp>
+#include <evobj/unique_fd.hpp>
 
 namespace evobj {
 
@@ -35,6 +39,21 @@ struct event_state {
     friend constexpr bool operator==(const event_state&, const event_state&) noexcept = default;
 };
 
+/// What EVOBJ_IOC_OPEN does with a name (NT's CreateEvent and OpenEvent).
+enum class disposition : std::uint32_t {
+    /// Opens the event of that name, or creates it if there is none.
+    open_or_create = 0, // EVOBJ_OPEN_ALWAYS
+    /// Opens the event of that name; ENOENT if there is none.
+    open_existing = 1, // EVOBJ_OPEN_EXISTING
+    /// Creates the event; EEXIST if the name is taken.
+    create_new = 2, // EVOBJ_CREATE_NEW
+};
+
+/// The longest event name, in bytes (EVOBJ_NAME_MAX).
+inline constexpr std::size_t name_max = 255;
+
+struct opened;
+
 class EVOBJ_API event {
 public:
     using native_handle_type = int;
@@ -48,17 +67,34 @@ public:
     /// from the kernel, or the device's open error (see device::open).
     [[nodiscard]] static event create(evobj::kind kind, bool signaled = false);
 
+    /// Opens or creates the event called `name` in the caller's IPC
+    /// namespace, through device::instance() (device::open_event does it
+    /// on a given device). `kind`, `mode` (permission bits, checked on
+    /// later opens as System V IPC does) and `signaled` apply only if
+    /// this call creates the event: an existing one keeps its own, and
+    /// `created` says which happened. The name lives as long as the
+    /// event: once its last fd closes, the next create makes a new one.
+    /// The fd is O_CLOEXEC. Throws std::system_error "EVOBJ_IOC_OPEN":
+    /// EINVAL for an empty name or one containing a NUL byte, or a bad
+    /// mode; ENAMETOOLONG past name_max bytes; ENOENT (open_existing of
+    /// a missing name); EEXIST (create_new of a taken one); EACCES (the
+    /// creator's mode denies us); ENOSPC (the per-user limit of names).
+    [[nodiscard]] static opened open(std::string_view name, evobj::kind kind,
+                                     evobj::disposition disp = disposition::open_or_create,
+                                     unsigned mode = 0600, bool signaled = false);
+
     /// Takes ownership of an event fd obtained elsewhere (SCM_RIGHTS,
     /// pidfd_getfd, fork). Not checked here: a foreign fd makes the
-    /// operations fail with ENOTTY / EINVAL.
-    [[nodiscard]] static event adopt(native_handle_type fd) noexcept { return event(fd); }
+    /// operations fail with ENOTTY / EINVAL. Its waits go through
+    /// device::instance().
+    [[nodiscard]] static event adopt(native_handle_type fd) noexcept { return event(unique_fd(fd), nullptr); }
 
     event(const event&) = delete;
     event& operator=(const event&) = delete;
-    constexpr event(event&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-    event& operator=(event&& other) noexcept;
+    event(event&& other) noexcept = default;
+    event& operator=(event&& other) noexcept = default;
     /// Closes the fd; never throws, and leaves errno as it found it.
-    ~event();
+    ~event() = default;
 
     /// Signals the event. Returns the previous state.
     bool set() const;
@@ -73,7 +109,9 @@ public:
     [[nodiscard]] evobj::kind type() const { return query().kind; }
 
     /// Blocks until signaled (consuming a synchronization event).
-    /// Signals interrupting the wait are absorbed.
+    /// Signals interrupting the wait are absorbed. The waits go through
+    /// the device that made the event (device::instance() for an
+    /// adopted one).
     void wait() const;
     /// Non-blocking: consumes the event and returns true if it was
     /// signaled, else returns false.
@@ -100,30 +138,43 @@ public:
 
     /// The event fd, for poll/epoll/io_uring/asio: readable while
     /// signaled (polling never consumes). Still owned by this object.
-    [[nodiscard]] constexpr native_handle_type native_handle() const noexcept { return fd_; }
+    [[nodiscard]] constexpr native_handle_type native_handle() const noexcept { return fd_.get(); }
     /// Gives up ownership: returns the fd and leaves this event empty.
-    [[nodiscard]] constexpr native_handle_type release() noexcept
+    [[nodiscard]] native_handle_type release() noexcept
     {
-        const native_handle_type fd = fd_;
-        fd_ = -1;
-        return fd;
+        dev_.reset();
+        return fd_.release();
     }
     /// False for an empty (default-constructed, moved-from or released) event.
-    [[nodiscard]] constexpr bool valid() const noexcept { return fd_ >= 0; }
+    [[nodiscard]] constexpr bool valid() const noexcept { return fd_.valid(); }
     constexpr explicit operator bool() const noexcept { return valid(); }
 
     friend void swap(event& a, event& b) noexcept
     {
-        const native_handle_type fd = a.fd_;
-        a.fd_ = b.fd_;
-        b.fd_ = fd;
+        swap(a.fd_, b.fd_);
+        a.dev_.swap(b.dev_);
     }
 
 private:
-    constexpr explicit event(native_handle_type fd) noexcept : fd_(fd) {}
+    event(unique_fd fd, std::shared_ptr<const unique_fd> dev) noexcept
+        : fd_(std::move(fd)), dev_(std::move(dev))
+    {
+    }
     friend class device;
+    friend class event_ref;
 
-    native_handle_type fd_ = -1;
+    unique_fd fd_;
+    // The fd of the device that made this event, shared with it so that
+    // waits can go through it for as long as the event lives; null for
+    // an adopted event, which waits through device::instance().
+    std::shared_ptr<const unique_fd> dev_;
+};
+
+/// What event::open and device::open_event return.
+struct opened {
+    evobj::event ev;
+    /// True if this call created the event, false if it existed.
+    bool created;
 };
 
 /// A non-owning reference to an event, for building wait lists out of
@@ -133,10 +184,11 @@ private:
 class event_ref {
 public:
     constexpr event_ref() noexcept = default;
-    constexpr event_ref(const event& e) noexcept : fd_(e.native_handle()) {}
+    event_ref(const event& e) noexcept : fd_(e.native_handle()), dev_(e.dev_.get()) {}
     // A temporary event closes its fd at the end of the full expression.
     event_ref(const event&&) = delete;
-    /// Refers to an event fd owned by someone else.
+    /// Refers to an event fd owned by someone else; waits on it alone go
+    /// through device::instance().
     [[nodiscard]] static constexpr event_ref from_native(event::native_handle_type fd) noexcept
     {
         event_ref r;
@@ -146,9 +198,13 @@ public:
 
     [[nodiscard]] constexpr event::native_handle_type native_handle() const noexcept { return fd_; }
     constexpr explicit operator bool() const noexcept { return fd_ >= 0; }
+    /// The fd of the device the event waits through, or -1 if it has none
+    /// of its own (device::instance() then).
+    [[nodiscard]] constexpr int device_handle() const noexcept { return dev_ != nullptr ? dev_->get() : -1; }
 
 private:
     event::native_handle_type fd_ = -1;
+    const unique_fd* dev_ = nullptr;
 };
 
 } // namespace evobj

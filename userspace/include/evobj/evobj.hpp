@@ -14,5 +14,6 @@
 #include <evobj/device.hpp>
 #include <evobj/event.hpp>
 #include <evobj/export.hpp>
+#include <evobj/unique_fd.hpp>
 #include <evobj/version.hpp>
 #include <evobj/wait.hpp>

@@ -3,8 +3,9 @@
 // Waits on several events at once: wait-any, wait-all, the alert event
 // and signal-and-wait (NT's WaitForMultipleObjects, SignalObjectAndWait).
 //
-// The free functions go through the process-wide device::instance();
-// device has the same operations for an explicitly opened device.
+// The free functions go through the device of the first event that has
+// one (the device that created it), else through the process-wide
+// device::instance(); device has the same operations for a given device.
 // "Timed out" is a value, never an exception; errors throw
 // std::system_error naming the ioctl ("EVOBJ_IOC_WAIT_ANY", ...).
 #pragma once
@@ -64,6 +65,17 @@ public:
     [[nodiscard]] constexpr event::native_handle_type native_handle(std::size_t i) const noexcept
     {
         return events_ != nullptr ? events_[i].native_handle() : refs_[i].native_handle();
+    }
+    /// The device the first event with one of its own waits through
+    /// (see event_ref::device_handle), or -1 if none has.
+    [[nodiscard]] int device_handle() const noexcept
+    {
+        for (std::size_t i = 0; i < size_; ++i) {
+            const int dev = events_ != nullptr ? event_ref(events_[i]).device_handle() : refs_[i].device_handle();
+            if (dev >= 0)
+                return dev;
+        }
+        return -1;
     }
 
 private:
