@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 #
-# Runs the library's GoogleTest suite and the event-loop examples inside
-# the VM guest (POSIX sh; busybox is enough). From the build tree:
+# Runs the library's GoogleTest suite, evobjctl's command-line tests and
+# the event-loop examples inside the VM guest (POSIX sh; busybox is
+# enough). From the build tree:
 #   scripts/vm.sh -k 6.12 -p build/userspace-static/payload -- ./run-tests.sh
 # Exit status: 0 only if everything ran and passed.
 cd "$(dirname "$0")" || exit 1
@@ -40,6 +41,13 @@ for suite in evobj_win32_tests evobj_pevents_tests; do
 		failed="$failed $suite"
 	fi
 done
+# evobjctl's command-line tests (named events from the shell).
+if [ -x ./evobjctl_test ] && [ -x ./evobjctl ]; then
+	run ./evobjctl_test ./evobjctl
+else
+	echo "=== run-tests: evobjctl_test: MISSING"
+	failed="$failed evobjctl_test"
+fi
 for example in epoll_loop asio_wait uring_poll win32_c_test win32_port; do
 	if [ -x "./$example" ]; then
 		run "./$example"

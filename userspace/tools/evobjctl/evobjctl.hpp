@@ -4,6 +4,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace evobjctl {
@@ -12,6 +13,13 @@ namespace evobjctl {
 int demo_main(std::span<char* const> args);
 int bench_main(std::span<char* const> args);
 int list_main(std::span<char* const> args);
+int open_main(std::span<char* const> args);
+/// set, reset, pulse, state and wait, on an inherited event fd.
+int fd_main(std::string_view command, std::span<char* const> args);
+
+/// An event name as the kernel's fdinfo shows it: bytes outside
+/// printable ASCII, and backslashes, as \ooo octal.
+std::string escape_name(std::string_view name);
 
 /// Opens and closes /dev/evobj once; if that fails, explains why on
 /// stderr (module not loaded, permission denied, ...) and returns false.

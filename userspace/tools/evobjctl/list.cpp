@@ -4,8 +4,8 @@
 //
 // An event fd is an anonymous inode, so /proc/<pid>/fd/<n> links to
 // "anon_inode:[evobj]" (the name kmod/device.c gives it), and the event's
-// show_fdinfo adds "type:", "signaled:" and "waiters:" lines to
-// /proc/<pid>/fdinfo/<n>. Processes come and go while we read: whatever
+// show_fdinfo adds "type:", "signaled:", "waiters:" and, for a named
+// event, "name:" lines to /proc/<pid>/fdinfo/<n>. Processes come and go while we read: whatever
 // vanished under us is skipped without comment.
 
 #include <cstdio>
@@ -28,8 +28,10 @@ namespace fs = std::filesystem;
 constexpr const char* list_usage = R"(Usage: evobjctl list [--pid PID]
 
 Shows every evobj event fd open in running processes (or in PID only):
-its type, whether it is signaled and how many waits are queued on it,
-as the kernel reports them in /proc/<pid>/fdinfo/<fd>. Processes of
+its type, whether it is signaled, how many waits are queued on it and,
+for a named event, its name, as the kernel reports them in
+/proc/<pid>/fdinfo/<fd> (bytes of a name that are not printable, and
+backslashes, as \ooo octal; "-" for an unnamed event). Processes of
 other users are visible to root only.
 
 Options:
@@ -46,6 +48,7 @@ struct row {
     std::string type = "?";
     std::string signaled = "?";
     std::string waiters = "?";
+    std::string name = "-";
 };
 
 std::optional<long> as_number(const std::string& s)
@@ -65,6 +68,12 @@ void read_fdinfo(const fs::path& path, row& r)
         if (colon == std::string::npos)
             continue;
         const std::string key = line.substr(0, colon);
+        // The name is everything after the tab, spaces included (the
+        // kernel escapes the bytes that could confuse us).
+        if (key == "name" && line.size() > colon + 1) {
+            r.name = line.substr(colon + 2);
+            continue;
+        }
         const auto start = line.find_first_not_of(" \t", colon + 1);
         const std::string value = start == std::string::npos ? "" : line.substr(start);
         if (key == "type")
@@ -146,10 +155,11 @@ int list_main(std::span<char* const> args)
     if (rows.empty()) {
         std::cout << "no evobj event fds found\n";
     } else {
-        std::printf("%7s  %-16s %5s  %-15s  %8s  %7s\n", "PID", "COMMAND", "FD", "TYPE", "SIGNALED", "WAITERS");
+        std::printf("%7s  %-16s %5s  %-15s  %8s  %7s  %s\n", "PID", "COMMAND", "FD", "TYPE", "SIGNALED",
+                    "WAITERS", "NAME");
         for (const row& r : rows)
-            std::printf("%7ld  %-16s %5ld  %-15s  %8s  %7s\n", r.pid, r.command.c_str(), r.fd, r.type.c_str(),
-                        r.signaled.c_str(), r.waiters.c_str());
+            std::printf("%7ld  %-16s %5ld  %-15s  %8s  %7s  %s\n", r.pid, r.command.c_str(), r.fd, r.type.c_str(),
+                        r.signaled.c_str(), r.waiters.c_str(), r.name.c_str());
     }
     if (hidden)
         std::cerr << "evobjctl: list: " << hidden << " process" << (hidden > 1 ? "es" : "")

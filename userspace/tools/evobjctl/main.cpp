@@ -5,6 +5,8 @@
 //   evobjctl demo                 a guided tour that checks what it shows
 //   evobjctl bench [options]      evobj against futex, eventfd, pipe, ...
 //   evobjctl list                 the event fds open in running processes
+//   evobjctl open NAME [-- CMD]   open or create a named event, run CMD with it
+//   evobjctl set|reset|pulse|state|wait   on the event fd $EVOBJ_FD
 //   evobjctl --version
 
 #include <fcntl.h>
@@ -37,6 +39,9 @@ Commands:
   demo     walk through what evobj events do, checking each step
   bench    measure evobj against futex, eventfd, pipe, epoll and timerfd
   list     show the evobj event fds open in running processes
+  open     open or create a named event, and run a command with it as fd 3
+  set, reset, pulse, state, wait
+           operate on an inherited event fd ($EVOBJ_FD, or --fd N)
   help     show this help
 
 Options:
@@ -79,6 +84,21 @@ int usage_error(const std::string& message, const char* help_command)
 bool is_help(std::string_view arg)
 {
     return arg == "-h" || arg == "--help";
+}
+
+std::string escape_name(std::string_view name)
+{
+    std::string out;
+    for (const char ch : name) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c >= 0x7f || c == '\\') {
+            const char oct[] = {'\\', char('0' + (c >> 6)), char('0' + ((c >> 3) & 7)), char('0' + (c & 7))};
+            out.append(oct, sizeof(oct));
+        } else {
+            out += ch;
+        }
+    }
+    return out;
 }
 
 bool device_usable()
@@ -166,6 +186,11 @@ int main(int argc, char** argv)
             return bench_main(rest);
         if (command == "list")
             return list_main(rest);
+        if (command == "open")
+            return open_main(rest);
+        if (command == "set" || command == "reset" || command == "pulse" || command == "state" ||
+            command == "wait")
+            return fd_main(command, rest);
         return usage_error("unknown command '" + std::string(command) + "'", "");
     } catch (const std::exception& e) {
         std::cerr << "evobjctl: " << e.what() << '\n';
