@@ -11,7 +11,7 @@ set -euo pipefail
 
 pkgs=(build-essential flex bison bc libelf-dev libssl-dev dwarves cpio kmod
       xz-utils rsync python3 sparse qemu-system-x86 busybox-static gcc-multilib
-      cmake g++ libgtest-dev libasio-dev liburing-dev gnuplot-nox gcovr
+      cmake g++ libgtest-dev libasio-dev liburing-dev gnuplot-nox gcovr mandoc
       linux-source-6.12 "${EVOBJ_META[@]}"
       # the Debian packages (make deb, scripts/deb-test.sh)
       debhelper dh-dkms dkms lintian dpkg-dev fakeroot pkgconf man-db)

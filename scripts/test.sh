@@ -45,6 +45,7 @@ for fl in "${EVOBJ_FLAVOURS[@]}"; do
 	check "build W=1 C=2 ($fl)" "$EVOBJ_ROOT/scripts/check-build.sh" "$fl"
 done
 check "checkpatch --strict" make -s -C "$EVOBJ_ROOT" style
+check "man pages (groff -ww, mandoc -Tlint)" "$EVOBJ_ROOT/scripts/man-check.sh"
 # No ioctl path may use more than 512 bytes of stack in one frame.
 for fl in "${EVOBJ_FLAVOURS[@]}"; do
 	check "stack frames <= 512 B ($fl)" "$EVOBJ_ROOT/scripts/stack-check.sh" "$fl"
