@@ -92,8 +92,12 @@ for kind in shared static; do
 	quiet cmake --build "$work/$kind/package"
 	"$work/$kind/package/consumer"
 
-	"$work/$kind/package/win32_consumer"
-	"$work/$kind/package/pevents_consumer"
+	# libevobj-win32.so and libevobj-pevents.so need libevobj.so.0.x,
+	# which the loader finds through their own RUNPATH (none, once
+	# installed), not the program's: a scratch prefix is not in ld.so's
+	# paths, as /usr/local/lib and a package's /usr/lib are.
+	LD_LIBRARY_PATH=$prefix/lib "$work/$kind/package/win32_consumer"
+	LD_LIBRARY_PATH=$prefix/lib "$work/$kind/package/pevents_consumer"
 
 	echo "== $kind: find_package(evobj 99.0) must fail"
 	if cmake -S "$here" -B "$work/$kind/package-99" -DCMAKE_PREFIX_PATH="$prefix" \
@@ -137,11 +141,11 @@ for kind in shared static; do
 	quiet "${CC:-cc}" -std=c11 -Wall -Wextra -Werror -o "$work/$kind/win32-pc" \
 		"$here/win32_consumer.c" $(pkg-config $static --cflags --libs evobj-win32-compat) \
 		-Wl,-rpath,"$prefix/lib"
-	"$work/$kind/win32-pc"
+	LD_LIBRARY_PATH=$prefix/lib "$work/$kind/win32-pc"
 	# shellcheck disable=SC2046
 	quiet "$CXX" -Wall -Wextra -Werror -o "$work/$kind/pevents-pc" "$here/pevents_consumer.cpp" \
 		$(pkg-config $static --cflags --libs evobj-pevents) -Wl,-rpath,"$prefix/lib"
-	"$work/$kind/pevents-pc"
+	LD_LIBRARY_PATH=$prefix/lib "$work/$kind/pevents-pc"
 
 	for how in subdirectory fetchcontent; do
 		echo "== $kind: $how"
