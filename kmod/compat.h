@@ -20,9 +20,10 @@
  * string literal since 6.13), del_timer/from_timer (gone by 6.16 for
  * timer_delete and timer_container_of), struct fd, class_create or
  * prandom_u32_max. Named events (names.c) pin IPC namespaces through
- * ns.ops->get/put, which 6.1 through mainline have: put_ipc_ns() and
- * init_ipc_ns are not exported upstream (Debian's 6.12 exports them, its
- * 6.1 does not), and 6.18 renamed ns_common.count to __ns_ref.
+ * ns.ops->get/put, which 6.1 through mainline have, and need no guard:
+ * 6.1 exports neither put_ipc_ns() nor init_ipc_ns (Debian's 6.12 does),
+ * and 6.18 renamed ns_common.count, which get_ipc_ns() hides, to
+ * __ns_ref.
  */
 #ifndef _EVOBJ_COMPAT_H
 #define _EVOBJ_COMPAT_H

@@ -193,8 +193,7 @@ static int evobj_event_release(struct inode *inode, struct file *file)
 {
 	struct evobj *ev = file->private_data;
 
-	if (atomic_dec_and_test(&ev->files))
-		evobj_timer_stop(ev);
+	evobj_timer_file_closed(ev);
 	evobj_put(ev);
 	return 0;
 }
@@ -268,10 +267,13 @@ err_put:
 }
 
 /*
+ * struct evobj_open may grow: the size comes from the ioctl number, a
+ * larger struct from newer userspace is accepted if what this module
+ * does not know of it is zero (E2BIG otherwise), a smaller one is not.
  * The name is copied to the heap, not the stack: with its NUL it is 256
  * bytes, half of the frame every ioctl path keeps within.
  */
-static long evobj_ioc_open(struct evobj_open __user *uargs)
+static long evobj_ioc_open(struct evobj_open __user *uargs, size_t usize)
 {
 	struct evobj_open args;
 	struct file *file;
@@ -281,8 +283,11 @@ static long evobj_ioc_open(struct evobj_open __user *uargs)
 	long len;
 	int fd;
 
-	if (copy_from_user(&args, uargs, sizeof(args)))
-		return -EFAULT;
+	if (usize < EVOBJ_OPEN_SIZE_VER0)
+		return -EINVAL;
+	fd = copy_struct_from_user(&args, sizeof(args), uargs, usize);
+	if (fd)
+		return fd;
 	/* mode is checked whole here: evobj_open() takes a 16-bit umode_t. */
 	if ((args.flags & ~EVOBJ_CREATE_FLAGS) || args.pad ||
 	    (args.mode & ~0777))
@@ -294,36 +299,38 @@ static long evobj_ioc_open(struct evobj_open __user *uargs)
 				EVOBJ_NAME_MAX + 1);
 	if (len > EVOBJ_NAME_MAX)
 		len = -ENAMETOOLONG;
-	if (len < 0) {
-		kfree(name);
-		return len;
-	}
-	ev = evobj_open(name, args.type, args.flags & EVOBJ_SIGNALED,
-			args.disposition, args.mode, &created);
-	kfree(name);
-	if (IS_ERR(ev))
-		return PTR_ERR(ev);
-
-	fd = get_unused_fd_flags(O_RDWR |
+	/*
+	 * What can fail is tried before the event may be created, so that a
+	 * creator never fails after another task has opened its name: the
+	 * fd is reserved, the result probed, the file made before the name
+	 * is published (evobj_do_open()).
+	 */
+	fd = len < 0 ? len :
+	     get_unused_fd_flags(O_RDWR |
 				 (args.flags & EVOBJ_CLOEXEC ? O_CLOEXEC : 0));
-	if (fd < 0)
-		goto err_put;
-	file = evobj_file_open(ev, args.flags);
-	if (IS_ERR(file)) {
+	if (fd >= 0 && put_user(0, &uargs->result)) {
 		put_unused_fd(fd);
-		fd = PTR_ERR(file);
-		goto err_put;
+		fd = -EFAULT;
 	}
-	if (put_user(created ? EVOBJ_OPEN_CREATED : 0, &uargs->result)) {
+	if (fd < 0) {
+		kfree(name);
+		return fd;
+	}
+	ev = evobj_do_open(name, args.type, args.flags & EVOBJ_SIGNALED,
+			   args.disposition, args.mode, &created, &file,
+			   args.flags);
+	kfree(name);
+	if (IS_ERR(ev)) {
+		put_unused_fd(fd);
+		return PTR_ERR(ev);
+	}
+	/* Fails only if another thread unmapped the struct meanwhile. */
+	if (created && put_user(EVOBJ_OPEN_CREATED, &uargs->result)) {
 		put_unused_fd(fd);
 		fput(file);
 		return -EFAULT;
 	}
 	fd_install(fd, file);
-	return fd;
-
-err_put:
-	evobj_put(ev);
 	return fd;
 }
 
@@ -488,9 +495,12 @@ static long evobj_dev_ioctl(struct file *file, unsigned int cmd,
 		return evobj_ioc_wait(argp, false);
 	case EVOBJ_IOC_WAIT_ALL:
 		return evobj_ioc_wait(argp, true);
-	case EVOBJ_IOC_OPEN:
-		return evobj_ioc_open(argp);
 	default:
+		/* EVOBJ_IOC_OPEN, whatever size of struct evobj_open. */
+		if (_IOC_TYPE(cmd) == EVOBJ_IOC_MAGIC &&
+		    _IOC_NR(cmd) == _IOC_NR(EVOBJ_IOC_OPEN) &&
+		    _IOC_DIR(cmd) == (_IOC_READ | _IOC_WRITE))
+			return evobj_ioc_open(argp, _IOC_SIZE(cmd));
 		return -ENOIOCTLCMD;
 	}
 }

@@ -203,6 +203,7 @@ struct file *evobj_file_open(struct evobj *ev, unsigned int flags);
 void evobj_timer_init(struct evobj *ev);
 int evobj_timer_arm(struct evobj *ev, u64 expires, u64 period);
 void evobj_timer_stop(struct evobj *ev);
+void evobj_timer_file_closed(struct evobj *ev);
 bool evobj_timer_expired(struct evobj *ev);
 void evobj_timer_resume(struct evobj *ev);
 
@@ -211,6 +212,9 @@ int evobj_names_init(void);
 void evobj_names_exit(void);
 void evobj_name_release(struct evobj *ev);
 void evobj_name_show(struct seq_file *m, const struct evobj *ev);
+struct evobj *evobj_do_open(const char *name, u32 type, bool signaled,
+			    u32 disposition, umode_t mode, bool *created,
+			    struct file **filep, unsigned int fflags);
 /* For the KUnit suite, which races a lookup with a release. */
 extern struct mutex evobj_names_lock;
 struct evobj_name *evobj_name_find(struct ipc_namespace *ns, const char *str,

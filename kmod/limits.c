@@ -3,7 +3,8 @@
  * evobj per-user limits. /dev/evobj is open to every user, so what one
  * user can make the kernel hold beyond memory (which the memory cgroup
  * bounds) is counted per user and capped by module parameters: armed
- * timers, each an hrtimer in some CPU's queue.
+ * timers, each an hrtimer in some CPU's queue, and named events, each an
+ * entry in the one table of names.
  */
 
 #include <linux/cred.h>

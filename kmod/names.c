@@ -36,6 +36,7 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/err.h>
+#include <linux/file.h>
 #include <linux/ipc_namespace.h>
 #include <linux/jhash.h>
 #include <linux/moduleparam.h>
@@ -252,6 +253,120 @@ static void evobj_name_free_unused(struct evobj_name *n)
 	kfree(n);
 }
 
+/*
+ * An existing name's event, for evobj_do_open(): with a file if asked
+ * for one, which then holds the reference.
+ */
+static struct evobj *evobj_name_opened_file(struct evobj_name *n,
+					    u32 disposition,
+					    struct file **filep,
+					    unsigned int fflags)
+{
+	struct evobj *ev = evobj_name_opened(n, disposition);
+	struct file *file;
+
+	if (IS_ERR(ev) || !filep)
+		return ev;
+	file = evobj_file_open(ev, fflags);
+	if (IS_ERR(file)) {
+		evobj_put(ev);
+		return ERR_CAST(file);
+	}
+	*filep = file;
+	return ev;
+}
+
+/*
+ * evobj_open(), and EVOBJ_IOC_OPEN's, which asks for a file (@filep, with
+ * @fflags): a created event gets it before its name is published, so
+ * that nothing can fail once another task may have opened the name. The
+ * creator is then the only one to see "created", whatever happens later.
+ */
+struct evobj *evobj_do_open(const char *name, u32 type, bool signaled,
+			    u32 disposition, umode_t mode, bool *created,
+			    struct file **filep, unsigned int fflags)
+{
+	size_t len = strnlen(name, EVOBJ_NAME_MAX + 1);
+	struct evobj_name *n, *fresh;
+	struct ipc_namespace *ns;
+	struct file *file = NULL;
+	int ret;
+
+	if (!len || (type != EVOBJ_NOTIFICATION &&
+		     type != EVOBJ_SYNCHRONIZATION) ||
+	    disposition > EVOBJ_CREATE_NEW || (mode & ~0777))
+		return ERR_PTR(-EINVAL);
+	if (len > EVOBJ_NAME_MAX)
+		return ERR_PTR(-ENAMETOOLONG);
+	/* A task past exit_task_namespaces(): a driver's bug. */
+	if (WARN_ON_ONCE(!current->nsproxy))
+		return ERR_PTR(-ESRCH);
+	if (created)
+		*created = false;
+
+	ns = evobj_ns_get();
+	/* Opening an existing name, the common case, takes the lock once. */
+	mutex_lock(&evobj_names_lock);
+	n = evobj_name_find(ns, name, len);
+	mutex_unlock(&evobj_names_lock);
+	if (n || disposition == EVOBJ_OPEN_EXISTING) {
+		evobj_ns_put(ns);
+		return n ? evobj_name_opened_file(n, disposition, filep, fflags) :
+			   ERR_PTR(-ENOENT);
+	}
+
+	fresh = evobj_name_alloc(ns, name, len, type, signaled, mode);
+	if (!IS_ERR(fresh) && filep) {
+		file = evobj_file_open(fresh->ev, fflags);
+		if (IS_ERR(file)) {
+			evobj_name_free_unused(fresh);
+			fresh = ERR_CAST(file);
+		}
+	}
+
+	/* Another task may have created it meanwhile: the first one wins. */
+	mutex_lock(&evobj_names_lock);
+	n = evobj_name_find(ns, name, len);
+	if (n || IS_ERR(fresh)) {
+		ret = 0;
+	} else {
+		ret = rhashtable_insert_fast(&evobj_names, &fresh->node,
+					     evobj_name_params);
+		if (!ret) {
+			fresh->hashed = true;
+			fresh->ev->name = fresh;	/* and the pin on ns */
+		}
+	}
+	mutex_unlock(&evobj_names_lock);
+	if (!IS_ERR(fresh) && (n || ret)) {
+		/* Lost the race, or the table could not grow. */
+		if (file) {
+			fput(file);	/* it holds fresh->ev's reference */
+			evobj_user_uncharge(fresh->user, EVOBJ_LIMIT_NAMES);
+			kfree(fresh);
+		} else {
+			evobj_name_free_unused(fresh);
+		}
+	}
+	if (n || IS_ERR(fresh) || ret) {
+		evobj_ns_put(ns);
+		/* Whoever created it meanwhile saves a failed allocation. */
+		if (n)
+			return evobj_name_opened_file(n, disposition, filep,
+						      fflags);
+		/*
+		 * rhashtable fails an insert with -EBUSY or -E2BIG when it
+		 * cannot grow in time: to the caller, memory refused.
+		 */
+		return IS_ERR(fresh) ? ERR_CAST(fresh) : ERR_PTR(-ENOMEM);
+	}
+	if (created)
+		*created = true;
+	if (filep)
+		*filep = file;
+	return fresh->ev;
+}
+
 /**
  * evobj_open() - open or create a named event
  * @name: NUL-terminated, 1 to %EVOBJ_NAME_MAX bytes
@@ -280,54 +395,8 @@ static void evobj_name_free_unused(struct evobj_name *n)
 struct evobj *evobj_open(const char *name, u32 type, bool signaled,
 			 u32 disposition, umode_t mode, bool *created)
 {
-	size_t len = strnlen(name, EVOBJ_NAME_MAX + 1);
-	struct evobj_name *n, *fresh;
-	struct ipc_namespace *ns;
-	int ret;
-
-	if (!len || (type != EVOBJ_NOTIFICATION &&
-		     type != EVOBJ_SYNCHRONIZATION) ||
-	    disposition > EVOBJ_CREATE_NEW || (mode & ~0777))
-		return ERR_PTR(-EINVAL);
-	if (len > EVOBJ_NAME_MAX)
-		return ERR_PTR(-ENAMETOOLONG);
-	if (created)
-		*created = false;
-
-	ns = evobj_ns_get();
-	/* Opening an existing name, the common case, takes the lock once. */
-	mutex_lock(&evobj_names_lock);
-	n = evobj_name_find(ns, name, len);
-	mutex_unlock(&evobj_names_lock);
-	if (n || disposition == EVOBJ_OPEN_EXISTING) {
-		evobj_ns_put(ns);
-		return n ? evobj_name_opened(n, disposition) : ERR_PTR(-ENOENT);
-	}
-
-	fresh = evobj_name_alloc(ns, name, len, type, signaled, mode);
-	if (IS_ERR(fresh)) {
-		evobj_ns_put(ns);
-		return ERR_CAST(fresh);
-	}
-
-	/* Another task may have created it meanwhile: the first one wins. */
-	mutex_lock(&evobj_names_lock);
-	n = evobj_name_find(ns, name, len);
-	ret = n ? 0 : rhashtable_insert_fast(&evobj_names, &fresh->node,
-					     evobj_name_params);
-	if (!n && !ret) {
-		fresh->hashed = true;
-		fresh->ev->name = fresh;	/* and the pin on ns with it */
-	}
-	mutex_unlock(&evobj_names_lock);
-	if (n || ret) {
-		evobj_name_free_unused(fresh);
-		evobj_ns_put(ns);
-		return n ? evobj_name_opened(n, disposition) : ERR_PTR(ret);
-	}
-	if (created)
-		*created = true;
-	return fresh->ev;
+	return evobj_do_open(name, type, signaled, disposition, mode, created,
+			     NULL, 0);
 }
 EXPORT_SYMBOL_GPL(evobj_open);
 

@@ -111,26 +111,19 @@ static void evobj_timer_halt(struct evobj *ev)
  * expires == 0 with period == 0 disarms it. An armed timer, fired or
  * not, counts against its user's max_timers until disarmed or stopped.
  */
-int evobj_timer_arm(struct evobj *ev, u64 expires, u64 period)
+static int evobj_timer_arm_locked(struct evobj *ev, u64 expires, u64 period)
 {
 	bool arm = expires || period;
 	unsigned long flags;
 
-	if (expires > KTIME_MAX || period > KTIME_MAX)
-		return -EINVAL;
-	if (period && period < EVOBJ_TIMER_MIN_PERIOD)
-		return -EINVAL;
-
-	mutex_lock(&ev->timer_lock);
+	lockdep_assert_held(&ev->timer_lock);
 	if (arm && !ev->timer_user) {
 		struct evobj_user *u;
 
 		u = evobj_user_charge(EVOBJ_LIMIT_TIMERS,
 				      READ_ONCE(evobj_max_timers));
-		if (IS_ERR(u)) {
-			mutex_unlock(&ev->timer_lock);
+		if (IS_ERR(u))
 			return PTR_ERR(u);
-		}
 		ev->timer_user = u;
 	}
 	evobj_timer_halt(ev);
@@ -146,12 +139,43 @@ int evobj_timer_arm(struct evobj *ev, u64 expires, u64 period)
 		evobj_user_uncharge(ev->timer_user, EVOBJ_LIMIT_TIMERS);
 		ev->timer_user = NULL;
 	}
-	mutex_unlock(&ev->timer_lock);
 	return 0;
 }
 
-/* Disarms the timer for good: the last file closed, or the event dies. */
+int evobj_timer_arm(struct evobj *ev, u64 expires, u64 period)
+{
+	int ret;
+
+	if (expires > KTIME_MAX || period > KTIME_MAX)
+		return -EINVAL;
+	if (period && period < EVOBJ_TIMER_MIN_PERIOD)
+		return -EINVAL;
+
+	mutex_lock(&ev->timer_lock);
+	ret = evobj_timer_arm_locked(ev, expires, period);
+	mutex_unlock(&ev->timer_lock);
+	return ret;
+}
+
+/* Disarms the timer for good: the event dies. */
 void evobj_timer_stop(struct evobj *ev)
 {
-	evobj_timer_arm(ev, 0, 0);
+	mutex_lock(&ev->timer_lock);
+	evobj_timer_arm_locked(ev, 0, 0);
+	mutex_unlock(&ev->timer_lock);
+}
+
+/*
+ * A file of the event closes; the last one stops the timer, which
+ * belongs to the open files. The count drops under timer_lock: a named
+ * open may give the event a new file meanwhile, and that file's
+ * EVOBJ_IOC_TIMER must not land between this count reaching zero and the
+ * stop, which would cancel it.
+ */
+void evobj_timer_file_closed(struct evobj *ev)
+{
+	mutex_lock(&ev->timer_lock);
+	if (atomic_dec_and_test(&ev->files))
+		evobj_timer_arm_locked(ev, 0, 0);
+	mutex_unlock(&ev->timer_lock);
 }

@@ -1390,19 +1390,20 @@ static void op_ioctl(struct thr *t)
 		/* a real one on the wrong kind of fd */
 		static const unsigned long real[] = {
 			EVOBJ_IOC_CREATE, EVOBJ_IOC_WAIT_ANY, EVOBJ_IOC_WAIT_ALL,
+			EVOBJ_IOC_OPEN,
 			EVOBJ_IOC_SET, EVOBJ_IOC_RESET, EVOBJ_IOC_PULSE,
 			EVOBJ_IOC_READ, EVOBJ_IOC_TIMER,
 		};
-		int i = rn(t, 8);
+		int i = rn(t, 9);
 
 		cmd = real[i];
-		if (fd == g_dev && i < 3)
+		if (fd == g_dev && i < 4)
 			return;
-		if ((fd == g_probe[0] || fd == g_probe[1]) && i >= 3)
+		if ((fd == g_probe[0] || fd == g_probe[1]) && i >= 4)
 			return;
 		begin(t, "ioctl(real)", fd, cmd, (long)arg, 0);
 		ret = end(t, ioctl(fd, cmd, arg), &A_IOCTL);
-		if (ret > 0 && cmd == EVOBJ_IOC_CREATE)
+		if (ret > 0 && (cmd == EVOBJ_IOC_CREATE || cmd == EVOBJ_IOC_OPEN))
 			slot_put(t, ret);	/* fd was a /dev/evobj */
 		if (fd == g_dev || fd == g_probe[0] || fd == g_probe[1])
 			expect(t, ret, ENOTTY, "evobj ioctl on the wrong evobj fd");
@@ -1419,6 +1420,10 @@ static void op_ioctl(struct thr *t)
 	case EVOBJ_IOC_READ: case EVOBJ_IOC_TIMER:
 		return;
 	default:
+		/* EVOBJ_IOC_OPEN takes struct evobj_open of any size: op_named. */
+		if (_IOC_NR(cmd) == _IOC_NR(EVOBJ_IOC_OPEN) &&
+		    _IOC_DIR(cmd) == (_IOC_READ | _IOC_WRITE))
+			return;
 		break;
 	}
 	begin(t, "ioctl(random)", fd, cmd, (long)arg, 0);
@@ -1697,8 +1702,10 @@ static void op_named(struct thr *t)
 		want = EFAULT;
 	else if (choice >= 3 && choice < 6)
 		want = ENAMETOOLONG;
+	else if (k == P_RO)
+		want = EFAULT;	/* result is probed before the name is looked up */
 	else if (choice < 3 || o.type > EVOBJ_SYNCHRONIZATION ||
-		 o.disposition > EVOBJ_CREATE_NEW || o.mode > 0777)
+		 o.disposition > EVOBJ_CREATE_NEW)
 		want = EINVAL;
 	if (ptr_faults(k))
 		want = EFAULT;

@@ -274,6 +274,67 @@ TEST_F(evobj, bad_arguments)
 #undef EXPECT_OPEN_ERR
 }
 
+/* struct evobj_open may grow: the ioctl number carries its size. */
+TEST_F(evobj, struct_sizes)
+{
+	const char *name = UNAME("sizes");
+	struct {
+		struct evobj_open v0;
+		uint64_t more;
+	} big = {
+		.v0 = { .name = (uintptr_t)name, .type = N,
+			.disposition = NEW, .mode = 0600 },
+	};
+	const unsigned long open_big = _IOC(_IOC_READ | _IOC_WRITE,
+					    EVOBJ_IOC_MAGIC, 0x03, sizeof(big));
+	const unsigned long open_small = _IOC(_IOC_READ | _IOC_WRITE,
+					      EVOBJ_IOC_MAGIC, 0x03, 24);
+	int fd;
+
+	ASSERT_EQ(EVOBJ_OPEN_SIZE_VER0, sizeof(struct evobj_open));
+	big.more = 1;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->dev, open_big, &big));
+	EXPECT_EQ(E2BIG, errno) TH_LOG("an unknown nonzero field was ignored");
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->dev, open_small, &big));
+	EXPECT_EQ(EINVAL, errno);
+	big.more = 0;
+	big.v0.result = POISON32;
+	fd = ioctl(self->dev, open_big, &big);
+	ASSERT_LE(0, fd) TH_LOG("a larger struct with zero tail: %s", strerror(errno));
+	EXPECT_EQ(EVOBJ_OPEN_CREATED, big.v0.result);
+	close(fd);
+}
+
+/*
+ * Out of fds: the open fails before any event exists, so a create-only
+ * that failed with EMFILE has created nothing.
+ */
+TEST_F(evobj, emfile_creates_nothing)
+{
+	const char *name = UNAME("emfile");
+	struct rlimit rl, low;
+	int fd;
+
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &rl));
+	fd = dup(self->dev);
+	ASSERT_LE(0, fd);
+	close(fd);
+	/* fd is the lowest free number: nothing at or above it may open. */
+	low = rl;
+	low.rlim_cur = fd;
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &low));
+	errno = 0;
+	EXPECT_EQ(-1, ev_open(self->dev, name, N, 0, NEW, 0600, NULL));
+	EXPECT_EQ(EMFILE, errno);
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	fd = ev_open(self->dev, name, N, 0, NEW, 0600, NULL);
+	EXPECT_LE(0, fd) TH_LOG("the failed open left an event behind: %s",
+				strerror(errno));
+	close(fd);
+}
+
 TEST_F(evobj, fd_flags)
 {
 	const char *name = UNAME("flags");

@@ -83,6 +83,9 @@ struct evobj_timer {
  * A named event: opens the event that has this name in the caller's IPC
  * namespace, or creates it. type, EVOBJ_SIGNALED and mode matter only
  * when this call creates the event; an existing event keeps its own.
+ * The struct may grow at its end: EVOBJ_IOC_OPEN's number carries its
+ * size, and the module accepts a larger one whose fields unknown to it
+ * are zero (E2BIG otherwise).
  */
 struct evobj_open {
 	__u64 name;		/* user address of a NUL-terminated name,
@@ -95,6 +98,9 @@ struct evobj_open {
 	__u32 result;		/* out: EVOBJ_OPEN_CREATED or 0 */
 	__u32 pad;		/* must be 0 */
 };
+
+/* The size of the first struct evobj_open. */
+#define EVOBJ_OPEN_SIZE_VER0	32
 
 /*
  * ioctl code 0xE6, numbers 0x00-0x0F, is reserved for evobj (free in
