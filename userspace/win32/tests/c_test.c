@@ -4,6 +4,8 @@
  * links into a C program. Exit status 0 if every check passed.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <evobj/win32.h>
 
@@ -29,7 +31,13 @@ int main(void)
 	HANDLE ev = CreateEventA(NULL, FALSE, FALSE, NULL);
 	HANDLE both[2];
 	HANDLE dup = NULL;
+	const char *required = getenv("EVOBJ_TESTS_REQUIRE_DEVICE");
 
+	/* On a build host without the module: nothing to test. */
+	if (!ev && GetLastError() == ERROR_NOT_SUPPORTED && !(required && !strcmp(required, "1"))) {
+		printf("win32_c_test: skipped, no /dev/evobj\n");
+		return 0;
+	}
 	CHECK(ev != NULL);
 	CHECK(WaitForSingleObject(ev, 0) == WAIT_TIMEOUT);
 	CHECK(SetEvent(ev));
