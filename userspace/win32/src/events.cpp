@@ -3,14 +3,17 @@
 // Creating, opening, setting, resetting and pulsing events; names; the
 // device; the last error and the errno -> Win32 error mapping.
 #include <cerrno>
-#include <cstring>
+#include <new>
 #include <string>
 #include <string_view>
+#include <system_error>
 
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <evobj/device.hpp>
+#include <evobj/event.hpp>
 #include <linux/evobj.h>
 
 #include "win32.hpp"
@@ -109,27 +112,32 @@ HANDLE open_event(const char* name, bool open_only, bool manual, bool initial, b
     std::string_view kname;
     if (const DWORD err = kernel_name(name, kname); err != ERROR_SUCCESS)
         return fail(err, HANDLE{});
-    char buf[EVOBJ_NAME_MAX + 1];
-    std::memcpy(buf, kname.data(), kname.size());
-    buf[kname.size()] = '\0';
-
-    evobj_open o{};
-    o.name = reinterpret_cast<std::uintptr_t>(buf);
-    o.type = type;
-    o.flags = flags;
-    o.disposition = open_only ? EVOBJ_OPEN_EXISTING : EVOBJ_OPEN_ALWAYS;
-    o.mode = name_mode;
-    const int fd = ::ioctl(dev, EVOBJ_IOC_OPEN, &o);
-    if (fd < 0) {
-        // A kernel without named events: never fall back to an unnamed
-        // event, which nobody else could open.
-        const int err = errno;
+    try {
+        auto [ev, created] = evobj::event::open(
+            kname, manual ? evobj::kind::notification : evobj::kind::synchronization,
+            open_only ? evobj::disposition::open_existing : evobj::disposition::open_or_create,
+            name_mode, initial);
+        const int fd = ev.release();
+        // event::open makes the fd close-on-exec, as every event of the
+        // library; an inheritable handle is one whose fd is not. (A
+        // concurrent exec in between only fails to inherit it.)
+        if (inheritable && ::fcntl(fd, F_SETFD, 0) != 0) {
+            const int err = errno;
+            ::close(fd);
+            return fail(error_from_errno(err), HANDLE{});
+        }
+        const HANDLE h = install(fd, access);
+        if (h && !open_only)
+            SetLastError(created ? ERROR_SUCCESS : ERROR_ALREADY_EXISTS);
+        return h;
+    } catch (const std::system_error& e) {
+        // A kernel without named events (ENOTTY): never fall back to an
+        // unnamed event, which nobody else could open.
+        const int err = e.code().value();
         return fail(err == ENOTTY ? ERROR_NOT_SUPPORTED : error_from_errno(err), HANDLE{});
+    } catch (const std::bad_alloc&) {
+        return fail(ERROR_NOT_ENOUGH_MEMORY, HANDLE{});
     }
-    const HANDLE h = install(fd, access);
-    if (h && !open_only)
-        SetLastError((o.result & EVOBJ_OPEN_CREATED) ? ERROR_SUCCESS : ERROR_ALREADY_EXISTS);
-    return h;
 }
 
 HANDLE create_event_a(LPSECURITY_ATTRIBUTES sa, LPCSTR name, bool manual, bool initial,

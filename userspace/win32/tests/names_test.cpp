@@ -4,6 +4,7 @@
 // module without named events every named call fails with
 // ERROR_NOT_SUPPORTED (never an unnamed event), and the rest skip.
 #include <string>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "win32_helpers.hpp"
@@ -177,6 +178,21 @@ TEST_F(Win32Name, OpenedAccessIsEnforced)
     owned modify(OpenEventA(EVENT_MODIFY_STATE, FALSE, name.c_str()));
     EXPECT_TRUE(SetEvent(modify));
     EXPECT_EQ(WaitForSingleObject(sync, 0), WAIT_OBJECT_0);
+}
+
+TEST_F(Win32Name, InheritableNamedHandles)
+{
+    const std::string name = unique("evobj-win32-inherit");
+    SECURITY_ATTRIBUTES sa{sizeof sa, nullptr, TRUE};
+    owned created(CreateEventA(&sa, TRUE, FALSE, name.c_str()));
+    owned opened(OpenEventA(EVENT_ALL_ACCESS, TRUE, name.c_str()));
+    owned private_open(OpenEventA(EVENT_ALL_ACCESS, FALSE, name.c_str()));
+    ASSERT_NE(HANDLE(created), nullptr);
+    ASSERT_NE(HANDLE(opened), nullptr);
+    ASSERT_NE(HANDLE(private_open), nullptr);
+    EXPECT_FALSE(::fcntl(evobj_win32_fd(created), F_GETFD) & FD_CLOEXEC);
+    EXPECT_FALSE(::fcntl(evobj_win32_fd(opened), F_GETFD) & FD_CLOEXEC);
+    EXPECT_TRUE(::fcntl(evobj_win32_fd(private_open), F_GETFD) & FD_CLOEXEC);
 }
 
 } // namespace
