@@ -86,8 +86,9 @@ namespace {
 std::atomic<hazard_record*> records{nullptr};
 
 // Closed handles whose fd a call was using, and how many (read without
-// the lock by every call's end, to know whether to look).
-std::vector<int> pending; // under table_lock
+// the lock by every call's end, to know whether to look). Never
+// destroyed: threads may still make calls while the process exits.
+std::vector<int>& pending = *new std::vector<int>; // under table_lock
 std::atomic<std::size_t> pending_count{0};
 
 struct record_owner {
