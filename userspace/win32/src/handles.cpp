@@ -86,9 +86,14 @@ namespace {
 std::atomic<hazard_record*> records{nullptr};
 
 // Closed handles whose fd a call was using, and how many (read without
-// the lock by every call's end, to know whether to look). Never
-// destroyed: threads may still make calls while the process exits.
-std::vector<int>& pending = *new std::vector<int>; // under table_lock
+// the lock by every call's end, to know whether to look). Made on first
+// use (static constructors may make calls) and never destroyed (threads
+// may still make calls while the process exits). Under table_lock.
+std::vector<int>& pending()
+{
+    static std::vector<int>* const list = new std::vector<int>;
+    return *list;
+}
 std::atomic<std::size_t> pending_count{0};
 
 struct record_owner {
@@ -153,13 +158,13 @@ void free_slot(slot* s, int fd) noexcept
 void reclaim() noexcept
 {
     std::atomic_thread_fence(std::memory_order_seq_cst);
-    std::erase_if(pending, [](int fd) {
+    std::erase_if(pending(), [](int fd) {
         if (in_use(fd))
             return false;
         free_slot(find_slot(static_cast<std::uintptr_t>(fd)), fd);
         return true;
     });
-    pending_count.store(pending.size(), std::memory_order_relaxed);
+    pending_count.store(pending().size(), std::memory_order_relaxed);
 }
 
 // Publishes a slot under table_lock: its fields first, then the bits.
@@ -291,8 +296,8 @@ bool close_handle(HANDLE h) noexcept
     if (in_use(static_cast<int>(fd))) {
         // A call is using the fd: its close waits for the call's end.
         try {
-            pending.push_back(static_cast<int>(fd));
-            pending_count.store(pending.size(), std::memory_order_relaxed);
+            pending().push_back(static_cast<int>(fd));
+            pending_count.store(pending().size(), std::memory_order_relaxed);
             return true;
         } catch (const std::bad_alloc&) {
             // No room to wait: leave the fd open (leaked), never close it
