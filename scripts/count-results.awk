@@ -24,11 +24,17 @@ inside && index($0, "EVOBJ-SUITE-END " suite " rc=") == 1 {
 /^\[  PASSED  \] [0-9]+ test/ { pass += $4 }
 /^\[  FAILED  \] [0-9]+ test/ { fail += $4 }
 /^\[  SKIPPED \] [0-9]+ test/ { skip += $4 }
-# userspace/run-tests.sh: one line per program; the GoogleTest binaries'
-# (named *_tests) own tests are counted above, from their summaries. One
-# that is missing has no summary, so it counts here.
-/^=== run-tests: \.\/[a-z0-9_]+: ok$/ && $3 !~ /_tests:$/ { pass++ }
-/^=== run-tests: (\.\/)?[a-z0-9_]+: (FAILED|MISSING)/ && ($3 !~ /_tests:$/ || $4 == "MISSING") { fail++ }
+# userspace/run-tests.sh: "=== run-tests: ./prog ARGS" when a program
+# starts, "=== run-tests: ./prog: ok" or ": FAILED (status N)" when it
+# ends, "=== run-tests: prog: MISSING". A program that printed its own
+# totals (GoogleTest, kselftest) was counted by them above; any other
+# counts once here, and so does one that failed without saying how
+# many of its tests did (a crash).
+/^=== run-tests: \.\/[a-z0-9_]+( |$)/ && $NF !~ /^ok$|^\(status/ { summary = 0; next }
+/^# Totals: pass:|^\[  (PASSED  |FAILED  |SKIPPED )\] [0-9]+ test/ { summary = 1 }
+/^=== run-tests: \.\/[a-z0-9_]+: ok$/ && !summary { pass++ }
+/^=== run-tests: \.\/[a-z0-9_]+: FAILED/ && !summary { fail++ }
+/^=== run-tests: [a-z0-9_]+: MISSING/ { fail++ }
 END {
 	if (!began || !ended) fail++
 	else if (rc != 0 && fail == 0) fail++
