@@ -445,7 +445,7 @@ evobj_waiter_start_on(struct kunit *test, atomic_t *finished,
 		      bool all, int cpu, unsigned int timeout_ms)
 {
 	struct evobj_waiter *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	unsigned int queued;
+	unsigned int queued, alert_queued;
 	u32 i;
 
 	KUNIT_ASSERT_NOT_NULL(test, w);
@@ -462,6 +462,7 @@ evobj_waiter_start_on(struct kunit *test, atomic_t *finished,
 	init_completion(&w->done);
 
 	queued = evobj_nr_waiters(evs[0]);
+	alert_queued = alert ? evobj_nr_waiters(alert) : 0;
 	w->task = kthread_create(evobj_waiter_fn, w, "evobj_kunit_w");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, w->task);
 	get_task_struct(w->task);
@@ -475,6 +476,13 @@ evobj_waiter_start_on(struct kunit *test, atomic_t *finished,
 			      evobj_test_wait_waiters(evs[0], queued + 1,
 						      &w->done),
 			      "waiter never queued");
+	/* The alert's entry is linked after the objects'. */
+	if (alert)
+		KUNIT_ASSERT_TRUE_MSG(test,
+				      evobj_test_wait_waiters(alert,
+							      alert_queued + 1,
+							      &w->done),
+				      "waiter never queued on its alert");
 	return w;
 }
 
