@@ -287,8 +287,8 @@ struct evobj *evobj_do_open(const char *name, u32 type, bool signaled,
 			    struct file **filep, unsigned int fflags)
 {
 	size_t len = strnlen(name, EVOBJ_NAME_MAX + 1);
+	struct ipc_namespace *ns, *pinned;
 	struct evobj_name *n, *fresh;
-	struct ipc_namespace *ns;
 	struct file *file = NULL;
 	int ret;
 
@@ -304,18 +304,22 @@ struct evobj *evobj_do_open(const char *name, u32 type, bool signaled,
 	if (created)
 		*created = false;
 
-	ns = evobj_ns_get();
-	/* Opening an existing name, the common case, takes the lock once. */
+	/*
+	 * Only the task itself can change its namespace (unshare(),
+	 * setns()), so the lookup needs no pin on it; a created name pins
+	 * it. Opening an existing name, the common case, takes the lock
+	 * once.
+	 */
+	ns = current->nsproxy->ipc_ns;
 	mutex_lock(&evobj_names_lock);
 	n = evobj_name_find(ns, name, len);
 	mutex_unlock(&evobj_names_lock);
-	if (n || disposition == EVOBJ_OPEN_EXISTING) {
-		evobj_ns_put(ns);
+	if (n || disposition == EVOBJ_OPEN_EXISTING)
 		return n ? evobj_name_opened_file(n, disposition, filep, fflags) :
 			   ERR_PTR(-ENOENT);
-	}
 
-	fresh = evobj_name_alloc(ns, name, len, type, signaled, mode);
+	pinned = evobj_ns_get();	/* ns itself */
+	fresh = evobj_name_alloc(pinned, name, len, type, signaled, mode);
 	if (!IS_ERR(fresh) && filep) {
 		file = evobj_file_open(fresh->ev, fflags);
 		if (IS_ERR(file)) {
@@ -349,7 +353,7 @@ struct evobj *evobj_do_open(const char *name, u32 type, bool signaled,
 		}
 	}
 	if (n || IS_ERR(fresh) || ret) {
-		evobj_ns_put(ns);
+		evobj_ns_put(pinned);
 		/* Whoever created it meanwhile saves a failed allocation. */
 		if (n)
 			return evobj_name_opened_file(n, disposition, filep,
