@@ -47,7 +47,7 @@ cleanup() {
 trap cleanup EXIT
 
 step() {	# NAME COMMAND... : one counted result
-	local name=$1 out=$work/step.log
+	local name=$1 out=$work/step.log t=$SECONDS
 	shift
 	say "$name"
 	if "$@" >"$out" 2>&1; then
@@ -58,6 +58,7 @@ step() {	# NAME COMMAND... : one counted result
 		echo "DEB FAIL: $name"
 		failed=$((failed + 1))
 	fi
+	say "($((SECONDS - t))s)"
 }
 skip() { echo "DEB skip: $1 ($2)"; skipped=$((skipped + 1)); }
 
@@ -266,6 +267,20 @@ drop_new_indexes() {
 	return 0
 }
 
+# The module dkms built for Debian's 6.12, booted: qemu loads it
+# (scripts/vm.sh's EVOBJ_MODULE) and runs `evobjctl demo`, the guest
+# payload's static build (make payload, which make test runs first).
+vm_demo() {	# KVER EVOBJCTL
+	local k=$1 ko=$work/evobj-dkms-$1.ko
+	mkdir -p "$work/vm" && cp "$2" "$work/vm/evobjctl" || return 1
+	case $(ls /lib/modules/"$k"/updates/dkms/evobj.ko*) in
+	*.xz) xz -dc /lib/modules/"$k"/updates/dkms/evobj.ko.xz >"$ko" ;;
+	*) cp /lib/modules/"$k"/updates/dkms/evobj.ko "$ko" ;;
+	esac || return 1
+	EVOBJ_MODULE=$ko "$EVOBJ_ROOT/scripts/vm.sh" -k 6.12 -p "$work/vm" -t 600 \
+		-l "$EVOBJ_BUILD/vm/deb-dkms-6.12.log" -- ./evobjctl demo
+}
+
 nothing_remains() {	# [files]
 	snapshot "${1:-}" >"$work/after"
 	diff "$work/before" "$work/after" || {
@@ -314,6 +329,20 @@ step "dkms refuses a 5.10 kernel (BUILD_EXCLUSIVE_KERNEL)" dkms_exclusive
 for k in "${kernels[@]}"; do
 	step "example driver against header and Module.symvers ($k)" example_driver "$k"
 done
+k612=$(kernel_release 6.12 2>/dev/null) || k612=
+evobjctl_static=
+for f in "$EVOBJ_BUILD/payload/userspace/evobjctl" \
+	"$EVOBJ_BUILD/userspace-static/tools/evobjctl/evobjctl"; do
+	[ -x "$f" ] && { evobjctl_static=$f; break; }
+done
+if [ -z "$k612" ] || [ ! -d "/lib/modules/$k612/updates/dkms" ]; then
+	skip "dkms's module in a 6.12 VM" "no dkms build for Debian's 6.12"
+elif [ -z "$evobjctl_static" ]; then
+	skip "dkms's module in a 6.12 VM" "no static evobjctl: make payload"
+else
+	step "dkms's module for $k612 loads in a VM and runs evobjctl demo" \
+		vm_demo "$k612" "$evobjctl_static"
+fi
 step "consumers (C++, Win32 from C, pevents) through find_package(evobj)" consumer_cmake
 step "consumers (C++, Win32 from C, pevents) through pkg-config" consumer_pkgconfig
 step "purge with apt" purge
