@@ -41,7 +41,8 @@ module:
 #   modules_install does not run it for external modules), so that
 #   `modprobe evobj` works; /etc/modules-load.d/evobj.conf loads it at boot;
 # - /etc/udev/rules.d/60-evobj.rules: /dev/evobj 0666, or with
-#   EVOBJ_GROUP=evobj group evobj and 0660 (the group is created);
+#   EVOBJ_GROUP=evobj (or another name) that group and 0660, the group
+#   created if missing;
 # - for drivers that call evobj (ZFS's layout): /usr/src/evobj-VERSION/
 #   {include,uapi}/linux/evobj.h and /usr/src/evobj-VERSION/KVER/Module.symvers;
 # - the library, its headers, CMake and pkg-config files and evobjctl
@@ -70,7 +71,9 @@ install: module
 	install -D -m644 uapi/linux/evobj.h $(DESTDIR)$(EVOBJ_SRCDIR)/uapi/linux/evobj.h
 	install -D -m644 kmod/Module.symvers $(DESTDIR)$(EVOBJ_SRCDIR)/$(KVER)/Module.symvers
 	install -D -m644 system/modules-load.d/evobj.conf $(DESTDIR)/etc/modules-load.d/evobj.conf
-	install -D -m644 system/udev/$(EVOBJ_RULES) $(DESTDIR)/etc/udev/rules.d/60-evobj.rules
+	mkdir -p $(DESTDIR)/etc/udev/rules.d
+	sed 's/GROUP="evobj"/GROUP="$(EVOBJ_GROUP)"/' system/udev/$(EVOBJ_RULES) \
+		>$(DESTDIR)/etc/udev/rules.d/60-evobj.rules
 ifneq ($(EVOBJ_GROUP),)
 	$(if $(DESTDIR),,getent group $(EVOBJ_GROUP) >/dev/null || groupadd --system $(EVOBJ_GROUP))
 endif
