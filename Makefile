@@ -128,6 +128,8 @@ dkms:
 # and purges them.
 deb:
 	scripts/version-check.sh
+	@git diff --quiet HEAD || \
+		echo "make deb: uncommitted changes are not in the packages (git archive HEAD)" >&2
 	rm -rf $(BUILD)/deb
 	mkdir -p $(BUILD)/deb
 	git archive --prefix=evobj-$(VERSION)/ HEAD | tar -x -C $(BUILD)/deb
