@@ -99,14 +99,8 @@ build_debs() {
 
 # Clean at the default level and at info level, or overridden with a
 # reason (debian/*.lintian-overrides).
-# Until Documentation/man exists (its pages are packaged as soon as it
-# does: debian/rules), evobjctl's missing page is the "man pages" skip
-# below rather than a lintian failure.
 run_lintian() {
-	local suppress=()
-	[ -e "$EVOBJ_ROOT/Documentation/man/evobjctl.1" ] || suppress=(--suppress-tags no-manual-page)
-	lintian --allow-root -I --fail-on error,warning,info "${suppress[@]}" \
-		"$debs"/evobj_"$version"-*_amd64.changes
+	lintian --allow-root -I --fail-on error,warning,info "$debs"/evobj_"$version"-*_amd64.changes
 }
 
 install_debs() {
@@ -313,11 +307,7 @@ fi
 snapshot >"$work/before"
 step "install with apt" install_debs
 step "installed files, evobjctl runs" files_in_place
-if [ -d "$EVOBJ_ROOT/Documentation/man" ]; then
-	step "man pages evobjctl(1), evobj(4), evobj(3)" man_pages
-else
-	skip "man pages" "Documentation/man not in this tree yet"
-fi
+step "man pages evobjctl(1), evobj(4), evobj(3)" man_pages
 if [ ${#kernels[@]} = 0 ]; then
 	echo "DEB FAIL: dkms build (no kernel headers of 6.1 or later installed)"
 	failed=$((failed + 1))
