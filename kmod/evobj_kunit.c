@@ -2149,11 +2149,82 @@ static void evobj_names_race_test(struct kunit *test)
 				       EVOBJ_OPEN_EXISTING, 0, NULL));
 }
 
+struct evobj_names_closer {
+	struct file *file;
+	struct completion done;
+};
+
+static int evobj_names_close_file(void *data)
+{
+	struct evobj_names_closer *c = data;
+
+	__fput_sync(c->file);
+	complete(&c->done);
+	return evobj_thread_idle();
+}
+
+/*
+ * A named open can give an event a new file while its last file is
+ * closing. The close drops the file count and stops the timer in one
+ * hold of timer_lock, so the count never reads zero while a stop is
+ * still to come: a file opened meanwhile cannot arm a timer that the
+ * close then cancels. The test holds timer_lock to stop the close in its
+ * tracks and looks at the count.
+ */
+static void evobj_names_close_vs_open_test(struct kunit *test)
+{
+	struct evobj_names_closer c;
+	struct task_struct *closer;
+	struct file *second;
+	unsigned long end;
+	struct evobj *ev;
+
+	ev = evobj_open("kunit/close-vs-open", EVOBJ_NOTIFICATION, false,
+			EVOBJ_CREATE_NEW, 0600, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ev);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, evobj_put_action, ev));
+	kref_get(&ev->ref);
+	c.file = evobj_file_open(ev, 0);
+	if (IS_ERR(c.file))
+		evobj_put(ev);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c.file);
+	init_completion(&c.done);
+
+	mutex_lock(&ev->timer_lock);
+	closer = evobj_thread_start(test, evobj_names_close_file, &c, 1);
+	/* Until the closer sleeps on timer_lock, in the last file's release. */
+	end = jiffies + msecs_to_jiffies(EVOBJ_TEST_LONG_MS);
+	while (READ_ONCE(closer->__state) != TASK_UNINTERRUPTIBLE &&
+	       time_before(jiffies, end))
+		usleep_range(1000, 2000);
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&ev->files));
+	/* What a named open does meanwhile: a new file for the event. */
+	kref_get(&ev->ref);
+	second = evobj_file_open(ev, 0);
+	if (IS_ERR(second))
+		evobj_put(ev);
+	mutex_unlock(&ev->timer_lock);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, second);
+	end = msecs_to_jiffies(EVOBJ_TEST_LONG_MS);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&c.done, end));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&ev->files));
+
+	/* The new file's timer stays armed: only its own close stops it. */
+	KUNIT_EXPECT_EQ(test, 0,
+			evobj_timer_arm(ev, evobj_test_ns_in_ms(3600000), 0));
+	KUNIT_EXPECT_TRUE(test, hrtimer_active(&ev->timer));
+	__fput_sync(second);
+	KUNIT_EXPECT_FALSE(test, hrtimer_active(&ev->timer));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&ev->files));
+}
+
 static struct kunit_case evobj_names_cases[] = {
 	KUNIT_CASE(evobj_names_lifetime_test),
 	KUNIT_CASE(evobj_names_errors_test),
 	KUNIT_CASE(evobj_names_lookup_test),
 	KUNIT_CASE(evobj_names_dying_test),
+	KUNIT_CASE(evobj_names_close_vs_open_test),
 	KUNIT_CASE_SLOW(evobj_names_race_test),
 	{}
 };
