@@ -727,16 +727,6 @@ struct race {
 #define RACE_PROCS	4
 #define RACE_THREADS	4
 
-static unsigned long stress_ops(void)
-{
-	const char *env = getenv("EVOBJ_STRESS_OPS");
-	unsigned long ops = 100000;
-
-	if (env && *env)
-		ops = strtoul(env, NULL, 0);
-	return ops ? ops : 1;
-}
-
 static void race_barrier(struct race *r, int n)
 {
 	atomic_fetch_add(&r->ready, 1);

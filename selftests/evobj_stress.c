@@ -25,16 +25,6 @@
 /* A stuck thread gives up after this long without progress. */
 #define STALL_NS	(20 * NSEC_PER_SEC)
 
-static unsigned long stress_ops(void)
-{
-	const char *env = getenv("EVOBJ_STRESS_OPS");
-	unsigned long ops = 100000;
-
-	if (env && *env)
-		ops = strtoul(env, NULL, 0);
-	return ops ? ops : 1;
-}
-
 /* xorshift: cheap per-thread randomness. */
 static uint32_t next_rand(uint32_t *state)
 {

@@ -83,6 +83,20 @@ static inline void sleep_ns(uint64_t ns)
 		;
 }
 
+/*
+ * The operations a stress test performs: EVOBJ_STRESS_OPS (the debug
+ * kernel's runs set 20000), 100000 by default, at least 1.
+ */
+static inline unsigned long stress_ops(void)
+{
+	const char *env = getenv("EVOBJ_STRESS_OPS");
+	unsigned long ops = 100000;
+
+	if (env && *env)
+		ops = strtoul(env, NULL, 0);
+	return ops ? ops : 1;
+}
+
 /* A new event fd, or -1 with errno. */
 static inline int ev_create(int dev, uint32_t type, uint32_t flags)
 {
