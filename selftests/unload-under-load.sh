@@ -47,7 +47,17 @@ fi
 # 1. Refused while in use. The fuzzer knows that a refused rmmod drops
 # the module's references for an instant (--unload); its limits stay
 # the module's (--no-limits): unloading is what this checks.
-"$dir/evobj_fuzz" --unload --no-limits --seconds "$secs" --threads 4 &
+#
+# The fuzzer's fds alone cannot say "in use" to the loop below: once it
+# has exited, its last fds are closed and an rmmod must succeed, but
+# kill -0 still finds it (a zombie, or not yet reaped) for a moment. So
+# this shell holds /dev/evobj open on fd 9 until the fuzzer is waited
+# for: every rmmod meanwhile must be refused, and one that succeeds is a
+# module reference lost under the fuzzer's churn, never that race. (That
+# an event fd alone pins the module is evobj_fd's module_pinned_by_event.)
+[ -c /dev/evobj ] || { notok "no /dev/evobj while evobj is loaded"; totals; }
+exec 9<>/dev/evobj
+"$dir/evobj_fuzz" --unload --no-limits --seconds "$secs" --threads 4 9<&- &
 fuzz=$!
 nap 500000
 tries=0 refused=0 wrong=0 msgs=
@@ -55,7 +65,7 @@ while kill -0 "$fuzz" 2>/dev/null; do
 	tries=$((tries + 1))
 	if out=$(rmmod evobj 2>&1); then
 		wrong=$((wrong + 1))
-		echo "# rmmod evobj succeeded while the fuzzer (pid $fuzz) held fds"
+		echo "# rmmod evobj succeeded while this shell held /dev/evobj open and the fuzzer (pid $fuzz) ran"
 		break
 	fi
 	if ! loaded; then
@@ -75,6 +85,7 @@ while kill -0 "$fuzz" 2>/dev/null; do
 done
 wait "$fuzz"
 frc=$?
+exec 9<&-
 if [ "$wrong" -eq 0 ] && [ "$refused" -gt 0 ]; then
 	ok "rmmod refused $refused times while in use ($msgs)"
 else
