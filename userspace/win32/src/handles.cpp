@@ -434,6 +434,15 @@ HANDLE evobj_win32_handle_from_fd(int fd)
         if (c & slot_alloc)
             return fail(ERROR_INVALID_HANDLE, HANDLE{});
     }
+    // install() closes an fd it cannot take, right for the fds the layer
+    // made itself; this one is the caller's, and stays so on failure.
+    if (static_cast<std::uintptr_t>(fd) > max_fd)
+        return fail(ERROR_TOO_MANY_OPEN_FILES, HANDLE{});
+    {
+        const std::lock_guard guard(table_lock);
+        if (!make_slot(static_cast<std::uintptr_t>(fd)))
+            return fail(ERROR_NOT_ENOUGH_MEMORY, HANDLE{});
+    }
     return install(fd, EVENT_ALL_ACCESS);
 }
 

@@ -83,9 +83,12 @@ thread_obj* current_thread() noexcept
     const int dev = device_fd();
     if (dev < 0)
         return nullptr;
-    auto* obj = new (std::nothrow) thread_obj;
-    if (!obj)
+    thread_obj* obj = nullptr;
+    try {
+        obj = new thread_obj; // its APC queue allocates too: not new (std::nothrow)
+    } catch (const std::bad_alloc&) {
         return fail(ERROR_NOT_ENOUGH_MEMORY, nullptr);
+    }
     obj->alert = new_event(dev, EVOBJ_SYNCHRONIZATION);
     obj->exited = obj->alert < 0 ? -1 : new_event(dev, EVOBJ_NOTIFICATION);
     if (obj->exited < 0) {

@@ -203,7 +203,9 @@ EVOBJ_WIN32_API int evobj_win32_fd(HANDLE hObject);
  * Makes a handle of an evobj event fd received from elsewhere (SCM_RIGHTS,
  * pidfd_getfd, inherited): the handle takes the fd over, and CloseHandle
  * closes it. Access is EVENT_ALL_ACCESS. NULL with ERROR_INVALID_HANDLE if
- * fd is not an open evobj event (the fd is then left alone).
+ * fd is not an open evobj event, ERROR_TOO_MANY_OPEN_FILES if it is past
+ * what a handle can name (2^29 - 1), ERROR_NOT_ENOUGH_MEMORY; on failure
+ * the fd is left alone, still the caller's.
  */
 EVOBJ_WIN32_API HANDLE evobj_win32_handle_from_fd(int fd);
 
