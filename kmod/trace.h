@@ -53,6 +53,13 @@ static inline s64 evobj_trace_timeout(clockid_t clock, ktime_t timeout)
 }
 #endif
 
+#define evobj_trace_ctx_name(ctx)					\
+	__print_symbolic(ctx,						\
+			 { EVOBJ_CTX_TASK, "task" },			\
+			 { EVOBJ_CTX_SOFTIRQ, "softirq" },		\
+			 { EVOBJ_CTX_HARDIRQ, "hardirq" },		\
+			 { EVOBJ_CTX_NMI, "nmi" })
+
 #define evobj_trace_type(type)						\
 	__print_symbolic(type,						\
 			 { EVOBJ_NOTIFICATION, "notification" },	\
@@ -103,11 +110,7 @@ DECLARE_EVENT_CLASS(evobj_change,
 	TP_printk("id=%llu type=%s prev=%d signaled=%d ctx=%s",
 		  __entry->id, evobj_trace_type(__entry->type), __entry->prev,
 		  __entry->signaled,
-		  __print_symbolic(__entry->ctx,
-				   { EVOBJ_CTX_TASK, "task" },
-				   { EVOBJ_CTX_SOFTIRQ, "softirq" },
-				   { EVOBJ_CTX_HARDIRQ, "hardirq" },
-				   { EVOBJ_CTX_NMI, "nmi" }))
+		  evobj_trace_ctx_name(__entry->ctx))
 );
 
 DEFINE_EVENT(evobj_change, evobj_set,
@@ -189,7 +192,8 @@ TRACE_EVENT(evobj_wait_end,
 /*
  * A timer expiry, in hardirq context under the event's lock: prev is the
  * state it found (signaled: it set nothing), parked whether a periodic
- * timer now waits for the event to be consumed.
+ * timer now waits for the event to be consumed, ctx the context it ran
+ * in (hardirq, on PREEMPT_RT too: the timer is HRTIMER_MODE_ABS_HARD).
  */
 TRACE_EVENT(evobj_timer_expire,
 	TP_PROTO(const struct evobj *ev, bool prev),
@@ -200,6 +204,7 @@ TRACE_EVENT(evobj_timer_expire,
 		__field(u64, period)
 		__field(bool, prev)
 		__field(bool, parked)
+		__field(u8, ctx)
 	),
 	TP_fast_assign(
 		__entry->id = ev->id;
@@ -207,10 +212,12 @@ TRACE_EVENT(evobj_timer_expire,
 		__entry->period = ev->timer_period;
 		__entry->prev = prev;
 		__entry->parked = ev->timer_state == EVOBJ_TIMER_PARKED;
+		__entry->ctx = evobj_trace_ctx();
 	),
-	TP_printk("id=%llu expiries=%llu period=%llu prev=%d parked=%d",
+	TP_printk("id=%llu expiries=%llu period=%llu prev=%d parked=%d ctx=%s",
 		  __entry->id, __entry->expiries, __entry->period,
-		  __entry->prev, __entry->parked)
+		  __entry->prev, __entry->parked,
+		  evobj_trace_ctx_name(__entry->ctx))
 );
 
 #endif /* _EVOBJ_TRACE_H */

@@ -309,7 +309,7 @@ TEST_F(trace, records_of_a_known_sequence)
 	/* A one-shot timer sets t in hardirq context; a wait then takes it. */
 	ASSERT_EQ(0, arm(t, deadline_in(NSEC_PER_MSEC), 0));
 	ASSERT_TRUE(wait_fdinfo(t, "timer_expiries", "1"));
-	WANT("evobj_timer_expire: id=%ld expiries=1 period=0 prev=0 parked=0", id[5]);
+	WANT("evobj_timer_expire: id=%ld expiries=1 period=0 prev=0 parked=0 ctx=hardirq", id[5]);
 	ASSERT_EQ(0, wait_one(self->dev, false, &t, 1, -1, -1, EVOBJ_TIMEOUT_INFINITE));
 	WANT("evobj_wait_start: id=%ld count=1 kind=any alert=0 signal=0 timeout=-1", id[5]);
 	WANT("evobj_wait_end: id=%ld count=1 kind=any result=0 index=0 duration=*", id[5]);
@@ -318,9 +318,9 @@ TEST_F(trace, records_of_a_known_sequence)
 	ASSERT_EQ(0, arm(p, deadline_in(PERIOD_NS), PERIOD_NS));
 	ASSERT_TRUE(wait_fdinfo(p, "timer", "parked"));
 	ASSERT_EQ(0, arm(p, 0, 0));
-	WANT("evobj_timer_expire: id=%ld expiries=1 period=%llu prev=0 parked=0",
+	WANT("evobj_timer_expire: id=%ld expiries=1 period=%llu prev=0 parked=0 ctx=hardirq",
 	     id[6], PERIOD_NS);
-	WANT("evobj_timer_expire: id=%ld expiries=2 period=%llu prev=1 parked=1",
+	WANT("evobj_timer_expire: id=%ld expiries=2 period=%llu prev=1 parked=1 ctx=hardirq",
 	     id[6], PERIOD_NS);
 #undef WANT
 
