@@ -344,6 +344,7 @@ TEST_F_TIMEOUT(memcg, name_charged, 120)
 	long long base, with_ev, after_ev, with_named, after_named;
 	long long per_ev, per_named;
 	int *fds = calloc(NOBJ, sizeof(*fds));
+	uint64_t closed;
 
 	ASSERT_NE(NULL, fds);
 	ASSERT_EQ(0, make_objects(self->dev, false, fds));
@@ -360,12 +361,15 @@ TEST_F_TIMEOUT(memcg, name_charged, 120)
 		TH_LOG("open: %s", strerror(errno));
 	with_named = settled_current();
 	close_objects(fds);
+	closed = now_ns(CLOCK_MONOTONIC);
 	after_named = settles_to(after_ev + RETURN_SLACK, 15 * NSEC_PER_SEC);
+	closed = now_ns(CLOCK_MONOTONIC) - closed;
 
 	per_ev = (with_ev - base) / NOBJ;
 	per_named = (with_named - after_ev) / NOBJ;
-	TH_LOG("%d events +%lld B each; %d named events +%lld B each, closed %+lld",
-	       NOBJ, per_ev, NOBJ, per_named, after_named - after_ev);
+	TH_LOG("%d events +%lld B each; %d named events +%lld B each, closed %+lld after %llu ms",
+	       NOBJ, per_ev, NOBJ, per_named, after_named - after_ev,
+	       (unsigned long long)(closed / NSEC_PER_MSEC));
 	EXPECT_LE(per_ev + 200, per_named)
 		TH_LOG("the name is not charged to the cgroup");
 	EXPECT_GE(after_ev + RETURN_SLACK, after_named)
