@@ -14,7 +14,9 @@ pkgs=(build-essential flex bison bc libelf-dev libssl-dev dwarves cpio kmod
       cmake g++ libgtest-dev libasio-dev liburing-dev gnuplot-nox gcovr mandoc
       linux-source-6.12 "${EVOBJ_META[@]}"
       # the Debian packages (make deb, scripts/deb-test.sh)
-      debhelper dh-dkms dkms lintian dpkg-dev fakeroot pkgconf man-db)
+      debhelper dh-dkms dkms lintian dpkg-dev fakeroot pkgconf man-db
+      # systemd-udevd, run in a VM on the rules (scripts/udev-check.sh)
+      udev)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -82,6 +82,21 @@ if [ "$deb_steps" = 0 ] || { [ "$deb_rc" != 0 ] && [ "$deb_failed" = 0 ]; }; the
 	record "deb: scripts/deb-test.sh (exit $deb_rc)" 0 1 0
 fi
 
+# The udev rules as installed, applied by the host's systemd-udevd in a
+# VM: 0666 by default, 0660 and the group with EVOBJ_GROUP.
+say "udev rules in a VM (6.12)"
+ulog=$EVOBJ_BUILD/udev-check.log
+"$EVOBJ_ROOT/scripts/udev-check.sh" 6.12 >"$ulog" 2>&1
+urc=$?
+cat "$ulog" >&2
+if [[ $(grep '^# Totals' "$ulog") =~ pass:([0-9]+)\ fail:([0-9]+) ]]; then
+	f=${BASH_REMATCH[2]}
+	[ "$urc" = 0 ] || [ "$f" -gt 0 ] || f=1
+	record "udev rules (6.12)" "${BASH_REMATCH[1]}" "$f" 0
+else
+	record "udev rules (6.12)" 0 1 0
+fi
+
 for k in "${kernels[@]}"; do
 	t=$(date +%s)
 	if [ "$k" = kunit ]; then
