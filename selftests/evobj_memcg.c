@@ -217,11 +217,40 @@ FIXTURE_TEARDOWN(memcg)
 }
 
 /* NOBJ eventfds (@evobj false) or events into @fds; 0 or -1. */
-static int make_objects(int dev, bool evobj, int *fds)
+/* The objects measured: the i-th of a kind, or -1 with errno. */
+enum obj_kind { OBJ_EVENTFD, OBJ_EVENT, OBJ_NAMED };
+
+static int make_one(int dev, enum obj_kind kind, int i)
+{
+	/* A 200-byte name, unique to this process and i. */
+	char name[201];
+	struct evobj_open o = {
+		.name = (uintptr_t)name, .type = EVOBJ_NOTIFICATION,
+		.flags = EVOBJ_CLOEXEC, .disposition = EVOBJ_CREATE_NEW,
+		.mode = 0600,
+	};
+
+	switch (kind) {
+	case OBJ_EVENTFD:
+		return eventfd(0, EFD_CLOEXEC);
+	case OBJ_EVENT:
+		return ev_create(dev, i % 2, EVOBJ_CLOEXEC);
+	case OBJ_NAMED:
+		memset(name, 'm', 200);
+		name[200] = '\0';
+		snprintf(name, sizeof(name), "%d/%d/", getpid(), i);
+		name[strlen(name)] = 'm';
+		return ioctl(dev, EVOBJ_IOC_OPEN, &o);
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+/* NOBJ objects of a kind in fds[], or none (all closed) and -1. */
+static int make_objects(int dev, enum obj_kind kind, int *fds)
 {
 	for (int i = 0; i < NOBJ; i++) {
-		fds[i] = evobj ? ev_create(dev, i % 2, EVOBJ_CLOEXEC) :
-				 eventfd(0, EFD_CLOEXEC);
+		fds[i] = make_one(dev, kind, i);
 		if (fds[i] < 0) {
 			while (i--)
 				close(fds[i]);
@@ -269,17 +298,17 @@ TEST_F_TIMEOUT(memcg, event_charged_beyond_eventfd, 120)
 	 * eventfds only, which free at once: nothing is left to be freed
 	 * later, during a measurement.
 	 */
-	ASSERT_EQ(0, make_objects(self->dev, false, fds));
+	ASSERT_EQ(0, make_objects(self->dev, OBJ_EVENTFD, fds));
 	close_objects(fds);
 	base = settled_current();
 	ASSERT_LT(0, base);
 
-	ASSERT_EQ(0, make_objects(self->dev, false, fds));
+	ASSERT_EQ(0, make_objects(self->dev, OBJ_EVENTFD, fds));
 	with_efd = settled_current();
 	close_objects(fds);
 	after_efd = settles_to(base + RETURN_SLACK, 15 * NSEC_PER_SEC);
 
-	ASSERT_EQ(0, make_objects(self->dev, true, fds))
+	ASSERT_EQ(0, make_objects(self->dev, OBJ_EVENT, fds))
 		TH_LOG("create: %s", strerror(errno));
 	with_ev = settled_current();
 	close_objects(fds);
@@ -309,31 +338,6 @@ TEST_F_TIMEOUT(memcg, event_charged_beyond_eventfd, 120)
 }
 
 /* NOBJ named events with 200-byte names into @fds; 0 or -1. */
-static int make_named(int dev, int *fds)
-{
-	char name[201];
-
-	memset(name, 'm', 200);
-	name[200] = '\0';
-	for (int i = 0; i < NOBJ; i++) {
-		struct evobj_open o = {
-			.name = (uintptr_t)name, .type = EVOBJ_NOTIFICATION,
-			.flags = EVOBJ_CLOEXEC, .disposition = EVOBJ_CREATE_NEW,
-			.mode = 0600,
-		};
-
-		snprintf(name, sizeof(name), "%d/%d/", getpid(), i);
-		name[strlen(name)] = 'm';
-		fds[i] = ioctl(dev, EVOBJ_IOC_OPEN, &o);
-		if (fds[i] < 0) {
-			while (i--)
-				close(fds[i]);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /*
  * A named event is charged its name too (contract section 5, and issue
  * 12's "memory is charged to the caller's memory cgroup"): NOBJ events
@@ -347,17 +351,17 @@ TEST_F_TIMEOUT(memcg, name_charged, 120)
 	uint64_t closed;
 
 	ASSERT_NE(NULL, fds);
-	ASSERT_EQ(0, make_objects(self->dev, false, fds));
+	ASSERT_EQ(0, make_objects(self->dev, OBJ_EVENTFD, fds));
 	close_objects(fds);
 	base = settled_current();
 	ASSERT_LT(0, base);
 
-	ASSERT_EQ(0, make_objects(self->dev, true, fds));
+	ASSERT_EQ(0, make_objects(self->dev, OBJ_EVENT, fds));
 	with_ev = settled_current();
 	close_objects(fds);
 	after_ev = settles_to(base + RETURN_SLACK, 15 * NSEC_PER_SEC);
 
-	ASSERT_EQ(0, make_named(self->dev, fds))
+	ASSERT_EQ(0, make_objects(self->dev, OBJ_NAMED, fds))
 		TH_LOG("open: %s", strerror(errno));
 	with_named = settled_current();
 	close_objects(fds);
