@@ -82,7 +82,7 @@ boot() {
 		-bios qboot.rom -cpu max -smp 2 -m "$mem" -nographic -no-reboot -nodefaults \
 		-serial stdio -kernel "$kernel" -initrd "$work/initrd" \
 		-append "console=ttyS0 quiet panic=-1 no_timer_check rcupdate.rcu_cpu_stall_timeout=120 rdinit=/init $append" </dev/null |
-		tr -d '\r' | tee "$log"
+		stdbuf -oL tr -d '\r' | tee "$log"
 	qemu_rc=${PIPESTATUS[0]}
 	set -e
 }
