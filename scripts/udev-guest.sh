@@ -28,7 +28,16 @@ totals() {
 	exit $?
 }
 udevadm() { "$u/ld.so" --library-path "$u/lib" "$u/udevadm" "$@"; }
-mode_group() { stat -c '%a %G' /dev/evobj 2>/dev/null; }
+# /dev/evobj's mode and group must be WANT ("666 root"), said WHEN, for RULES.
+#   expect_node WANT WHEN RULES
+expect_node() {
+	got=$(stat -c '%a %G' /dev/evobj 2>/dev/null)
+	if [ "$got" = "$1" ]; then
+		ok "$3: /dev/evobj $1 $2"
+	else
+		notok "$3: /dev/evobj is '$got' $2, want '$1'"
+	fi
+}
 # udevd done with every event.
 settle() { udevadm settle --timeout=30; }
 
@@ -49,12 +58,7 @@ settle
 chmod 0600 /dev/evobj
 udevadm trigger --sysname-match=evobj
 settle
-got=$(mode_group)
-if [ "$got" = "666 root" ]; then
-	ok "60-evobj.rules: /dev/evobj 0666 root after udevadm trigger (was 0600)"
-else
-	notok "60-evobj.rules: /dev/evobj is '$got' after udevadm trigger, want '666 root'"
-fi
+expect_node "666 root" "after udevadm trigger (was 600)" 60-evobj.rules
 
 # 2. Switching to the group rule as the documentation says: install it,
 # reload, trigger.
@@ -62,12 +66,7 @@ cp "$u/60-evobj-group.rules" /etc/udev/rules.d/60-evobj.rules
 udevadm control --reload
 udevadm trigger --sysname-match=evobj
 settle
-got=$(mode_group)
-if [ "$got" = "660 evtest" ]; then
-	ok "60-evobj-group.rules: /dev/evobj 0660 evtest after reload and trigger"
-else
-	notok "60-evobj-group.rules: /dev/evobj is '$got' after reload and trigger, want '660 evtest'"
-fi
+expect_node "660 evtest" "after reload and trigger" 60-evobj-group.rules
 
 # 3. The group rule when the module loads (as at boot): the kernel makes
 # the node 0666, udev must make it 0660 evtest.
@@ -76,10 +75,5 @@ if ! rmmod evobj || ! insmod /lib/evobj.ko; then
 	totals
 fi
 settle
-got=$(mode_group)
-if [ "$got" = "660 evtest" ]; then
-	ok "60-evobj-group.rules: /dev/evobj 0660 evtest when the module loads"
-else
-	notok "60-evobj-group.rules: /dev/evobj is '$got' when the module loads, want '660 evtest'"
-fi
+expect_node "660 evtest" "when the module loads" 60-evobj-group.rules
 totals

@@ -141,6 +141,40 @@ std::vector<std::pair<const char*, std::function<step()>>> library_calls()
     };
 }
 
+// What one attempt of a call did, with its n-th allocation made to fail.
+struct attempt {
+    bool ok; // the call succeeded
+    bool failed; // the n-th allocation was made and failed
+    DWORD error; // GetLastError() after the call
+};
+
+// Fails allocation n = first, first + 1, ... of a call (try_nth makes one
+// attempt) until it runs with none failed, and judges each attempt.
+void each_allocation(long first, const std::function<attempt(long)>& try_nth)
+{
+    unsigned failures = 0;
+    for (long n = first;; ++n) {
+        ASSERT_LT(n, first + 256) << "the call never ran without a failure";
+        const std::size_t fds = open_fds();
+        const attempt a = try_nth(n);
+        if (!a.failed) {
+            EXPECT_TRUE(a.ok) << "failed with " << a.error << " with no allocation failed";
+            break;
+        }
+        // An optional allocation (a call's hazard record, which a call
+        // naming no handle does without), or one the kernel absorbs
+        // (debugobjects and kmemleak refill their pools): then the call
+        // must simply succeed.
+        if (a.ok)
+            continue;
+        ++failures;
+        EXPECT_EQ(a.error, static_cast<DWORD>(ERROR_NOT_ENOUGH_MEMORY)) << "allocation " << n;
+        EXPECT_EQ(open_fds(), fds) << "allocation " << n;
+    }
+    // Each call tested allocates: a test that failed nothing proved nothing.
+    EXPECT_GT(failures, 0U);
+}
+
 class Win32Memory : public Device {};
 
 TEST_F(Win32Memory, LibraryAllocationFailures)
@@ -150,39 +184,22 @@ TEST_F(Win32Memory, LibraryAllocationFailures)
     ASSERT_NE(HANDLE(warm), nullptr);
     for (const auto& [what, make] : library_calls()) {
         SCOPED_TRACE(what);
-        unsigned failures = 0;
-        for (long n = 0;; ++n) {
-            ASSERT_LT(n, 1000) << "the call never ran without a failure";
-            bool ok = false, failed = false;
-            DWORD error = 0;
-            const std::size_t fds = open_fds();
+        each_allocation(0, [&make](long n) {
+            attempt a{};
             std::thread([&] {
                 // Everything but the call itself, before the countdown.
                 step s = make();
                 SetLastError(0xdeadbeef);
                 allocations_left = n;
-                ok = s.call();
+                a.ok = s.call();
                 allocations_left = -1;
-                failed = allocation_failed;
-                error = GetLastError();
-                if (ok)
+                a.failed = allocation_failed;
+                a.error = GetLastError();
+                if (a.ok)
                     s.undo();
             }).join();
-            if (!failed) {
-                EXPECT_TRUE(ok) << "failed with " << error << " with no allocation failed";
-                break;
-            }
-            // Some allocations are optional: a call's hazard record,
-            // which a call naming no handle does without. Then the call
-            // must simply succeed.
-            if (ok)
-                continue;
-            ++failures;
-            EXPECT_EQ(error, static_cast<DWORD>(ERROR_NOT_ENOUGH_MEMORY)) << "allocation " << n;
-            EXPECT_EQ(open_fds(), fds) << "allocation " << n;
-        }
-        // Each of these allocates: a test that failed nothing proved nothing.
-        EXPECT_GT(failures, 0U);
+            return a;
+        });
     }
 }
 
@@ -323,30 +340,17 @@ TEST_F(Win32KernelMemory, KernelAllocationFailures)
         // Once unarmed, so that what only a first call does is done.
         ASSERT_TRUE(s.call());
         s.undo();
-        unsigned failures = 0;
-        for (unsigned n = 1;; ++n) {
-            ASSERT_LT(n, 256U) << "the call never ran without a failure";
-            const std::size_t fds = open_fds();
+        each_allocation(1, [&](long n) {
             SetLastError(0xdeadbeef);
-            arm(n);
-            const bool ok = s.call();
-            const DWORD error = GetLastError();
-            const bool failed = injected();
-            if (ok)
+            arm(static_cast<unsigned>(n));
+            attempt a{};
+            a.ok = s.call();
+            a.error = GetLastError();
+            a.failed = injected();
+            if (a.ok)
                 s.undo();
-            if (!failed) {
-                EXPECT_TRUE(ok) << "failed with " << error << " with no allocation failed";
-                break;
-            }
-            // The kernel absorbs some failures (debugobjects and kmemleak
-            // refill their pools); then the call must simply succeed.
-            if (ok)
-                continue;
-            ++failures;
-            EXPECT_EQ(error, static_cast<DWORD>(ERROR_NOT_ENOUGH_MEMORY)) << "allocation " << n;
-            EXPECT_EQ(open_fds(), fds) << "allocation " << n;
-        }
-        EXPECT_GT(failures, 0U);
+            return a;
+        });
     }
 }
 
