@@ -19,12 +19,14 @@ usage: ${0##*/} [options] -- COMMAND...
   -a, --append ARGS     extra kernel command line
   -l, --log FILE        keep the console log there
   -m, --memory MB       guest memory (default 1024, 2048 for debug)
+  -s, --silence SEC     a console silent for SEC seconds is a hung guest:
+                        boot once more (default 0, never)
       --no-module       do not insmod/rmmod (evobj built in)
 USAGE
 	exit "${1:-2}"
 }
 
-flavour=6.12 timeout=900 append= log= mem= module=1 payloads=()
+flavour=6.12 timeout=900 append= log= mem= module=1 silence=0 payloads=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-k|--kernel) flavour=$2; shift 2 ;;
@@ -33,6 +35,7 @@ while [ $# -gt 0 ]; do
 	-a|--append) append=$2; shift 2 ;;
 	-l|--log) log=$2; shift 2 ;;
 	-m|--memory) mem=$2; shift 2 ;;
+	-s|--silence) silence=$2; shift 2 ;;
 	--no-module) module=0; shift ;;
 	-h|--help) usage 0 ;;
 	--) shift; break ;;
@@ -77,23 +80,59 @@ log=${log:-$(mktemp "$EVOBJ_BUILD/vm/$flavour-XXXXXX.log")}
 # than 21 s before it calls a slow vCPU stalled. A real hang lasts longer.
 boot() {
 	say "booting $(basename "$kernel") ($flavour) for: $*"
+	rm -f "$work/qemu.pid" "$work/hung"
+	local wpid=
+	if [ "$silence" != 0 ]; then
+		watch_console &
+		wpid=$!
+	fi
 	set +e
 	timeout --foreground -k 5 "$timeout" qemu-system-x86_64 \
 		-bios qboot.rom -cpu max -smp 2 -m "$mem" -nographic -no-reboot -nodefaults \
-		-serial stdio -kernel "$kernel" -initrd "$work/initrd" \
+		-serial stdio -kernel "$kernel" -initrd "$work/initrd" -pidfile "$work/qemu.pid" \
 		-append "console=ttyS0 quiet panic=-1 no_timer_check rcupdate.rcu_cpu_stall_timeout=120 rdinit=/init $append" </dev/null |
 		stdbuf -oL tr -d '\r' | tee "$log"
 	qemu_rc=${PIPESTATUS[0]}
 	set -e
+	if [ -n "$wpid" ]; then
+		kill "$wpid" 2>/dev/null || true
+		wait "$wpid" 2>/dev/null || true
+	fi
+	return 0
 }
+# Stops qemu once the console has been silent for $silence seconds.
+watch_console() {
+	local size last=-1 quiet=0
+	while sleep 10; do
+		size=$(stat -c %s "$log" 2>/dev/null || echo 0)
+		if [ "$size" != "$last" ]; then
+			last=$size quiet=0
+		elif [ $((quiet += 10)) -ge "$silence" ] && [ -s "$work/qemu.pid" ]; then
+			: >"$work/hung"
+			kill "$(cat "$work/qemu.pid")"
+			return
+		fi
+	done
+}
+# Why a run may boot twice, once at most, saying so and keeping the first
+# console beside the second (LOG.first-boot, LOG.hung):
+# - a Debian kernel that died before the guest's /init ran has not met
+#   evobj yet (it is insmodded after): the stock kernels have oopsed so
+#   under TCG in early boot, an int3 in code being patched. The debug
+#   kernel has evobj built in, so a death in its boot is evobj's own;
+# - with --silence, a guest whose console said nothing for that long
+#   while qemu kept its vCPUs busy: a 6.1 guest did so for 30 minutes
+#   inside a tracefs write that patches static keys, both vCPUs spinning
+#   and not one report. A hang of the guest's kernel that it can see
+#   itself is reported on the console (soft lockups in 20 s, RCU stalls
+#   and hung tasks in 120 s) and so is not silent: that one fails.
 boot "$@"
-# A Debian kernel that dies before the guest's /init runs has not met
-# evobj yet (it is insmodded after): the stock kernels have oopsed so
-# under TCG in early boot, an int3 in code being patched. Boot once more,
-# saying so, and keep the first console beside the second; a second such
-# death fails the run. The debug kernel has evobj built in, so a death
-# in its init is evobj's own: no second boot there.
-if [ "$flavour" != debug ] && [ "$qemu_rc" != 124 ] && ! grep -q '^EVOBJ-BOOTED' "$log"; then
+if [ -e "$work/hung" ]; then
+	mv "$log" "$log.hung"
+	say "the console was silent for ${silence}s: guest hung, stopped (console: $log.hung); booting once more"
+	boot "$@"
+	[ ! -e "$work/hung" ] || { say "FAIL: the console was silent for ${silence}s again"; exit 1; }
+elif [ "$flavour" != debug ] && [ "$qemu_rc" != 124 ] && ! grep -q '^EVOBJ-BOOTED' "$log"; then
 	mv "$log" "$log.first-boot"
 	say "the kernel died before /init ran (console: $log.first-boot); booting once more"
 	boot "$@"
