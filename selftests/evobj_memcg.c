@@ -216,7 +216,6 @@ FIXTURE_TEARDOWN(memcg)
 		close(self->dev);
 }
 
-/* NOBJ eventfds (@evobj false) or events into @fds; 0 or -1. */
 /* The objects measured: the i-th of a kind, or -1 with errno. */
 enum obj_kind { OBJ_EVENTFD, OBJ_EVENT, OBJ_NAMED };
 
@@ -337,7 +336,6 @@ TEST_F_TIMEOUT(memcg, event_charged_beyond_eventfd, 120)
 	free(fds);
 }
 
-/* NOBJ named events with 200-byte names into @fds; 0 or -1. */
 /*
  * A named event is charged its name too (contract section 5, and issue
  * 12's "memory is charged to the caller's memory cgroup"): NOBJ events
