@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace evobj::bench {
 
@@ -13,7 +14,15 @@ struct options {
     bool quick = false;    // shorter trials, fewer of them
     int trials = 7;        // per figure; the figure is their median
     std::string csv_path;  // empty: no CSV
+    std::string only;      // comma-separated benchmark names; empty: all
 };
+
+/// The benchmarks' names, in the order run() runs them.
+inline constexpr const char* benchmark_names[] = {"ping-pong", "set",   "wake-all", "wait-many",
+                                                  "timer",     "scaling", "named"};
+
+/// Whether benchmark `name` is in the comma-separated list `only` (empty: all).
+[[nodiscard]] bool selected(std::string_view only, std::string_view name);
 
 /// Runs every benchmark, prints progress on stderr and the table on
 /// stdout, writes the CSV if asked. Returns the process exit status.

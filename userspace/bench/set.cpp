@@ -4,7 +4,8 @@
 // on one thread. evobj's EVOBJ_IOC_SET against eventfd's write(); evobj's
 // own write() and SET with the previous state out for information. The second group signals and clears again
 // each time (set + reset against write + read), so that every iteration
-// really changes the state rather than finding it already signaled.
+// really changes the state rather than finding it already signaled. The
+// third times waits that complete at once, against a bare ioctl.
 
 #include <cstdint>
 
@@ -39,6 +40,19 @@ void bench_set(context& ctx)
                         evobj_set(e);
                         evobj_reset(e);
                     })}});
+
+    // A wait that completes at once, on a signaled notification event:
+    // what a wait costs on top of a bare ioctl, without the scheduler.
+    // The signal event is signaled too, so the set changes nothing.
+    evobj_set(e);
+    const unique_fd other = evobj_create(dev.get(), EVOBJ_NOTIFICATION);
+    const int d = dev.get(), o = other.get();
+    evobj_set(o);
+    measure_group(ctx, "set", "-", "wait-signaled",
+                  {{"evobj READ ioctl (no change)", true, loop([e] { evobj_read_state(e); })},
+                   {"evobj WAIT_ANY 1 fd", false, loop([d, e] { (void)evobj_wait_any(d, {&e, 1}); })},
+                   {"evobj WAIT_ANY 1 fd + signal", false, loop([d, e, o] { (void)evobj_wait_any(d, {&e, 1}, o); })},
+                   {"evobj read()", false, loop([e] { (void)eventfd_take(e); })}});
 }
 
 } // namespace evobj::bench

@@ -4,6 +4,8 @@
 // targets against what was measured, and the CSV.
 
 #include <fstream>
+#include <iterator>
+#include <string_view>
 #include <iostream>
 #include <stdexcept>
 
@@ -57,6 +59,19 @@ void print_targets(const report& r, std::ostream& os)
 
 } // namespace
 
+bool selected(std::string_view only, std::string_view name)
+{
+    if (only.empty())
+        return true;
+    while (!only.empty()) {
+        const auto comma = only.find(',');
+        if (only.substr(0, comma) == name)
+            return true;
+        only = comma == std::string_view::npos ? std::string_view{} : only.substr(comma + 1);
+    }
+    return false;
+}
+
 int run(const options& opts)
 {
     if (opts.trials < 1)
@@ -67,13 +82,13 @@ int run(const options& opts)
 
     std::cerr << strprintf("evobj benchmarks: %d trials per figure, %s trials, %d CPUs\n", opts.trials,
                            opts.quick ? "quick" : "full", online_cpus());
-    bench_pingpong(ctx);
-    bench_set(ctx);
-    bench_wake_all(ctx);
-    bench_wait_many(ctx);
-    bench_timer(ctx);
-    bench_scaling(ctx);
-    bench_named(ctx);
+    using bench_fn = void (*)(context&);
+    constexpr bench_fn benches[] = {bench_pingpong, bench_set,     bench_wake_all, bench_wait_many,
+                                    bench_timer,    bench_scaling, bench_named};
+    static_assert(std::size(benches) == std::size(benchmark_names));
+    for (std::size_t i = 0; i < std::size(benches); i++)
+        if (selected(opts.only, benchmark_names[i]))
+            benches[i](ctx);
 
     out.print_table(std::cout);
     print_targets(out, std::cout);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -52,7 +53,7 @@ Exit status: 0 on success, 1 if a step failed or an error occurred,
 2 for a bad command line.
 )";
 
-constexpr const char* bench_usage = R"(Usage: evobjctl bench [--quick] [--trials N] [--csv FILE]
+constexpr const char* bench_usage = R"(Usage: evobjctl bench [--quick] [--trials N] [--csv FILE] [--only LIST]
 
 Runs the benchmarks side by side: ping-pong, uncontended set, wake-all,
 wait on 64 objects, hardirq timer latency and scaling. Progress goes to
@@ -64,6 +65,8 @@ Options:
   --trials N     trials per figure (default 7)
   --csv FILE     also write the figures as CSV:
                  benchmark,variant,param,metric,value,unit,ratio_vs_baseline
+  --only LIST    run only these, comma-separated: ping-pong, set, wake-all,
+                 wait-many, timer, scaling, named
   -h, --help     show this help
 )";
 
@@ -126,6 +129,22 @@ bool device_usable()
     return false;
 }
 
+// Every name of an --only list is a benchmark's.
+bool valid_only(std::string_view list)
+{
+    if (list.empty())
+        return false;
+    while (true) {
+        const auto comma = list.find(',');
+        const std::string_view name = list.substr(0, comma);
+        if (std::ranges::find(evobj::bench::benchmark_names, name) == std::end(evobj::bench::benchmark_names))
+            return false;
+        if (comma == std::string_view::npos)
+            return true;
+        list = list.substr(comma + 1);
+    }
+}
+
 int bench_main(std::span<char* const> args)
 {
     evobj::bench::options opts;
@@ -138,12 +157,17 @@ int bench_main(std::span<char* const> args)
         }
         if (arg == "--quick") {
             opts.quick = true;
-        } else if (arg == "--trials" || arg == "--csv") {
+        } else if (arg == "--trials" || arg == "--csv" || arg == "--only") {
             if (i + 1 == args.size())
                 return usage_error(std::string(arg) + " needs a value", "bench ");
             const std::string_view value = args[++i];
             if (arg == "--csv") {
                 opts.csv_path = value;
+            } else if (arg == "--only") {
+                if (!valid_only(value))
+                    return usage_error("--only wants benchmark names, not '" + std::string(value) + "'",
+                                       "bench ");
+                opts.only = value;
             } else if (!parse_int(value, opts.trials) || opts.trials < 1 || opts.trials > 1000) {
                 return usage_error("--trials wants a number from 1 to 1000, not '" + std::string(value) + "'",
                                    "bench ");

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Before and after, in one VM run: builds evobj.ko from a git revision (A,
+# default HEAD) and from the work tree (B), boots one kernel, and loads A
+# and B in turn, ROUNDS times each, interleaved, running the same
+# `evobjctl bench` (built once, from the work tree) under each. Prints,
+# for every figure, the median over the rounds under A and under B and
+# B/A. Only such ratios mean anything under TCG (README, "Benchmarks").
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat <<USAGE
+usage: ${0##*/} [-k FLAVOUR] [-r REV] [--rounds N] [--only LIST] [--trials N]
+  -k, --kernel FLAVOUR  6.12 (default), 6.12-rt or 6.1
+  -r, --rev REV         the "before" module's git revision (default HEAD)
+      --rounds N        loads of each module, interleaved (default 3)
+      --only LIST       evobjctl bench --only (default ping-pong,set)
+      --trials N        evobjctl bench --trials (default 3)
+      --icount          one vCPU on an instruction clock (scripts/icount.sh):
+                        figures count work, whatever the host does, but
+                        the 2-CPU rows then share one CPU
+USAGE
+	exit "${1:-2}"
+}
+
+flavour=6.12 rev=HEAD rounds=3 only=ping-pong,set trials=3 icount=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	-k|--kernel) flavour=$2; shift 2 ;;
+	-r|--rev) rev=$2; shift 2 ;;
+	--rounds) rounds=$2; shift 2 ;;
+	--only) only=$2; shift 2 ;;
+	--trials) trials=$2; shift 2 ;;
+	--icount) icount=1; shift ;;
+	-h|--help) usage 0 ;;
+	*) usage ;;
+	esac
+done
+
+out=$EVOBJ_BUILD/bench-ab
+payload=$out/payload
+rm -rf "$payload"
+mkdir -p "$payload"
+
+say "building the module at $rev (A) and in the work tree (B)"
+base=$out/base
+rm -rf "$base"
+mkdir -p "$base"
+git -C "$EVOBJ_ROOT" archive "$rev" kmod include uapi scripts VERSION | tar -x -C "$base"
+cp "$(EVOBJ_BUILD=$base/build "$base/scripts/build-module.sh" "$flavour")" "$payload/a.ko"
+cp "$("$EVOBJ_ROOT/scripts/build-module.sh" "$flavour")" "$payload/b.ko"
+
+say "building evobjctl"
+build=$out/userspace
+cmake -S "$EVOBJ_ROOT/userspace" -B "$build" -DCMAKE_BUILD_TYPE=Release \
+	-DEVOBJ_STATIC_PAYLOAD=ON -DEVOBJ_WERROR=ON -DEVOBJ_BUILD_TESTS=OFF \
+	-DEVOBJ_BUILD_EXAMPLES=OFF -DEVOBJ_BUILD_BENCH=OFF >/dev/null
+cmake --build "$build" --target evobjctl -j"$(nproc)" >/dev/null
+cp "$build/tools/evobjctl/evobjctl" "$payload/"
+
+# The guest prints each run's CSV between marker lines named after it.
+# A first run warms the guest up: the first seconds after boot ran at
+# half speed under --icount.
+cat >"$payload/ab.sh" <<GUEST
+set -e
+insmod ./b.ko
+./evobjctl bench --only $only --quick --trials 1 >/dev/null
+rmmod evobj
+for r in \$(seq $rounds); do
+	for m in a b; do
+		insmod ./\$m.ko
+		./evobjctl bench --only $only --trials $trials --csv /tmp/\$m.csv >/dev/null
+		rmmod evobj
+		echo "EVOBJ-AB-BEGIN \$m"
+		cat /tmp/\$m.csv
+		echo "EVOBJ-AB-END"
+	done
+done
+GUEST
+
+if [ "$icount" = 1 ]; then
+	. "$EVOBJ_ROOT/scripts/icount.sh"
+	icount_qemu "$out/qemu"
+fi
+say "running A and B alternately in one $flavour VM, $rounds rounds"
+"$EVOBJ_ROOT/scripts/vm.sh" -k "$flavour" -a idle=poll --no-module -p "$payload" \
+	-t 3600 -l "$out/vm.log" -- "sh ./ab.sh" >/dev/null || die "the run failed; see $out/vm.log"
+
+# benchmark,variant,param,metric,value,... per run; medians per module.
+# A quoted variant ("a, b") is one field: its commas become semicolons.
+tr -d '\r' <"$out/vm.log" | sed -E ':q; s/^([^"]*"[^",]*),([^"]*")/\1;\2/; tq; s/"//g' | awk -F, '
+/^EVOBJ-AB-BEGIN / { m = $0; sub(/^EVOBJ-AB-BEGIN /, "", m); next }
+/^EVOBJ-AB-END/ { m = ""; next }
+m != "" && $1 != "benchmark" && NF >= 6 {
+	k = $1 " | " $2 " | " $3 " | " $4 " (" $6 ")"
+	n = ++cnt[m, k]; v[m, k, n] = $5; keys[k] = 1
+}
+function med(m, k,    n, i, j, t, a) {
+	n = cnt[m, k]
+	for (i = 1; i <= n; i++) a[i] = v[m, k, i]
+	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+		if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+END {
+	printf "%-78s %12s %12s %7s\n", "figure", "A median", "B median", "B/A"
+	for (k in keys) {
+		if (!cnt["a", k] || !cnt["b", k]) continue
+		a = med("a", k); b = med("b", k)
+		printf "%-78s %12.1f %12.1f %7.3f\n", k, a, b, a ? b / a : 0
+	}
+}' | sort
+say "console: $out/vm.log"
