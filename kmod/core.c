@@ -67,47 +67,91 @@ MODULE_PARM_DESC(max_waiters,
  * that instant: while an object has wait-all entries queued (all_hint >
  * 0), whoever changes its state or walks its queue holds the group lock
  * first, then the object's. The hint changes only under both, so the
- * holder of ev->lock reads it reliably; evobj_lock() retries when it
- * guessed wrong. Events that no queued wait-all names take their own
- * lock only, and a group joins only events that one wait-all named
- * together, so unrelated users never share a lock.
+ * holder of ev->lock reads it reliably; evobj_lock() takes the group
+ * lock too, at its second and last pass, when it guessed wrong. Lockdep
+ * checks the rule (evobj_assert_locked()). Events that no queued
+ * wait-all names take their own lock only, and a group joins only events
+ * that one wait-all named together, so unrelated users never share a
+ * lock.
+ *
+ * Process context takes these locks with evobj_lock_irq(), which
+ * disables interrupts without saving their state: cheaper than the
+ * irqsave of evobj_lock(), which any context may use.
  *
  * Under a group lock any number of that group's object locks may be held
  * at once: the group lock orders them, which raw_spin_lock_nest_lock()
  * tells lockdep. No path holds two group locks, or takes a group lock
  * while holding an object's.
  */
-struct evobj_group *evobj_lock(struct evobj *ev, unsigned long *flags)
+static struct evobj_group *evobj_lock_irqs_off(struct evobj *ev)
 	__acquires(evobj_group) __acquires(&ev->lock)
 {
 	struct evobj_group *g;
 
-	for (;;) {
-		if (READ_ONCE(ev->all_hint) && READ_ONCE(ev->group)) {
-			g = evobj_group_lock(ev, flags);
-			raw_spin_lock_nest_lock(&ev->lock, &g->lock);
-			return g;
-		}
-		raw_spin_lock_irqsave(&ev->lock, *flags);
+	if (!READ_ONCE(ev->all_hint) || !READ_ONCE(ev->group)) {
+		raw_spin_lock(&ev->lock);
 		if (!ev->all_hint) {
 			__acquire(evobj_group);
 			return NULL;
 		}
-		/* A wait-all arrived meanwhile: take its group's lock too. */
-		raw_spin_unlock_irqrestore(&ev->lock, *flags);
+		/*
+		 * A wait-all arrived meanwhile: take its group's lock too.
+		 * Its hint was raised under ev->lock after the group was
+		 * published, so the group is seen. The second pass takes the
+		 * group lock whatever the hint is now (holding both locks is
+		 * always allowed), so that no sequence of wait-alls coming and
+		 * going can keep a setter, in hardirq say, going round.
+		 */
+		raw_spin_unlock(&ev->lock);
 	}
+	g = evobj_group_lock(ev);
+	raw_spin_lock_nest_lock(&ev->lock, &g->lock);
+	return g;
+}
+
+static void evobj_unlock_irqs_off(struct evobj *ev, struct evobj_group *g)
+	__releases(&ev->lock) __releases(evobj_group)
+{
+	raw_spin_unlock(&ev->lock);
+	if (g)
+		evobj_group_unlock(g);
+	else
+		__release(evobj_group);
+}
+
+/* Any context: the state changes of the kernel API and the timer. */
+struct evobj_group *evobj_lock(struct evobj *ev, unsigned long *flags)
+	__acquires(evobj_group) __acquires(&ev->lock)
+{
+	local_irq_save(*flags);
+	return evobj_lock_irqs_off(ev);
 }
 
 void evobj_unlock(struct evobj *ev, struct evobj_group *g, unsigned long flags)
 	__releases(&ev->lock) __releases(evobj_group)
 {
-	if (g) {
-		raw_spin_unlock(&ev->lock);
-		evobj_group_unlock(g, flags);
-	} else {
-		raw_spin_unlock_irqrestore(&ev->lock, flags);
-		__release(evobj_group);
-	}
+	evobj_unlock_irqs_off(ev, g);
+	local_irq_restore(flags);
+}
+
+/*
+ * Process context with interrupts on (the ioctls, read(), write() and
+ * the waits): the lock still disables interrupts, as hardirq setters take
+ * it, but with no flags to save and restore, which is cheaper.
+ */
+struct evobj_group *evobj_lock_irq(struct evobj *ev)
+	__acquires(evobj_group) __acquires(&ev->lock)
+{
+	lockdep_assert_irqs_enabled();
+	local_irq_disable();
+	return evobj_lock_irqs_off(ev);
+}
+
+void evobj_unlock_irq(struct evobj *ev, struct evobj_group *g)
+	__releases(&ev->lock) __releases(evobj_group)
+{
+	evobj_unlock_irqs_off(ev, g);
+	local_irq_enable();
 }
 
 /* Takes another object's lock while its group's lock is held. */
@@ -124,10 +168,21 @@ void evobj_unlock_nested(struct evobj *ev)
 	raw_spin_unlock(&ev->lock);
 }
 
+/*
+ * The rule of the locking protocol, checked under lockdep: a change of
+ * @ev holds its lock and, while a wait-all is queued on it, its group's.
+ */
+static inline void evobj_assert_locked(struct evobj *ev)
+{
+	lockdep_assert_held(&ev->lock);
+	if (IS_ENABLED(CONFIG_LOCKDEP) && ev->all_hint)
+		lockdep_assert_held(&evobj_group_root(ev->group)->lock);
+}
+
 /* Every change to non-signaled lets a parked timer run again. */
 static void evobj_make_unsignaled(struct evobj *ev)
 {
-	lockdep_assert_held(&ev->lock);
+	evobj_assert_locked(ev);
 	WRITE_ONCE(ev->signaled, false);
 	evobj_timer_resume(ev);
 }
@@ -313,7 +368,7 @@ bool evobj_signal_locked(struct evobj *ev, struct evobj_group *g,
 {
 	bool prev = ev->signaled;
 
-	lockdep_assert_held(&ev->lock);
+	evobj_assert_locked(ev);
 	if (!prev) {
 		WRITE_ONCE(ev->signaled, true);
 		evobj_wake_waiters(ev, g, w);
@@ -522,16 +577,18 @@ EXPORT_SYMBOL_GPL(evobj_put);
 
 /*
  * Set, or pulse: the same walk; a pulse then resets under the same lock.
- * Inlined into each caller, where @pulse is a constant.
+ * Inlined into each caller, where @pulse and @task are constants: @task
+ * callers run in process context with interrupts on.
  */
-static __always_inline bool evobj_signal(struct evobj *ev, bool pulse)
+static __always_inline bool evobj_signal(struct evobj *ev, bool pulse,
+					 bool task)
 {
 	struct evobj_wake w = { };
 	struct evobj_group *g;
 	unsigned long flags;
 	bool prev, pollers;
 
-	g = evobj_lock(ev, &flags);
+	g = task ? evobj_lock_irq(ev) : evobj_lock(ev, &flags);
 	prev = evobj_signal_locked(ev, g, &w);
 	if (pulse) {
 		evobj_make_unsignaled(ev);
@@ -540,9 +597,48 @@ static __always_inline bool evobj_signal(struct evobj *ev, bool pulse)
 		trace_evobj_set(ev, prev);
 	}
 	pollers = !prev && ev->signaled;
-	evobj_unlock(ev, g, flags);
+	if (task)
+		evobj_unlock_irq(ev, g);
+	else
+		evobj_unlock(ev, g, flags);
 	evobj_wake_finish(ev, &w, pollers);
 	return prev;
+}
+
+static __always_inline bool evobj_unsignal(struct evobj *ev, bool task)
+{
+	struct evobj_group *g;
+	unsigned long flags;
+	bool prev;
+
+	g = task ? evobj_lock_irq(ev) : evobj_lock(ev, &flags);
+	prev = ev->signaled;
+	evobj_make_unsignaled(ev);
+	trace_evobj_reset(ev, prev);
+	if (task)
+		evobj_unlock_irq(ev, g);
+	else
+		evobj_unlock(ev, g, flags);
+	return prev;
+}
+
+/*
+ * The same from process context with interrupts on: the ioctls, write()
+ * and signal-and-wait.
+ */
+bool evobj_task_set(struct evobj *ev)
+{
+	return evobj_signal(ev, false, true);
+}
+
+bool evobj_task_reset(struct evobj *ev)
+{
+	return evobj_unsignal(ev, true);
+}
+
+bool evobj_task_pulse(struct evobj *ev)
+{
+	return evobj_signal(ev, true, true);
 }
 
 /**
@@ -565,7 +661,7 @@ static __always_inline bool evobj_signal(struct evobj *ev, bool pulse)
  */
 bool evobj_set(struct evobj *ev)
 {
-	return evobj_signal(ev, false);
+	return evobj_signal(ev, false, false);
 }
 EXPORT_SYMBOL_GPL(evobj_set);
 
@@ -578,16 +674,7 @@ EXPORT_SYMBOL_GPL(evobj_set);
  */
 bool evobj_reset(struct evobj *ev)
 {
-	struct evobj_group *g;
-	unsigned long flags;
-	bool prev;
-
-	g = evobj_lock(ev, &flags);
-	prev = ev->signaled;
-	evobj_make_unsignaled(ev);
-	trace_evobj_reset(ev, prev);
-	evobj_unlock(ev, g, flags);
-	return prev;
+	return evobj_unsignal(ev, false);
 }
 EXPORT_SYMBOL_GPL(evobj_reset);
 
@@ -603,7 +690,7 @@ EXPORT_SYMBOL_GPL(evobj_reset);
  */
 bool evobj_pulse(struct evobj *ev)
 {
-	return evobj_signal(ev, true);
+	return evobj_signal(ev, true, false);
 }
 EXPORT_SYMBOL_GPL(evobj_pulse);
 

@@ -34,8 +34,9 @@
  * NULL pointer asks for no previous state (NtSetEvent's is optional too)
  * and spares the two user accesses on the hot path.
  */
-static long evobj_ioc_change(struct evobj *ev, u32 __user *uprev,
-			     bool (*change)(struct evobj *ev))
+static __always_inline long evobj_ioc_change(struct evobj *ev,
+					    u32 __user *uprev,
+					    bool (*change)(struct evobj *ev))
 {
 	if (!uprev) {
 		change(ev);
@@ -76,11 +77,11 @@ static long evobj_event_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case EVOBJ_IOC_SET:
-		return evobj_ioc_change(ev, argp, evobj_set);
+		return evobj_ioc_change(ev, argp, evobj_task_set);
 	case EVOBJ_IOC_RESET:
-		return evobj_ioc_change(ev, argp, evobj_reset);
+		return evobj_ioc_change(ev, argp, evobj_task_reset);
 	case EVOBJ_IOC_PULSE:
-		return evobj_ioc_change(ev, argp, evobj_pulse);
+		return evobj_ioc_change(ev, argp, evobj_task_pulse);
 	case EVOBJ_IOC_READ:
 		return evobj_ioc_read(ev, argp);
 	case EVOBJ_IOC_TIMER:
@@ -149,7 +150,7 @@ static ssize_t evobj_write(struct file *file, const char __user *buf,
 		return -EFAULT;
 	if (value != 1)
 		return -EINVAL;
-	evobj_set(ev);
+	evobj_task_set(ev);
 	return sizeof(value);
 }
 
@@ -379,9 +380,12 @@ static void evobj_put_refs(struct evobj_wait_refs *refs)
 static int evobj_get_refs(struct evobj_wait_refs *refs,
 			  const struct evobj_wait *args)
 {
+	s32 __user *ufds = u64_to_user_ptr(args->fds);
 	u32 i;
 
-	if (copy_from_user(refs->fds, u64_to_user_ptr(args->fds),
+	/* One fd, the commonest wait, is one inline access, not a copy. */
+	if (args->count == 1 ? get_user(refs->fds[0], ufds) :
+	    copy_from_user(refs->fds, ufds,
 			   array_size(args->count, sizeof(refs->fds[0]))))
 		return -EFAULT;
 	for (i = 0; i < args->count; i++) {

@@ -1396,7 +1396,6 @@ static void evobj_wait_all_groups_test(struct kunit *test)
 	struct evobj *d = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, true);
 	struct evobj *ab[2] = { a, b }, *cd[2] = { c, d }, *bc[2] = { b, c };
 	struct evobj_group *ga, *gc;
-	unsigned long flags;
 	u32 index = U32_MAX;
 
 	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(ab, 2, NULL, NULL, true,
@@ -1404,10 +1403,10 @@ static void evobj_wait_all_groups_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0U, index);
 	KUNIT_EXPECT_EQ(test, 0, evobj_wait_many(cd, 2, NULL, NULL, true,
 						 CLOCK_MONOTONIC, 0, &index));
-	ga = evobj_group_lock(a, &flags);
-	evobj_group_unlock(ga, flags);
-	gc = evobj_group_lock(c, &flags);
-	evobj_group_unlock(gc, flags);
+	ga = evobj_group_lock_irq(a);
+	evobj_group_unlock_irq(ga);
+	gc = evobj_group_lock_irq(c);
+	evobj_group_unlock_irq(gc);
 	KUNIT_EXPECT_PTR_NE(test, ga, gc);
 
 	/* b and c: not all signaled, a test, nothing consumed. */
@@ -1416,10 +1415,10 @@ static void evobj_wait_all_groups_test(struct kunit *test)
 			evobj_wait_many(bc, 2, NULL, NULL, true,
 					CLOCK_MONOTONIC, 0, &index));
 	KUNIT_EXPECT_TRUE(test, evobj_signaled(b));
-	ga = evobj_group_lock(a, &flags);
-	evobj_group_unlock(ga, flags);
-	gc = evobj_group_lock(d, &flags);
-	evobj_group_unlock(gc, flags);
+	ga = evobj_group_lock_irq(a);
+	evobj_group_unlock_irq(ga);
+	gc = evobj_group_lock_irq(d);
+	evobj_group_unlock_irq(gc);
 	KUNIT_EXPECT_PTR_EQ(test, ga, gc);
 }
 

@@ -14,6 +14,7 @@
  * their own walk without holding an fd of that user's event.
  */
 
+#include <linux/irqflags.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -28,44 +29,53 @@
  */
 static DEFINE_MUTEX(evobj_group_mutex);
 
-/* The root of @g's tree. Parents only ever go from NULL to a group. */
-static struct evobj_group *evobj_group_root(struct evobj_group *g)
-{
-	struct evobj_group *parent;
-
-	while ((parent = READ_ONCE(g->parent)))
-		g = parent;
-	return g;
-}
-
 /**
  * evobj_group_lock() - lock the root of an event's group
  * @ev: an event that has a group
- * @flags: saved interrupt state
  *
  * A merge may make the root a child meanwhile; the check under its lock
- * catches that, and the walk starts again from the new root.
+ * catches that, and the walk starts again from the new root. Merges only
+ * happen under evobj_group_mutex, each at most once per root, so the
+ * walk restarts at most once per merge that a wait-all makes meanwhile.
  *
+ * Context: interrupts off (evobj_lock() or evobj_group_lock_irq()).
  * Return: the locked root.
  */
-struct evobj_group *evobj_group_lock(struct evobj *ev, unsigned long *flags)
+struct evobj_group *evobj_group_lock(struct evobj *ev)
 	__acquires(evobj_group)
 {
 	struct evobj_group *root;
 
+	lockdep_assert_irqs_disabled();
 	for (;;) {
 		root = evobj_group_root(READ_ONCE(ev->group));
-		raw_spin_lock_irqsave(&root->lock, *flags);
+		raw_spin_lock(&root->lock);
 		if (!root->parent)
 			return root;
-		raw_spin_unlock_irqrestore(&root->lock, *flags);
+		raw_spin_unlock(&root->lock);
 	}
 }
 
-void evobj_group_unlock(struct evobj_group *g, unsigned long flags)
+void evobj_group_unlock(struct evobj_group *g)
 	__releases(evobj_group)
 {
-	raw_spin_unlock_irqrestore(&g->lock, flags);
+	raw_spin_unlock(&g->lock);
+}
+
+/* The group lock from process context, where interrupts are on. */
+struct evobj_group *evobj_group_lock_irq(struct evobj *ev)
+	__acquires(evobj_group)
+{
+	lockdep_assert_irqs_enabled();
+	local_irq_disable();
+	return evobj_group_lock(ev);
+}
+
+void evobj_group_unlock_irq(struct evobj_group *g)
+	__releases(evobj_group)
+{
+	evobj_group_unlock(g);
+	local_irq_enable();
 }
 
 static struct evobj_group *evobj_group_new(void)
@@ -93,15 +103,13 @@ static void evobj_group_put_node(struct evobj_group *g)
 static void evobj_group_merge(struct evobj_group *child,
 			      struct evobj_group *root)
 {
-	unsigned long flags;
-
 	lockdep_assert_held(&evobj_group_mutex);
 	if (child->rank == root->rank)
 		root->rank++;
 	refcount_inc(&root->ref);
-	raw_spin_lock_irqsave(&child->lock, flags);
+	raw_spin_lock_irq(&child->lock);
 	WRITE_ONCE(child->parent, root);
-	raw_spin_unlock_irqrestore(&child->lock, flags);
+	raw_spin_unlock_irq(&child->lock);
 }
 
 /* True if all of @evs already share one root: the common case. */

@@ -164,6 +164,13 @@ struct evobj_group *evobj_lock(struct evobj *ev, unsigned long *flags)
 void evobj_unlock(struct evobj *ev, struct evobj_group *g,
 		  unsigned long flags)
 	__releases(&ev->lock) __releases(evobj_group);
+struct evobj_group *evobj_lock_irq(struct evobj *ev)
+	__acquires(evobj_group) __acquires(&ev->lock);
+void evobj_unlock_irq(struct evobj *ev, struct evobj_group *g)
+	__releases(&ev->lock) __releases(evobj_group);
+bool evobj_task_set(struct evobj *ev);
+bool evobj_task_reset(struct evobj *ev);
+bool evobj_task_pulse(struct evobj *ev);
 void evobj_lock_nested(struct evobj *ev, struct evobj_group *g)
 	__acquires(&ev->lock);
 void evobj_unlock_nested(struct evobj *ev) __releases(&ev->lock);
@@ -189,10 +196,22 @@ int evobj_wait_many(struct evobj *const *evs, u32 count, struct evobj *alert,
 
 /* group.c: the locks that make a wait-all atomic */
 int evobj_group_join(struct evobj *const *evs, u32 count);
-struct evobj_group *evobj_group_lock(struct evobj *ev, unsigned long *flags)
+struct evobj_group *evobj_group_lock(struct evobj *ev)
 	__acquires(evobj_group);
-void evobj_group_unlock(struct evobj_group *g, unsigned long flags)
-	__releases(evobj_group);
+void evobj_group_unlock(struct evobj_group *g) __releases(evobj_group);
+struct evobj_group *evobj_group_lock_irq(struct evobj *ev)
+	__acquires(evobj_group);
+void evobj_group_unlock_irq(struct evobj_group *g) __releases(evobj_group);
+
+/* The root of @g's tree. Parents only ever go from NULL to a group. */
+static inline struct evobj_group *evobj_group_root(struct evobj_group *g)
+{
+	struct evobj_group *parent;
+
+	while ((parent = READ_ONCE(g->parent)))
+		g = parent;
+	return g;
+}
 void evobj_group_put(struct evobj *ev);
 
 /* device.c */

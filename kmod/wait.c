@@ -10,9 +10,11 @@
 #include <linux/export.h>
 #include <linux/hash.h>
 #include <linux/hrtimer.h>
+#include <linux/build_bug.h>
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/log2.h>
+#include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -39,6 +41,12 @@ static bool evobj_mark_duplicates(struct evobj_q *q)
 	struct evobj_q_entry *e = q->entries;
 	bool any = false;
 	u32 i, j, h;
+
+	/* Masking a hash is a modulo; a table at most half full probes little. */
+	BUILD_BUG_ON(!is_power_of_2(EVOBJ_DEDUP_SLOTS));
+	BUILD_BUG_ON(EVOBJ_DEDUP_SLOTS < 2 * EVOBJ_MAX_WAIT);
+	/* A slot holds an index + 1, 0 meaning empty. */
+	BUILD_BUG_ON(EVOBJ_MAX_WAIT > type_max(typeof(slots[0])));
 
 	if (q->count <= EVOBJ_PAIRWISE_MAX) {
 		for (i = 1; i < q->count; i++) {
@@ -83,11 +91,10 @@ static void evobj_mark_alert(struct evobj_q *q)
 static bool evobj_test_entry(struct evobj_q_entry *e)
 {
 	struct evobj_group *g;
-	unsigned long flags;
 
-	g = evobj_lock(e->ev, &flags);
+	g = evobj_lock_irq(e->ev);
 	evobj_try_wake_any(e, NULL);
-	evobj_unlock(e->ev, g, flags);
+	evobj_unlock_irq(e->ev, g);
 	return atomic_read(&e->q->claimed) >= 0;
 }
 
@@ -111,11 +118,10 @@ static bool evobj_test_any(struct evobj_q *q, u32 n)
 static bool evobj_test_all(struct evobj_q *q, u32 n)
 {
 	struct evobj_group *g;
-	unsigned long flags;
 	bool all;
 	u32 i;
 
-	g = evobj_group_lock(q->entries[0].ev, &flags);
+	g = evobj_group_lock_irq(q->entries[0].ev);
 	for (i = 0; i < q->count; i++) {
 		evobj_lock_nested(q->entries[i].ev, g);
 		q->entries[i].ev->all_hint++;
@@ -129,7 +135,7 @@ static bool evobj_test_all(struct evobj_q *q, u32 n)
 		q->entries[i].ev->all_hint--;
 		evobj_unlock_nested(q->entries[i].ev);
 	}
-	evobj_group_unlock(g, flags);
+	evobj_group_unlock_irq(g);
 	if (all || n == q->count)
 		return all;
 	return evobj_test_entry(&q->entries[q->count]);
@@ -143,7 +149,6 @@ static bool evobj_test_all(struct evobj_q *q, u32 n)
 static int evobj_enqueue_any(struct evobj_q *q, u32 n)
 {
 	struct evobj_group *g;
-	unsigned long flags;
 	int ret = 0;
 	u32 i;
 
@@ -152,11 +157,11 @@ static int evobj_enqueue_any(struct evobj_q *q, u32 n)
 
 		if (e->skip)
 			continue;
-		g = evobj_lock(e->ev, &flags);
+		g = evobj_lock_irq(e->ev);
 		ret = evobj_link(e);
 		if (!ret)
 			evobj_try_wake_any(e, NULL);
-		evobj_unlock(e->ev, g, flags);
+		evobj_unlock_irq(e->ev, g);
 	}
 	return ret;
 }
@@ -165,14 +170,13 @@ static int evobj_enqueue_any(struct evobj_q *q, u32 n)
 static void evobj_dequeue_entry(struct evobj_q_entry *e)
 {
 	struct evobj_group *g;
-	unsigned long flags;
 
 	/* Pairs with smp_store_release() in evobj_unlink(). */
 	if (smp_load_acquire(&e->where) == EVOBJ_ENTRY_IDLE)
 		return;
-	g = evobj_lock(e->ev, &flags);
+	g = evobj_lock_irq(e->ev);
 	evobj_unlink(e);
-	evobj_unlock(e->ev, g, flags);
+	evobj_unlock_irq(e->ev, g);
 }
 
 /*
@@ -183,11 +187,10 @@ static void evobj_dequeue_entry(struct evobj_q_entry *e)
 static int evobj_enqueue_all(struct evobj_q *q, u32 n)
 {
 	struct evobj_group *g;
-	unsigned long flags;
 	int ret = 0;
 	u32 i;
 
-	g = evobj_group_lock(q->entries[0].ev, &flags);
+	g = evobj_group_lock_irq(q->entries[0].ev);
 	for (i = 0; i < q->count && !ret; i++) {
 		evobj_lock_nested(q->entries[i].ev, g);
 		ret = evobj_link(&q->entries[i]);
@@ -195,25 +198,24 @@ static int evobj_enqueue_all(struct evobj_q *q, u32 n)
 	}
 	if (!ret)
 		evobj_try_wake_all(q, g, NULL, NULL, NULL);
-	evobj_group_unlock(g, flags);
+	evobj_group_unlock_irq(g);
 	if (ret || n == q->count || atomic_read(&q->claimed) >= 0)
 		return ret;
 
-	g = evobj_lock(q->entries[q->count].ev, &flags);
+	g = evobj_lock_irq(q->entries[q->count].ev);
 	ret = evobj_link(&q->entries[q->count]);
 	if (!ret)
 		evobj_try_wake_any(&q->entries[q->count], NULL);
-	evobj_unlock(q->entries[q->count].ev, g, flags);
+	evobj_unlock_irq(q->entries[q->count].ev, g);
 	return ret;
 }
 
 static void evobj_dequeue_all(struct evobj_q *q, u32 n)
 {
 	struct evobj_group *g;
-	unsigned long flags;
 	u32 i;
 
-	g = evobj_group_lock(q->entries[0].ev, &flags);
+	g = evobj_group_lock_irq(q->entries[0].ev);
 	for (i = 0; i < q->count; i++) {
 		struct evobj_q_entry *e = &q->entries[i];
 
@@ -224,7 +226,7 @@ static void evobj_dequeue_all(struct evobj_q *q, u32 n)
 		evobj_unlink(e);
 		evobj_unlock_nested(e->ev);
 	}
-	evobj_group_unlock(g, flags);
+	evobj_group_unlock_irq(g);
 	if (n > q->count)
 		evobj_dequeue_entry(&q->entries[q->count]);
 }
@@ -295,7 +297,7 @@ static int evobj_block(struct evobj_q *q, u32 n, struct evobj *signal,
 		if (atomic_read(&q->claimed) < 0)
 			return ret;
 		if (signal)
-			evobj_set(signal);
+			evobj_task_set(signal);
 		return 0;
 	}
 	/*
@@ -304,7 +306,7 @@ static int evobj_block(struct evobj_q *q, u32 n, struct evobj *signal,
 	 * A wait refused but claimed meanwhile still sets it, and does not sleep.
 	 */
 	if (signal)
-		evobj_set(signal);
+		evobj_task_set(signal);
 	if (!ret)
 		ret = evobj_sleep(q, clock, timeout);
 	evobj_dequeue(q, n);
@@ -368,7 +370,7 @@ static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
 	    ktime_compare(timeout, evobj_now(clock)) <= 0) {
 		/* A test: the signal first, so that it can satisfy it. */
 		if (signal)
-			evobj_set(signal);
+			evobj_task_set(signal);
 		if (!evobj_test(&q, n))
 			ret = -ETIMEDOUT;
 	} else {
