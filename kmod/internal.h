@@ -186,6 +186,9 @@ void evobj_try_wake_all(struct evobj_q *q, struct evobj_group *g,
 bool evobj_signal_locked(struct evobj *ev, struct evobj_group *g,
 			 struct evobj_wake *w);
 void evobj_wake_finish(struct evobj *ev, struct evobj_wake *w, bool pollers);
+void evobj_change_end(struct evobj *ev, struct evobj_group *g,
+		      unsigned long flags, struct evobj_wake *w, bool raised)
+	__releases(&ev->lock) __releases(evobj_group);
 unsigned int evobj_nr_waiters(struct evobj *ev);
 extern unsigned int evobj_max_waiters;
 

@@ -35,7 +35,7 @@ MODULE_PARM_DESC(max_timers,
 bool evobj_timer_expired(struct evobj *ev)
 {
 	struct evobj_wake w = { };
-	bool rearm = false, pollers = false, prev;
+	bool rearm = false, raised = false, prev;
 	struct evobj_group *g;
 	unsigned long flags;
 
@@ -44,10 +44,8 @@ bool evobj_timer_expired(struct evobj *ev)
 	if (ev->timer_state == EVOBJ_TIMER_ARMED) {
 		ev->timer_expiries++;
 		prev = evobj_signal_locked(ev, g, &w);
-		if (!prev) {
-			pollers = ev->signaled;
-			rearm = ev->timer_period;
-		}
+		raised = !prev;
+		rearm = raised && ev->timer_period;
 		if (rearm)
 			hrtimer_forward_now(&ev->timer,
 					    ns_to_ktime(ev->timer_period));
@@ -56,8 +54,7 @@ bool evobj_timer_expired(struct evobj *ev)
 							     EVOBJ_TIMER_OFF;
 		trace_evobj_timer_expire(ev, prev);
 	}
-	evobj_unlock(ev, g, flags);
-	evobj_wake_finish(ev, &w, pollers);
+	evobj_change_end(ev, g, flags, &w, raised);
 	return rearm;
 }
 
