@@ -576,38 +576,6 @@ void evobj_put(struct evobj *ev)
 EXPORT_SYMBOL_GPL(evobj_put);
 
 /*
- * Every set of the module, the timer's included, ends the same way:
- * unlock, then wake the tasks of the waits it completed and, if this
- * change made the event signaled (@raised) and left it so, the pollers.
- * @task callers run in process context with interrupts on and took the
- * cheaper lock. Plain arguments rather than a struct: with the kernel's
- * zeroing of stack variables, a struct cost the ioctl SET 1.6% more.
- */
-static __always_inline void __evobj_change_end(struct evobj *ev,
-					       struct evobj_group *g,
-					       unsigned long flags,
-					       struct evobj_wake *w,
-					       bool raised, bool task)
-	__releases(&ev->lock) __releases(evobj_group)
-{
-	bool pollers = raised && ev->signaled;
-
-	if (task)
-		evobj_unlock_irq(ev, g);
-	else
-		evobj_unlock(ev, g, flags);
-	evobj_wake_finish(ev, w, pollers);
-}
-
-/* The same for the timer's expiry, which locked with evobj_lock(). */
-void evobj_change_end(struct evobj *ev, struct evobj_group *g,
-		      unsigned long flags, struct evobj_wake *w, bool raised)
-	__releases(&ev->lock) __releases(evobj_group)
-{
-	__evobj_change_end(ev, g, flags, w, raised, false);
-}
-
-/*
  * Set, or pulse: the same walk; a pulse then resets under the same lock.
  * Inlined into each caller, where @pulse and @task are constants.
  */
@@ -627,7 +595,7 @@ static __always_inline bool evobj_signal(struct evobj *ev, bool pulse,
 	} else {
 		trace_evobj_set(ev, prev);
 	}
-	__evobj_change_end(ev, g, flags, &w, !prev, task);
+	evobj_change_end(ev, g, flags, &w, !prev, task);
 	return prev;
 }
 

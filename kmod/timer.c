@@ -54,7 +54,7 @@ bool evobj_timer_expired(struct evobj *ev)
 							     EVOBJ_TIMER_OFF;
 		trace_evobj_timer_expire(ev, prev);
 	}
-	evobj_change_end(ev, g, flags, &w, raised);
+	evobj_change_end(ev, g, flags, &w, raised, false);
 	return rearm;
 }
 
