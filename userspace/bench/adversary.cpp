@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // evobj-adversary: the hostile loads of issue 8, run as an unprivileged
 // user, so that the kernel's irqsoff tracer (scripts/irqsoff.sh) and the

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // The evobj benchmark suite, as `evobjctl bench` runs it: evobj against
 // futex, eventfd, pipe, epoll and timerfd on the same machine, side by

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // The benchmark harness: calibrated, repeated trials, medians and
 // percentiles, a progress line on stderr, and the report (a table for

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // Ping-pong: two threads on two CPUs hand a token back and forth; the
 // figure is the round trip. evobj does each half in one call,

@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: LGPL-2.1-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 #
 # evobj's benchmark figures as ratios to their baselines, one bar each,
 # on a log scale so that 2x faster and 2x slower look alike. Run by

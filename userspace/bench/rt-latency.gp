@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: LGPL-2.1-or-later
+# SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 #
 # Timer latency on 6.12-rt under each load, as scripts/rt-latency.sh
 # measures it with the timerlat tracer: four bars per load (IRQ and thread,

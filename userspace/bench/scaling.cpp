@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // Scaling: do independent events contend? Each thread, on its own CPU,
 // works on its own pair of events and never blocks; the figure is the

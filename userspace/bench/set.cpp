@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // Uncontended set: signalling an object that nobody waits on, in a loop
 // on one thread. evobj's EVOBJ_IOC_SET against eventfd's write(); evobj's

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // The suite: every benchmark in one run, then the table, the project's
 // targets against what was measured, and the CSV.

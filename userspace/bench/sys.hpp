@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // The raw system calls the benchmarks compare: evobj's ioctls, futex,
 // eventfd, pipe, epoll and timerfd, each as a thin checked wrapper.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // Timer wake latency: a thread arms a one-shot timer for an absolute
 // CLOCK_MONOTONIC time and blocks on it; the sample is how long after that

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // Wait on many: one call that finds which of 64 objects is ready when the
 // last one is. evobj's EVOBJ_IOC_WAIT_ANY over 64 notification events

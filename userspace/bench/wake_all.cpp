@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // Wake-all: N threads are asleep on one object; the figure is the time
 // from the call that releases them to the moment the last one has

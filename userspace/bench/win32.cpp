@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // evobj-win32-bench: what the Win32 layer costs over the raw ABI, in one
 // run, on the same kernel objects. Two figures, each against its raw
