@@ -77,11 +77,11 @@ device::native_handle_type device::release() noexcept
 
 event device::create(evobj::kind kind, bool signaled) const
 {
-    evobj_create args{};
-    args.type = static_cast<std::uint32_t>(kind);
-    args.flags = EVOBJ_CLOEXEC | (signaled ? EVOBJ_SIGNALED : 0U);
-    unique_fd ev(detail::checked_ioctl(native_handle(), EVOBJ_IOC_CREATE, &args, "EVOBJ_IOC_CREATE"));
-    return event(std::move(ev), fd_);
+    int fd = -1;
+    detail::check(sys::create(native_handle(), static_cast<std::uint32_t>(kind),
+                              EVOBJ_CLOEXEC | (signaled ? EVOBJ_SIGNALED : 0U), fd),
+                  "EVOBJ_IOC_CREATE");
+    return event(unique_fd(fd), fd_);
 }
 
 opened device::open_event(std::string_view name, evobj::kind kind, evobj::disposition disp,
@@ -104,8 +104,9 @@ opened device::open_event(std::string_view name, evobj::kind kind, evobj::dispos
     args.flags = EVOBJ_CLOEXEC | (signaled ? EVOBJ_SIGNALED : 0U);
     args.disposition = static_cast<std::uint32_t>(disp);
     args.mode = mode;
-    unique_fd ev(detail::checked_ioctl(native_handle(), EVOBJ_IOC_OPEN, &args, "EVOBJ_IOC_OPEN"));
-    return opened{event(std::move(ev), fd_), (args.result & EVOBJ_OPEN_CREATED) != 0};
+    int fd = -1;
+    detail::check(sys::open(native_handle(), args, fd), "EVOBJ_IOC_OPEN");
+    return opened{event(unique_fd(fd), fd_), (args.result & EVOBJ_OPEN_CREATED) != 0};
 }
 
 } // namespace evobj

@@ -2,17 +2,11 @@
 //
 // The one way errors leave the library: std::system_error with the
 // kernel's errno and the name of the call that failed.
-#include <cerrno>
 #include <system_error>
 
 #include "syscall.hpp"
 
 namespace evobj::detail {
-
-void throw_errno(const char* what)
-{
-    throw std::system_error(errno, std::system_category(), what);
-}
 
 void throw_error(int err, const char* what)
 {

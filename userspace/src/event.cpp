@@ -7,8 +7,6 @@
 #include <cstdint>
 #include <utility>
 
-#include <unistd.h>
-
 #include <linux/evobj.h>
 
 #include <evobj/device.hpp>
@@ -32,28 +30,28 @@ opened event::open(std::string_view name, evobj::kind kind, evobj::disposition d
 bool event::set() const
 {
     std::uint32_t prev = 0;
-    detail::checked_ioctl(fd_.get(), EVOBJ_IOC_SET, &prev, "EVOBJ_IOC_SET");
+    detail::check(sys::set(fd_.get(), &prev), "EVOBJ_IOC_SET");
     return prev != 0;
 }
 
 bool event::reset() const
 {
     std::uint32_t prev = 0;
-    detail::checked_ioctl(fd_.get(), EVOBJ_IOC_RESET, &prev, "EVOBJ_IOC_RESET");
+    detail::check(sys::reset(fd_.get(), &prev), "EVOBJ_IOC_RESET");
     return prev != 0;
 }
 
 bool event::pulse() const
 {
     std::uint32_t prev = 0;
-    detail::checked_ioctl(fd_.get(), EVOBJ_IOC_PULSE, &prev, "EVOBJ_IOC_PULSE");
+    detail::check(sys::pulse(fd_.get(), &prev), "EVOBJ_IOC_PULSE");
     return prev != 0;
 }
 
 event_state event::query() const
 {
     evobj_state st{};
-    detail::checked_ioctl(fd_.get(), EVOBJ_IOC_READ, &st, "EVOBJ_IOC_READ");
+    detail::check(sys::read(fd_.get(), st), "EVOBJ_IOC_READ");
     return {static_cast<evobj::kind>(st.type), st.signaled != 0};
 }
 
@@ -80,13 +78,13 @@ void event::arm_timer(std::chrono::steady_clock::time_point first,
     evobj_timer args{};
     args.expires = since_epoch > 0 ? static_cast<std::uint64_t>(since_epoch) : 1U;
     args.period = static_cast<std::uint64_t>(period.count());
-    detail::checked_ioctl(fd_.get(), EVOBJ_IOC_TIMER, &args, "EVOBJ_IOC_TIMER");
+    detail::check(sys::timer(fd_.get(), args), "EVOBJ_IOC_TIMER");
 }
 
 void event::disarm_timer() const
 {
     evobj_timer args{}; // expires 0, period 0
-    detail::checked_ioctl(fd_.get(), EVOBJ_IOC_TIMER, &args, "EVOBJ_IOC_TIMER");
+    detail::check(sys::timer(fd_.get(), args), "EVOBJ_IOC_TIMER");
 }
 
 } // namespace evobj

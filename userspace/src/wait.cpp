@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
-// The multi-object waits: one ioctl, retried on EINTR with the same
-// absolute deadline, with the outcome turned into a value.
+// The multi-object waits: one ioctl (sys::wait, which retries it on EINTR
+// with the same absolute deadline), with the outcome turned into a value.
 #include <evobj/wait.hpp>
 
 #include <array>
 #include <cerrno>
 #include <cstdint>
-
-#include <sys/ioctl.h>
 
 #include <linux/evobj.h>
 
@@ -22,7 +20,6 @@ namespace {
 wait_result do_wait(int dev, bool all, event_span events, deadline when,
                     const wait_options& options)
 {
-    const unsigned long request = all ? EVOBJ_IOC_WAIT_ALL : EVOBJ_IOC_WAIT_ANY;
     const char* const name = all ? "EVOBJ_IOC_WAIT_ALL" : "EVOBJ_IOC_WAIT_ANY";
 
     // An empty list goes to the kernel, which says EINVAL like for any
@@ -41,19 +38,10 @@ wait_result do_wait(int dev, bool all, event_span events, deadline when,
     args.alert = options.alert.native_handle();
     args.signal = options.signal.native_handle();
 
-    for (;;) {
-        if (::ioctl(dev, request, &args) == 0)
-            break;
-        if (errno == ETIMEDOUT)
-            return wait_result(wait_status::timed_out);
-        if (errno != EINTR)
-            detail::throw_errno(name);
-        // Interrupted by a signal (a handler without SA_RESTART): go on
-        // waiting for the same absolute deadline. The signal event was
-        // set before the wait began, and must not be set a second time:
-        // a waiter may have consumed it in between.
-        args.signal = -1;
-    }
+    const int err = sys::wait(dev, all, args);
+    if (err == ETIMEDOUT)
+        return wait_result(wait_status::timed_out);
+    detail::check(err, name);
     if (args.index == args.count)
         return wait_result(wait_status::alerted, args.index);
     return wait_result(wait_status::signaled, args.index);

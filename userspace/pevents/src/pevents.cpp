@@ -1,21 +1,18 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
-// pevents' API over evobj's raw ioctls: each event is one evobj event fd,
-// each call one ioctl.
+// pevents' API over evobj's ioctls, through libevobj's error-code layer
+// (sys.hpp): each event is one evobj event fd, each call one ioctl.
 #include <pevents.h>
 
 #include <cerrno>
 #include <cstdint>
-#include <ctime>
-#include <limits>
 #include <new>
-#include <system_error>
 
-#include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <evobj/device.hpp>
 #include <linux/evobj.h>
+
+#include "sys.hpp"
 
 struct neosmart::neosmart_event_t_ {
     int fd;
@@ -26,34 +23,15 @@ namespace {
 
 static_assert(WAIT_TIMEOUT == ETIMEDOUT, "the library returns ETIMEDOUT, as pevents on Linux");
 
+// The device, or -1 with errno set.
 int device_fd() noexcept
 {
-    try {
-        return evobj::device::instance().native_handle();
-    } catch (const std::system_error& e) {
-        errno = e.code().value();
-    } catch (...) {
-        errno = ENOMEM;
+    int dev = -1;
+    if (const int err = evobj::sys::device_fd(dev); err != 0) {
+        errno = err;
+        return -1;
     }
-    return -1;
-}
-
-// Relative milliseconds as an absolute CLOCK_MONOTONIC deadline, taken
-// once so that a restart after a signal keeps it.
-std::uint64_t deadline(std::uint64_t ms) noexcept
-{
-    if (ms == WAIT_INFINITE)
-        return EVOBJ_TIMEOUT_INFINITE;
-    if (ms == 0)
-        return 0;
-    timespec now{};
-    ::clock_gettime(CLOCK_MONOTONIC, &now);
-    const std::uint64_t now_ns =
-        static_cast<std::uint64_t>(now.tv_sec) * 1000000000U + static_cast<std::uint64_t>(now.tv_nsec);
-    constexpr auto max_ns = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-    if (ms > (max_ns - now_ns) / 1000000U)
-        return EVOBJ_TIMEOUT_INFINITE; // beyond what the kernel can count: never
-    return now_ns + ms * 1000000U;
+    return dev;
 }
 
 int wait(const std::int32_t* fds, int count, bool all, std::uint64_t ms, int& index) noexcept
@@ -65,24 +43,23 @@ int wait(const std::int32_t* fds, int count, bool all, std::uint64_t ms, int& in
     if (dev < 0)
         return errno;
     evobj_wait w{};
-    w.timeout = deadline(ms);
+    // Taken once, so that a restart after a signal keeps it.
+    w.timeout = ms == WAIT_INFINITE ? EVOBJ_TIMEOUT_INFINITE : evobj::sys::deadline_after_ms(ms);
     w.fds = reinterpret_cast<std::uintptr_t>(fds);
     w.count = static_cast<std::uint32_t>(count);
     w.alert = -1;
     w.signal = -1;
-    while (::ioctl(dev, all ? EVOBJ_IOC_WAIT_ALL : EVOBJ_IOC_WAIT_ANY, &w) != 0) {
-        if (errno != EINTR)
-            return errno; // ETIMEDOUT is WAIT_TIMEOUT
-    }
+    if (const int err = evobj::sys::wait(dev, all, w); err != 0)
+        return err; // ETIMEDOUT is WAIT_TIMEOUT
     index = all ? 0 : static_cast<int>(w.index);
     return 0;
 }
 
-int change(neosmart_event_t event, unsigned long request) noexcept
+int change(neosmart_event_t event, int (*op)(int, std::uint32_t*) noexcept) noexcept
 {
     if (!event)
         return EINVAL;
-    return ::ioctl(event->fd, request, nullptr) == 0 ? 0 : errno;
+    return op(event->fd, nullptr);
 }
 
 } // namespace
@@ -97,11 +74,9 @@ neosmart_event_t CreateEvent(bool manualReset, bool initialState)
         errno = ENOMEM;
         return nullptr;
     }
-    evobj_create c{manualReset ? std::uint32_t{EVOBJ_NOTIFICATION} : std::uint32_t{EVOBJ_SYNCHRONIZATION},
-                   EVOBJ_CLOEXEC | (initialState ? EVOBJ_SIGNALED : 0U)};
-    event->fd = ::ioctl(dev, EVOBJ_IOC_CREATE, &c);
-    if (event->fd < 0) {
-        const int err = errno;
+    if (const int err = evobj::sys::create(dev, manualReset ? EVOBJ_NOTIFICATION : EVOBJ_SYNCHRONIZATION,
+                                           EVOBJ_CLOEXEC | (initialState ? EVOBJ_SIGNALED : 0U), event->fd);
+        err != 0) {
         delete event;
         errno = err;
         return nullptr;
@@ -130,17 +105,17 @@ int WaitForEvent(neosmart_event_t event, uint64_t milliseconds)
 
 int SetEvent(neosmart_event_t event)
 {
-    return change(event, EVOBJ_IOC_SET);
+    return change(event, evobj::sys::set);
 }
 
 int ResetEvent(neosmart_event_t event)
 {
-    return change(event, EVOBJ_IOC_RESET);
+    return change(event, evobj::sys::reset);
 }
 
 int PulseEvent(neosmart_event_t event)
 {
-    return change(event, EVOBJ_IOC_PULSE);
+    return change(event, evobj::sys::pulse);
 }
 
 int WaitForMultipleEvents(neosmart_event_t* events, int count, bool waitAll, uint64_t milliseconds)

@@ -9,13 +9,13 @@
 #include <system_error>
 
 #include <fcntl.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <evobj/device.hpp>
 #include <evobj/event.hpp>
 #include <linux/evobj.h>
 
+#include "sys.hpp"
 #include "win32.hpp"
 
 namespace evobj::win32 {
@@ -99,10 +99,9 @@ HANDLE open_event(const char* name, bool open_only, bool manual, bool initial, b
     access = map_event_access(access);
 
     if (!name) {
-        evobj_create c{type, flags};
-        const int fd = ::ioctl(dev, EVOBJ_IOC_CREATE, &c);
-        if (fd < 0)
-            return fail(error_from_errno(errno), HANDLE{});
+        int fd = -1;
+        if (const int err = sys::create(dev, type, flags, fd); err != 0)
+            return fail(error_from_errno(err), HANDLE{});
         const HANDLE h = install(fd, access);
         if (h)
             SetLastError(ERROR_SUCCESS);
@@ -170,8 +169,8 @@ HANDLE open_event_a(ACCESS_MASK access, BOOL inheritable, LPCSTR name) noexcept
     return open_event(name, true, false, false, inheritable, access);
 }
 
-// The state-changing ioctls: SetEvent, ResetEvent, PulseEvent.
-BOOL change(HANDLE h, unsigned long request) noexcept
+// The state changes: SetEvent, ResetEvent, PulseEvent.
+BOOL change(HANDLE h, int (*op)(int, std::uint32_t*) noexcept) noexcept
 {
     handle_ref ref;
     call c;
@@ -181,8 +180,8 @@ BOOL change(HANDLE h, unsigned long request) noexcept
         return fail(ERROR_INVALID_HANDLE, FALSE);
     if (!(ref.access() & EVENT_MODIFY_STATE))
         return fail(ERROR_ACCESS_DENIED, FALSE);
-    if (::ioctl(ref.fd, request, nullptr) != 0)
-        return fail(error_from_errno(errno), FALSE);
+    if (const int err = op(ref.fd, nullptr); err != 0)
+        return fail(error_from_errno(err), FALSE);
     return TRUE;
 }
 
@@ -229,18 +228,15 @@ int device_fd() noexcept
     const int fd = device.load(std::memory_order_acquire);
     if (fd >= 0)
         return fd;
-    try {
-        const int dev = evobj::device::instance().native_handle();
-        device.store(dev, std::memory_order_release);
-        return dev;
-    } catch (const std::system_error& e) {
+    int dev = -1;
+    if (const int err = sys::device_fd(dev); err != 0) {
         // No /dev/evobj (ENOENT, ENODEV): the module is not loaded, so
         // events are not supported here, rather than "file not found".
-        const int err = e.code().value();
+        // (ENOMEM, the allocation failing, is ERROR_NOT_ENOUGH_MEMORY.)
         return fail(err == ENOENT ? ERROR_NOT_SUPPORTED : error_from_errno(err), -1);
-    } catch (...) {
-        return fail(ERROR_NOT_ENOUGH_MEMORY, -1);
     }
+    device.store(dev, std::memory_order_release);
+    return dev;
 }
 
 } // namespace evobj::win32
@@ -309,17 +305,17 @@ HANDLE WINAPI OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpN
 
 BOOL WINAPI SetEvent(HANDLE hEvent)
 {
-    return change(hEvent, EVOBJ_IOC_SET);
+    return change(hEvent, evobj::sys::set);
 }
 
 BOOL WINAPI ResetEvent(HANDLE hEvent)
 {
-    return change(hEvent, EVOBJ_IOC_RESET);
+    return change(hEvent, evobj::sys::reset);
 }
 
 BOOL WINAPI PulseEvent(HANDLE hEvent)
 {
-    return change(hEvent, EVOBJ_IOC_PULSE);
+    return change(hEvent, evobj::sys::pulse);
 }
 
 } // extern "C"

@@ -8,11 +8,11 @@
 #include <vector>
 
 #include <fcntl.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <linux/evobj.h>
 
+#include "sys.hpp"
 #include "win32.hpp"
 
 namespace evobj::win32 {
@@ -187,7 +187,7 @@ bool adopt(std::uintptr_t fd) noexcept
     if (flags < 0 || (flags & FD_CLOEXEC))
         return false;
     evobj_state st{};
-    if (::ioctl(static_cast<int>(fd), EVOBJ_IOC_READ, &st) != 0)
+    if (sys::read(static_cast<int>(fd), st) != 0)
         return false;
     slot* s = make_slot(fd);
     if (!s || s->ctl.load(std::memory_order_relaxed) != 0)
@@ -423,7 +423,7 @@ HANDLE evobj_win32_handle_from_fd(int fd)
     if (fd < 0)
         return fail(ERROR_INVALID_HANDLE, HANDLE{});
     evobj_state st{};
-    if (::ioctl(fd, EVOBJ_IOC_READ, &st) != 0)
+    if (evobj::sys::read(fd, st) != 0)
         return fail(ERROR_INVALID_HANDLE, HANDLE{});
     // Already a handle: that handle (an fd has one owner). The fd of a
     // closed handle that a call still uses is no longer the caller's.

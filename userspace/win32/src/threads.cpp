@@ -8,21 +8,15 @@
 
 #include <pthread.h>
 
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <linux/evobj.h>
 
+#include "sys.hpp"
 #include "win32.hpp"
 
 namespace evobj::win32 {
 namespace {
-
-int new_event(int dev, std::uint32_t type) noexcept
-{
-    evobj_create c{type, EVOBJ_CLOEXEC};
-    return ::ioctl(dev, EVOBJ_IOC_CREATE, &c);
-}
 
 // The calling thread's object. Its destructor, at thread exit, marks the
 // thread ended (QueueUserAPC then fails), sets the event that its thread
@@ -39,7 +33,7 @@ struct thread_slot {
             obj->done = true;
             obj->apcs.clear();
         }
-        ::ioctl(obj->exited, EVOBJ_IOC_SET, nullptr);
+        sys::set(obj->exited);
         obj->put();
     }
 };
@@ -89,14 +83,14 @@ thread_obj* current_thread() noexcept
     } catch (const std::bad_alloc&) {
         return fail(ERROR_NOT_ENOUGH_MEMORY, nullptr);
     }
-    obj->alert = new_event(dev, EVOBJ_SYNCHRONIZATION);
-    obj->exited = obj->alert < 0 ? -1 : new_event(dev, EVOBJ_NOTIFICATION);
-    if (obj->exited < 0) {
-        const DWORD err = error_from_errno(errno);
+    int err = sys::create(dev, EVOBJ_SYNCHRONIZATION, EVOBJ_CLOEXEC, obj->alert);
+    if (err == 0)
+        err = sys::create(dev, EVOBJ_NOTIFICATION, EVOBJ_CLOEXEC, obj->exited);
+    if (err != 0) {
         if (obj->alert >= 0)
             ::close(obj->alert);
         delete obj;
-        return fail(err, nullptr);
+        return fail(error_from_errno(err), nullptr);
     }
     self_slot.obj = obj;
     return obj;
@@ -153,6 +147,6 @@ extern "C" DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR 
         return fail(ERROR_NOT_ENOUGH_MEMORY, DWORD{0});
     }
     // After queuing: the thread that takes the alert finds the APC.
-    ::ioctl(target->alert, EVOBJ_IOC_SET, nullptr);
+    evobj::sys::set(target->alert);
     return 1;
 }

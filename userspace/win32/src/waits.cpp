@@ -8,10 +8,10 @@
 #include <ctime>
 
 #include <sched.h>
-#include <sys/ioctl.h>
 
 #include <linux/evobj.h>
 
+#include "sys.hpp"
 #include "win32.hpp"
 
 namespace evobj::win32 {
@@ -23,14 +23,7 @@ static_assert(MAXIMUM_WAIT_OBJECTS == EVOBJ_MAX_WAIT);
 // taken once so that restarts after a signal or an empty alert keep it.
 std::uint64_t deadline(DWORD ms) noexcept
 {
-    if (ms == INFINITE)
-        return EVOBJ_TIMEOUT_INFINITE;
-    if (ms == 0)
-        return 0; // already past: a test, never a wait
-    timespec now{};
-    ::clock_gettime(CLOCK_MONOTONIC, &now);
-    return static_cast<std::uint64_t>(now.tv_sec) * 1000000000U +
-           static_cast<std::uint64_t>(now.tv_nsec) + std::uint64_t{ms} * 1000000U;
+    return ms == INFINITE ? EVOBJ_TIMEOUT_INFINITE : sys::deadline_after_ms(ms);
 }
 
 // What wait_once() returns when the thread's alert won.
@@ -47,25 +40,21 @@ DWORD wait_once(int dev, const std::int32_t* fds, DWORD count, bool all, std::ui
     w.count = count;
     w.alert = alert;
     w.signal = signal;
-    const unsigned long request = all ? EVOBJ_IOC_WAIT_ALL : EVOBJ_IOC_WAIT_ANY;
-    for (;;) {
-        if (::ioctl(dev, request, &w) == 0) {
-            if (w.index < count)
-                return WAIT_OBJECT_0 + (all ? 0 : w.index);
-            return alerted;
-        }
-        switch (errno) {
-        case EINTR:
-            continue; // Win32 waits know no signals; the kernel cleared w.signal
-        case ETIMEDOUT:
-            return WAIT_TIMEOUT;
-        case EINVAL:
-            // The handles are valid events, so this is the same object
-            // twice in a wait-all, through two handles.
-            return fail(ERROR_INVALID_PARAMETER, WAIT_FAILED);
-        default:
-            return fail(error_from_errno(errno), WAIT_FAILED);
-        }
+    // Win32 waits know no signals: sys::wait restarts after EINTR,
+    // without the signal (the kernel cleared w.signal).
+    switch (const int err = sys::wait(dev, all, w)) {
+    case 0:
+        if (w.index < count)
+            return WAIT_OBJECT_0 + (all ? 0 : w.index);
+        return alerted;
+    case ETIMEDOUT:
+        return WAIT_TIMEOUT;
+    case EINVAL:
+        // The handles are valid events, so this is the same object
+        // twice in a wait-all, through two handles.
+        return fail(ERROR_INVALID_PARAMETER, WAIT_FAILED);
+    default:
+        return fail(error_from_errno(err), WAIT_FAILED);
     }
 }
 
@@ -183,15 +172,11 @@ DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable)
         w.count = 1;
         w.alert = -1;
         w.signal = -1;
-        for (;;) {
-            if (::ioctl(dev, EVOBJ_IOC_WAIT_ANY, &w) == 0) {
-                if (run_apcs(self) > 0)
-                    return WAIT_IO_COMPLETION;
-                continue;
-            }
-            if (errno != EINTR)
-                return 0; // ETIMEDOUT: slept the whole time
+        while (evobj::sys::wait(dev, false, w) == 0) {
+            if (run_apcs(self) > 0)
+                return WAIT_IO_COMPLETION;
         }
+        return 0; // ETIMEDOUT: slept the whole time
     }
     if (dwMilliseconds == 0) {
         ::sched_yield(); // Sleep(0): give up the rest of the time slice

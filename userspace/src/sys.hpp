@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
+//
+// The one error-code layer over evobj's ioctls, shared by the library's
+// own throwing API (through syscall.hpp), the Win32 layer and the pevents
+// drop-in. Every call is noexcept and returns 0 or a positive errno; each
+// caller turns that into its own way of failing (std::system_error, a
+// Win32 last error, pevents' errno return).
+//
+// Private: not installed, and header-only so that it needs no exported
+// symbol. libevobj is built with -fvisibility=hidden and exports only
+// what EVOBJ_API marks; the sibling libraries (libevobj-win32,
+// libevobj-pevents) link to it as a shared library too, so anything
+// out of line here would be out of their reach, or part of the ABI.
+// Inline, each library gets its own (hidden) copy of a few instructions.
+//
+// errno is left as the failed call set it; callers use the returned code.
+#pragma once
+
+#include <cerrno>
+#include <cstdint>
+#include <ctime>
+#include <limits>
+#include <system_error>
+
+#include <sys/ioctl.h>
+
+#include <linux/evobj.h>
+
+#include <evobj/device.hpp>
+
+// Hidden in whichever library includes it, whatever its own settings:
+// the layer is never part of any library's ABI.
+#pragma GCC visibility push(hidden)
+
+namespace evobj::sys {
+
+/// 0 if an ioctl succeeded, else the errno it failed with.
+inline int result(int ret) noexcept
+{
+    return ret < 0 ? errno : 0;
+}
+
+/// The process-wide /dev/evobj fd (evobj::device::instance()) in `dev`;
+/// the errno of the failed open, or ENOMEM, otherwise.
+inline int device_fd(int& dev) noexcept
+{
+    try {
+        dev = device::instance().native_handle();
+        return 0;
+    } catch (const std::system_error& e) {
+        return e.code().value();
+    } catch (...) {
+        return ENOMEM;
+    }
+}
+
+/// steady_clock::now() + `ms` milliseconds, as the kernel's absolute
+/// CLOCK_MONOTONIC nanoseconds, for APIs that take relative timeouts:
+/// taken once, so that a wait restarted after a signal keeps its deadline.
+/// 0 stays 0 (already past: a test, never a wait); a deadline beyond
+/// KTIME_MAX is EVOBJ_TIMEOUT_INFINITE (never). Each API maps its own
+/// "infinite" sentinel before calling this.
+inline std::uint64_t deadline_after_ms(std::uint64_t ms) noexcept
+{
+    if (ms == 0)
+        return 0;
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    const std::uint64_t now_ns =
+        static_cast<std::uint64_t>(now.tv_sec) * 1000000000U + static_cast<std::uint64_t>(now.tv_nsec);
+    constexpr auto max_ns = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    if (ms > (max_ns - now_ns) / 1000000U)
+        return EVOBJ_TIMEOUT_INFINITE; // beyond what the kernel can count: never
+    return now_ns + ms * 1000000U;
+}
+
+/// EVOBJ_IOC_CREATE: the new event's fd in `fd`.
+inline int create(int dev, std::uint32_t type, std::uint32_t flags, int& fd) noexcept
+{
+    evobj_create args{};
+    args.type = type;
+    args.flags = flags;
+    fd = ::ioctl(dev, EVOBJ_IOC_CREATE, &args);
+    return result(fd);
+}
+
+/// EVOBJ_IOC_OPEN: the event's fd in `fd`, args.result filled in.
+inline int open(int dev, evobj_open& args, int& fd) noexcept
+{
+    fd = ::ioctl(dev, EVOBJ_IOC_OPEN, &args);
+    return result(fd);
+}
+
+// The state changes, none of which sleeps (so no EINTR): the previous
+// state in *prev, unless prev is nullptr (the kernel then writes none).
+inline int set(int fd, std::uint32_t* prev = nullptr) noexcept
+{
+    return result(::ioctl(fd, EVOBJ_IOC_SET, prev));
+}
+
+inline int reset(int fd, std::uint32_t* prev = nullptr) noexcept
+{
+    return result(::ioctl(fd, EVOBJ_IOC_RESET, prev));
+}
+
+inline int pulse(int fd, std::uint32_t* prev = nullptr) noexcept
+{
+    return result(::ioctl(fd, EVOBJ_IOC_PULSE, prev));
+}
+
+/// EVOBJ_IOC_READ.
+inline int read(int fd, evobj_state& state) noexcept
+{
+    return result(::ioctl(fd, EVOBJ_IOC_READ, &state));
+}
+
+/// EVOBJ_IOC_TIMER (expires 0 and period 0: disarm).
+inline int timer(int fd, evobj_timer& args) noexcept
+{
+    return result(::ioctl(fd, EVOBJ_IOC_TIMER, &args));
+}
+
+/// EVOBJ_IOC_WAIT_ALL or EVOBJ_IOC_WAIT_ANY, restarted after EINTR with
+/// the same struct, hence the same absolute deadline: 0 (args.index
+/// says which object, or args.count for the alert), ETIMEDOUT, or the
+/// errno it failed with. The signal event was set before the wait
+/// began and must not be set a second time (a waiter may have consumed
+/// it in between): the kernel writes -1 into args.signal when it is
+/// interrupted, and so does this loop, for the same struct to be right
+/// to pass again.
+inline int wait(int dev, bool all, evobj_wait& args) noexcept
+{
+    const unsigned long request = all ? EVOBJ_IOC_WAIT_ALL : EVOBJ_IOC_WAIT_ANY;
+    while (::ioctl(dev, request, &args) != 0) {
+        if (errno != EINTR)
+            return errno;
+        args.signal = -1;
+    }
+    return 0;
+}
+
+} // namespace evobj::sys
+
+#pragma GCC visibility pop
