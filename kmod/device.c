@@ -34,9 +34,9 @@
  * NULL pointer asks for no previous state (NtSetEvent's is optional too)
  * and spares the two user accesses on the hot path.
  */
-static __always_inline long evobj_ioc_change(struct evobj *ev,
-					    u32 __user *uprev,
-					    bool (*change)(struct evobj *ev))
+static __always_inline long
+evobj_ioc_change(struct evobj *ev, u32 __user *uprev,
+		 bool (*change)(struct evobj *ev))
 {
 	if (!uprev) {
 		change(ev);

@@ -238,6 +238,7 @@ static inline struct evobj_group *evobj_group_root(struct evobj_group *g)
 		g = parent;
 	return g;
 }
+
 void evobj_group_put(struct evobj *ev);
 
 /* device.c */

@@ -13,8 +13,8 @@
 #include <linux/build_bug.h>
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
+#include <linux/limits.h>
 #include <linux/log2.h>
-#include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -45,8 +45,9 @@ static bool evobj_mark_duplicates(struct evobj_q *q)
 	/* Masking a hash is a modulo; a table at most half full probes little. */
 	BUILD_BUG_ON(!is_power_of_2(EVOBJ_DEDUP_SLOTS));
 	BUILD_BUG_ON(EVOBJ_DEDUP_SLOTS < 2 * EVOBJ_MAX_WAIT);
-	/* A slot holds an index + 1, 0 meaning empty. */
-	BUILD_BUG_ON(EVOBJ_MAX_WAIT > type_max(typeof(slots[0])));
+	/* A u8 slot holds an index + 1, 0 meaning empty. */
+	BUILD_BUG_ON(sizeof(slots[0]) != sizeof(u8));
+	BUILD_BUG_ON(EVOBJ_MAX_WAIT >= U8_MAX);
 
 	if (q->count <= EVOBJ_PAIRWISE_MAX) {
 		for (i = 1; i < q->count; i++) {
