@@ -2,10 +2,13 @@
 /*
  * evobj compat: the kernel APIs that changed after 6.12, so that one
  * source tree builds on 6.1, 6.12 and current mainline. Each guard names
- * the release that changed the API. Compile-tested on Debian's 6.1 and
- * 6.12 (and 6.12-rt); the mainline side is written from mainline's own
- * headers (6.19/7.0-era: include/linux/ns/ns_common_types.h with struct
- * ns_tree, kzalloc_obj() in use).
+ * the release that changed the API but tests for the API itself, by a
+ * macro that kmod/Kbuild defines from the kernel's headers, rather than
+ * the version: a kernel with the change backported builds as mainline
+ * does. Compile-tested on Debian's 6.1 and 6.12 (and 6.12-rt); the
+ * mainline side is written from mainline's own headers (6.19/7.0-era:
+ * include/linux/ns/ns_common_types.h with struct ns_tree, kzalloc_obj()
+ * in use).
  *
  * Audited there and unchanged for this module, so no guard: fget/fput,
  * get_unused_fd_flags/fd_install, anon_inode_getfile, noop_llseek (only
@@ -29,13 +32,15 @@
 #define _EVOBJ_COMPAT_H
 
 #include <linux/hrtimer.h>
-#include <linux/version.h>
 
 /*
  * 6.13 added hrtimer_setup(), which sets the callback with the rest;
  * later releases removed hrtimer_init() and made .function private.
+ * EVOBJ_HAVE_HRTIMER_SETUP: <linux/hrtimer.h> declares hrtimer_setup().
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+#ifdef EVOBJ_HAVE_HRTIMER_SETUP
+#define evobj_hrtimer_setup hrtimer_setup
+#else
 static inline void evobj_hrtimer_setup(struct hrtimer *timer,
 				       enum hrtimer_restart (*fn)(struct hrtimer *),
 				       clockid_t clock, enum hrtimer_mode mode)
@@ -43,8 +48,6 @@ static inline void evobj_hrtimer_setup(struct hrtimer *timer,
 	hrtimer_init(timer, clock, mode);
 	timer->function = fn;
 }
-#else
-#define evobj_hrtimer_setup hrtimer_setup
 #endif
 
 #endif /* _EVOBJ_COMPAT_H */

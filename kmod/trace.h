@@ -68,20 +68,16 @@ static inline s64 evobj_trace_timeout(clockid_t clock, ktime_t timeout)
 #define evobj_trace_kind(all)	((all) ? "all" : "any")
 
 TRACE_EVENT(evobj_create,
-	TP_PROTO(const struct evobj *ev),
-	TP_ARGS(ev),
-	TP_STRUCT__entry(
-		__field(u64, id)
-		__field(u32, type)
-		__field(bool, signaled)
-	),
-	TP_fast_assign(
-		__entry->id = ev->id;
-		__entry->type = ev->type;
-		__entry->signaled = ev->signaled;
-	),
-	TP_printk("id=%llu type=%s signaled=%d", __entry->id,
-		  evobj_trace_type(__entry->type), __entry->signaled)
+	    TP_PROTO(const struct evobj *ev),
+	    TP_ARGS(ev),
+	    TP_STRUCT__entry(__field(u64, id)
+			     __field(u32, type)
+			     __field(bool, signaled)),
+	    TP_fast_assign(__entry->id = ev->id;
+			   __entry->type = ev->type;
+			   __entry->signaled = ev->signaled;),
+	    TP_printk("id=%llu type=%s signaled=%d", __entry->id,
+		      evobj_trace_type(__entry->type), __entry->signaled)
 );
 
 /*
@@ -91,41 +87,37 @@ TRACE_EVENT(evobj_create,
  * event's waiter consumed at once leaves it non-signaled).
  */
 DECLARE_EVENT_CLASS(evobj_change,
-	TP_PROTO(const struct evobj *ev, bool prev),
-	TP_ARGS(ev, prev),
-	TP_STRUCT__entry(
-		__field(u64, id)
-		__field(u32, type)
-		__field(bool, prev)
-		__field(bool, signaled)
-		__field(u8, ctx)
-	),
-	TP_fast_assign(
-		__entry->id = ev->id;
-		__entry->type = ev->type;
-		__entry->prev = prev;
-		__entry->signaled = ev->signaled;
-		__entry->ctx = evobj_trace_ctx();
-	),
-	TP_printk("id=%llu type=%s prev=%d signaled=%d ctx=%s",
-		  __entry->id, evobj_trace_type(__entry->type), __entry->prev,
-		  __entry->signaled,
-		  evobj_trace_ctx_name(__entry->ctx))
+		    TP_PROTO(const struct evobj *ev, bool prev),
+		    TP_ARGS(ev, prev),
+		    TP_STRUCT__entry(__field(u64, id)
+				     __field(u32, type)
+				     __field(bool, prev)
+				     __field(bool, signaled)
+				     __field(u8, ctx)),
+		    TP_fast_assign(__entry->id = ev->id;
+				   __entry->type = ev->type;
+				   __entry->prev = prev;
+				   __entry->signaled = ev->signaled;
+				   __entry->ctx = evobj_trace_ctx();),
+		    TP_printk("id=%llu type=%s prev=%d signaled=%d ctx=%s",
+			      __entry->id, evobj_trace_type(__entry->type),
+			      __entry->prev, __entry->signaled,
+			      evobj_trace_ctx_name(__entry->ctx))
 );
 
 DEFINE_EVENT(evobj_change, evobj_set,
-	TP_PROTO(const struct evobj *ev, bool prev),
-	TP_ARGS(ev, prev)
+	     TP_PROTO(const struct evobj *ev, bool prev),
+	     TP_ARGS(ev, prev)
 );
 
 DEFINE_EVENT(evobj_change, evobj_reset,
-	TP_PROTO(const struct evobj *ev, bool prev),
-	TP_ARGS(ev, prev)
+	     TP_PROTO(const struct evobj *ev, bool prev),
+	     TP_ARGS(ev, prev)
 );
 
 DEFINE_EVENT(evobj_change, evobj_pulse,
-	TP_PROTO(const struct evobj *ev, bool prev),
-	TP_ARGS(ev, prev)
+	     TP_PROTO(const struct evobj *ev, bool prev),
+	     TP_ARGS(ev, prev)
 );
 
 /*
@@ -134,29 +126,25 @@ DEFINE_EVENT(evobj_change, evobj_pulse,
  * left (-1: never; 0: a test, which never blocks).
  */
 TRACE_EVENT(evobj_wait_start,
-	TP_PROTO(struct evobj *const *evs, u32 count, const struct evobj *alert,
-		 const struct evobj *signal, bool all, clockid_t clock,
-		 ktime_t timeout),
-	TP_ARGS(evs, count, alert, signal, all, clock, timeout),
-	TP_STRUCT__entry(
-		__field(u64, id)
-		__field(u64, alert)
-		__field(u64, signal)
-		__field(s64, timeout)
-		__field(u32, count)
-		__field(bool, all)
-	),
-	TP_fast_assign(
-		__entry->id = count ? evs[0]->id : 0;
-		__entry->alert = alert ? alert->id : 0;
-		__entry->signal = signal ? signal->id : 0;
-		__entry->timeout = evobj_trace_timeout(clock, timeout);
-		__entry->count = count;
-		__entry->all = all;
-	),
-	TP_printk("id=%llu count=%u kind=%s alert=%llu signal=%llu timeout=%lld",
-		  __entry->id, __entry->count, evobj_trace_kind(__entry->all),
-		  __entry->alert, __entry->signal, __entry->timeout)
+	    TP_PROTO(struct evobj *const *evs, u32 count,
+		     const struct evobj *alert, const struct evobj *signal,
+		     bool all, clockid_t clock, ktime_t timeout),
+	    TP_ARGS(evs, count, alert, signal, all, clock, timeout),
+	    TP_STRUCT__entry(__field(u64, id)
+			     __field(u64, alert)
+			     __field(u64, signal)
+			     __field(s64, timeout)
+			     __field(u32, count)
+			     __field(bool, all)),
+	    TP_fast_assign(__entry->id = count ? evs[0]->id : 0;
+			   __entry->alert = alert ? alert->id : 0;
+			   __entry->signal = signal ? signal->id : 0;
+			   __entry->timeout = evobj_trace_timeout(clock, timeout);
+			   __entry->count = count;
+			   __entry->all = all;),
+	    TP_printk("id=%llu count=%u kind=%s alert=%llu signal=%llu timeout=%lld",
+		      __entry->id, __entry->count, evobj_trace_kind(__entry->all),
+		      __entry->alert, __entry->signal, __entry->timeout)
 );
 
 /*
@@ -165,28 +153,24 @@ TRACE_EVENT(evobj_wait_start,
  * the ns since it began (0 if tracing was turned on meanwhile).
  */
 TRACE_EVENT(evobj_wait_end,
-	TP_PROTO(struct evobj *const *evs, u32 count, bool all, int result,
-		 const u32 *index, u64 start),
-	TP_ARGS(evs, count, all, result, index, start),
-	TP_STRUCT__entry(
-		__field(u64, id)
-		__field(u64, duration)
-		__field(u32, count)
-		__field(s32, result)
-		__field(s32, index)
-		__field(bool, all)
-	),
-	TP_fast_assign(
-		__entry->id = count ? evs[0]->id : 0;
-		__entry->duration = start ? ktime_get_ns() - start : 0;
-		__entry->count = count;
-		__entry->result = result;
-		__entry->index = result ? -1 : (s32)*index;
-		__entry->all = all;
-	),
-	TP_printk("id=%llu count=%u kind=%s result=%d index=%d duration=%llu",
-		  __entry->id, __entry->count, evobj_trace_kind(__entry->all),
-		  __entry->result, __entry->index, __entry->duration)
+	    TP_PROTO(struct evobj *const *evs, u32 count, bool all, int result,
+		     const u32 *index, u64 start),
+	    TP_ARGS(evs, count, all, result, index, start),
+	    TP_STRUCT__entry(__field(u64, id)
+			     __field(u64, duration)
+			     __field(u32, count)
+			     __field(s32, result)
+			     __field(s32, index)
+			     __field(bool, all)),
+	    TP_fast_assign(__entry->id = count ? evs[0]->id : 0;
+			   __entry->duration = start ? ktime_get_ns() - start : 0;
+			   __entry->count = count;
+			   __entry->result = result;
+			   __entry->index = result ? -1 : (s32)*index;
+			   __entry->all = all;),
+	    TP_printk("id=%llu count=%u kind=%s result=%d index=%d duration=%llu",
+		      __entry->id, __entry->count, evobj_trace_kind(__entry->all),
+		      __entry->result, __entry->index, __entry->duration)
 );
 
 /*
@@ -196,28 +180,24 @@ TRACE_EVENT(evobj_wait_end,
  * in (hardirq, on PREEMPT_RT too: the timer is HRTIMER_MODE_ABS_HARD).
  */
 TRACE_EVENT(evobj_timer_expire,
-	TP_PROTO(const struct evobj *ev, bool prev),
-	TP_ARGS(ev, prev),
-	TP_STRUCT__entry(
-		__field(u64, id)
-		__field(u64, expiries)
-		__field(u64, period)
-		__field(bool, prev)
-		__field(bool, parked)
-		__field(u8, ctx)
-	),
-	TP_fast_assign(
-		__entry->id = ev->id;
-		__entry->expiries = ev->timer_expiries;
-		__entry->period = ev->timer_period;
-		__entry->prev = prev;
-		__entry->parked = ev->timer_state == EVOBJ_TIMER_PARKED;
-		__entry->ctx = evobj_trace_ctx();
-	),
-	TP_printk("id=%llu expiries=%llu period=%llu prev=%d parked=%d ctx=%s",
-		  __entry->id, __entry->expiries, __entry->period,
-		  __entry->prev, __entry->parked,
-		  evobj_trace_ctx_name(__entry->ctx))
+	    TP_PROTO(const struct evobj *ev, bool prev),
+	    TP_ARGS(ev, prev),
+	    TP_STRUCT__entry(__field(u64, id)
+			     __field(u64, expiries)
+			     __field(u64, period)
+			     __field(bool, prev)
+			     __field(bool, parked)
+			     __field(u8, ctx)),
+	    TP_fast_assign(__entry->id = ev->id;
+			   __entry->expiries = ev->timer_expiries;
+			   __entry->period = ev->timer_period;
+			   __entry->prev = prev;
+			   __entry->parked = ev->timer_state == EVOBJ_TIMER_PARKED;
+			   __entry->ctx = evobj_trace_ctx();),
+	    TP_printk("id=%llu expiries=%llu period=%llu prev=%d parked=%d ctx=%s",
+		      __entry->id, __entry->expiries, __entry->period,
+		      __entry->prev, __entry->parked,
+		      evobj_trace_ctx_name(__entry->ctx))
 );
 
 #endif /* _EVOBJ_TRACE_H */
