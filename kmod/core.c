@@ -587,7 +587,7 @@ static __always_inline bool evobj_signal(struct evobj *ev, bool pulse,
 	unsigned long flags;
 	bool prev;
 
-	g = task ? evobj_lock_irq(ev) : evobj_lock(ev, &flags);
+	g = evobj_lock_ctx(ev, &flags, task);
 	prev = evobj_signal_locked(ev, g, &w);
 	if (pulse) {
 		evobj_make_unsignaled(ev);
@@ -605,14 +605,11 @@ static __always_inline bool evobj_unsignal(struct evobj *ev, bool task)
 	unsigned long flags;
 	bool prev;
 
-	g = task ? evobj_lock_irq(ev) : evobj_lock(ev, &flags);
+	g = evobj_lock_ctx(ev, &flags, task);
 	prev = ev->signaled;
 	evobj_make_unsignaled(ev);
 	trace_evobj_reset(ev, prev);
-	if (task)
-		evobj_unlock_irq(ev, g);
-	else
-		evobj_unlock(ev, g, flags);
+	evobj_unlock_ctx(ev, g, flags, task);
 	return prev;
 }
 

@@ -168,6 +168,30 @@ struct evobj_group *evobj_lock_irq(struct evobj *ev)
 	__acquires(evobj_group) __acquires(&ev->lock);
 void evobj_unlock_irq(struct evobj *ev, struct evobj_group *g)
 	__releases(&ev->lock) __releases(evobj_group);
+
+/*
+ * One of the two, chosen by a constant @task: process context with
+ * interrupts on takes the cheaper evobj_lock_irq(), any other context
+ * evobj_lock(). @flags is used only by the latter.
+ */
+static __always_inline struct evobj_group *
+evobj_lock_ctx(struct evobj *ev, unsigned long *flags, bool task)
+	__acquires(evobj_group) __acquires(&ev->lock)
+{
+	return task ? evobj_lock_irq(ev) : evobj_lock(ev, flags);
+}
+
+static __always_inline void evobj_unlock_ctx(struct evobj *ev,
+					     struct evobj_group *g,
+					     unsigned long flags, bool task)
+	__releases(&ev->lock) __releases(evobj_group)
+{
+	if (task)
+		evobj_unlock_irq(ev, g);
+	else
+		evobj_unlock(ev, g, flags);
+}
+
 bool evobj_task_set(struct evobj *ev);
 bool evobj_task_reset(struct evobj *ev);
 bool evobj_task_pulse(struct evobj *ev);
@@ -193,11 +217,10 @@ extern unsigned int evobj_max_waiters;
  * Every set of the module, the timer's included, ends the same way:
  * unlock, then wake the tasks of the waits it completed and, if this
  * change made the event signaled (@raised) and left it so, the pollers.
- * @task callers run in process context with interrupts on and locked
- * with evobj_lock_irq(), the others with evobj_lock(). Inline, with plain
- * arguments, so that sharing it costs nothing measurable: a struct
- * holding the change cost the ioctl SET 1.6%, and an out-of-line call
- * the timer's wake-up latency 0.3%.
+ * @task is as for evobj_lock_ctx(), which locked the event. Inline,
+ * with plain arguments, so that sharing it costs nothing measurable: a
+ * struct holding the change cost the ioctl SET 1.6%, and an out-of-line
+ * call the timer's wake-up latency 0.3%.
  */
 static __always_inline void evobj_change_end(struct evobj *ev,
 					     struct evobj_group *g,
@@ -208,10 +231,7 @@ static __always_inline void evobj_change_end(struct evobj *ev,
 {
 	bool pollers = raised && ev->signaled;
 
-	if (task)
-		evobj_unlock_irq(ev, g);
-	else
-		evobj_unlock(ev, g, flags);
+	evobj_unlock_ctx(ev, g, flags, task);
 	evobj_wake_finish(ev, w, pollers);
 }
 

@@ -7,13 +7,13 @@
  * dequeues.
  */
 
+#include <linux/build_bug.h>
 #include <linux/export.h>
 #include <linux/hash.h>
 #include <linux/hrtimer.h>
-#include <linux/build_bug.h>
 #include <linux/ktime.h>
-#include <linux/lockdep.h>
 #include <linux/limits.h>
+#include <linux/lockdep.h>
 #include <linux/log2.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
