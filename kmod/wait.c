@@ -87,7 +87,10 @@ static void evobj_mark_alert(struct evobj_q *q)
 
 /*
  * Takes the first signaled object of a wait-any, in index order, then
- * the alert: at most one lock at a time, never queued.
+ * the alert: never queued, and only an object seen signaled without its
+ * lock is worth taking it. A stale "signaled" costs one lock; a stale
+ * "not signaled" is the state at some instant of the call, which is all
+ * a wait-any promises (it never saw all its objects at one instant).
  */
 static bool evobj_test_entry(struct evobj_q_entry *e)
 {
@@ -103,9 +106,13 @@ static bool evobj_test_any(struct evobj_q *q, u32 n)
 {
 	u32 i;
 
-	for (i = 0; i < n; i++)
-		if (!q->entries[i].skip && evobj_test_entry(&q->entries[i]))
+	for (i = 0; i < n; i++) {
+		struct evobj_q_entry *e = &q->entries[i];
+
+		if (!e->skip && READ_ONCE(e->ev->signaled) &&
+		    evobj_test_entry(e))
 			return true;
+	}
 	return false;
 }
 
@@ -284,7 +291,18 @@ static bool evobj_test(struct evobj_q *q, u32 n)
 static int evobj_block(struct evobj_q *q, u32 n, struct evobj *signal,
 		       clockid_t clock, ktime_t timeout)
 {
-	int ret = q->all ? evobj_enqueue_all(q, n) : evobj_enqueue_any(q, n);
+	int ret;
+
+	/*
+	 * A wait-any that can complete at once does so as a test: one lock,
+	 * where queueing would link and unlink every object before it.
+	 */
+	if (!q->all && evobj_test_any(q, n)) {
+		if (signal)
+			evobj_task_set(signal);
+		return 0;
+	}
+	ret = q->all ? evobj_enqueue_all(q, n) : evobj_enqueue_any(q, n);
 
 	/*
 	 * max_waiters bounds what waits queue, not what they take: a wait
