@@ -291,18 +291,7 @@ static bool evobj_test(struct evobj_q *q, u32 n)
 static int evobj_block(struct evobj_q *q, u32 n, struct evobj *signal,
 		       clockid_t clock, ktime_t timeout)
 {
-	int ret;
-
-	/*
-	 * A wait-any that can complete at once does so as a test: one lock,
-	 * where queueing would link and unlink every object before it.
-	 */
-	if (!q->all && evobj_test_any(q, n)) {
-		if (signal)
-			evobj_task_set(signal);
-		return 0;
-	}
-	ret = q->all ? evobj_enqueue_all(q, n) : evobj_enqueue_any(q, n);
+	int ret = q->all ? evobj_enqueue_all(q, n) : evobj_enqueue_any(q, n);
 
 	/*
 	 * max_waiters bounds what waits queue, not what they take: a wait
@@ -354,57 +343,121 @@ static int evobj_q_init(struct evobj_q *q, struct evobj *const *evs,
 	return 0;
 }
 
+/*
+ * A wait-any that can complete at once, done with no entries: the first
+ * object seen signaled without its lock, then the alert, is tried under
+ * its lock through one entry on the stack that is never queued. Where
+ * queueing would link and unlink every object before the winner, and
+ * the entries would be allocated and checked for repeats, this takes
+ * one lock. Returns the index it won, or -1.
+ */
+static int evobj_take_first(struct evobj_q *q, struct evobj *const *evs,
+			    struct evobj *alert)
+{
+	struct evobj_q_entry e = { .q = q, .where = EVOBJ_ENTRY_IDLE };
+	u32 i, j, n = q->count + !!alert;
+	struct evobj_group *g;
+
+	for (i = 0; i < n; i++) {
+		e.ev = i < q->count ? evs[i] : alert;
+		if (!READ_ONCE(e.ev->signaled))
+			continue;
+		e.index = i;
+		g = evobj_lock_irq(e.ev);
+		evobj_try_wake_any(&e, NULL);
+		evobj_unlock_irq(e.ev, g);
+		if (atomic_read(&q->claimed) < 0)
+			continue;
+		/*
+		 * An object named at a lower index too (the alert among the
+		 * objects included) wins there: it was signaled at the claim.
+		 */
+		for (j = 0; j < i && j < q->count; j++)
+			if (evs[j] == e.ev)
+				return j;
+		return i;
+	}
+	return -1;
+}
+
+/* evobj_wait_untraced() for waits that must queue, or wait-alls. */
+static int evobj_wait_queued(struct evobj_q *q, struct evobj *const *evs,
+			     struct evobj *alert, struct evobj *signal,
+			     clockid_t clock, ktime_t timeout, bool past)
+{
+	struct evobj_q_entry stack_entries[EVOBJ_STACK_ENTRIES];
+	u32 n = q->count + !!alert;
+	int ret;
+
+	q->entries = stack_entries;
+	if (n > ARRAY_SIZE(stack_entries)) {
+		q->entries = kmalloc_array(n, sizeof(*q->entries),
+					   GFP_KERNEL_ACCOUNT);
+		if (!q->entries)
+			return -ENOMEM;
+	}
+	ret = evobj_q_init(q, evs, alert);
+	if (!ret && q->all)
+		ret = evobj_group_join(evs, q->count);
+	if (ret)
+		goto out;
+
+	if (past) {
+		/* A test: the signal first, so that it can satisfy it. */
+		if (signal)
+			evobj_task_set(signal);
+		if (!evobj_test(q, n))
+			ret = -ETIMEDOUT;
+	} else {
+		ret = evobj_block(q, n, signal, clock, timeout);
+	}
+out:
+	if (q->entries != stack_entries)
+		kfree(q->entries);
+	return ret;
+}
+
 /* evobj_wait_many() without its tracepoints. */
 static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
 			       struct evobj *alert, struct evobj *signal,
 			       bool all, clockid_t clock, ktime_t timeout,
 			       u32 *index)
 {
-	struct evobj_q_entry stack_entries[EVOBJ_STACK_ENTRIES];
-	u32 n = count + !!alert;
 	struct evobj_q q = {
 		.task = current,
 		.claimed = ATOMIC_INIT(-1),
 		.all = all,
 		.count = count,
-		.entries = stack_entries,
 	};
 	int claimed, ret;
+	bool past;
 
 	if (!count || count > EVOBJ_MAX_WAIT)
 		return -EINVAL;
-	if (n > ARRAY_SIZE(stack_entries)) {
-		q.entries = kmalloc_array(n, sizeof(*q.entries),
-					  GFP_KERNEL_ACCOUNT);
-		if (!q.entries)
-			return -ENOMEM;
-	}
-	ret = evobj_q_init(&q, evs, alert);
-	if (!ret && all)
-		ret = evobj_group_join(evs, count);
-	if (ret)
-		goto out;
-
-	if (timeout != KTIME_MAX &&
-	    ktime_compare(timeout, evobj_now(clock)) <= 0) {
-		/* A test: the signal first, so that it can satisfy it. */
-		if (signal)
+	past = timeout != KTIME_MAX &&
+	       ktime_compare(timeout, evobj_now(clock)) <= 0;
+	if (!all) {
+		/* A test sets the signal first, a blocking wait once queued. */
+		if (past && signal)
 			evobj_task_set(signal);
-		if (!evobj_test(&q, n))
-			ret = -ETIMEDOUT;
-	} else {
-		ret = evobj_block(&q, n, signal, clock, timeout);
+		ret = evobj_take_first(&q, evs, alert);
+		if (ret >= 0) {
+			if (!past && signal)
+				evobj_task_set(signal);
+			*index = ret;
+			return 0;
+		}
+		if (past)
+			return -ETIMEDOUT;
 	}
-
+	ret = evobj_wait_queued(&q, evs, alert, signal, clock, timeout,
+				past);
 	/* Read after dequeueing: no claim can come later. */
 	claimed = atomic_read(&q.claimed);
 	if (claimed >= 0) {
 		*index = claimed;
 		ret = 0;
 	}
-out:
-	if (q.entries != stack_entries)
-		kfree(q.entries);
 	return ret;
 }
 
