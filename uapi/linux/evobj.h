@@ -103,6 +103,28 @@ struct evobj_open {
 #define EVOBJ_OPEN_SIZE_VER0	32
 
 /*
+ * A wait set (EVOBJ_IOC_WAITSET): a list of events named once, then
+ * waited on with EVOBJ_IOC_WAITSET_ANY/_ALL on the fd it returns.
+ */
+struct evobj_waitset {
+	__u64 fds;		/* user address of __s32 fds[count] */
+	__u32 count;		/* 1 .. EVOBJ_MAX_WAIT */
+	__u32 flags;		/* EVOBJ_CLOEXEC */
+};
+
+/* A wait on a wait set: struct evobj_wait without the list. */
+struct evobj_waitset_wait {
+	__u64 timeout;		/* absolute ns; EVOBJ_TIMEOUT_INFINITE never expires */
+	__u32 flags;		/* EVOBJ_WAIT_REALTIME */
+	__u32 index;		/* out: winning index; the set's count if the alert won */
+	__s32 alert;		/* event fd, or -1 */
+	__s32 signal;		/* event fd to set before waiting, or -1;
+				 * reset to -1 when a signal interrupts the
+				 * wait, so a restart does not set it twice
+				 */
+};
+
+/*
  * ioctl code 0xE6, numbers 0x00-0x0F, is reserved for evobj (free in
  * Documentation/userspace-api/ioctl/ioctl-number.rst as of Linux 6.12).
  */
@@ -114,6 +136,8 @@ struct evobj_open {
 #define EVOBJ_IOC_WAIT_ALL	_IOWR(EVOBJ_IOC_MAGIC, 0x02, struct evobj_wait)
 /* Returns the new event fd. */
 #define EVOBJ_IOC_OPEN		_IOWR(EVOBJ_IOC_MAGIC, 0x03, struct evobj_open)
+/* Returns the new wait-set fd. */
+#define EVOBJ_IOC_WAITSET	_IOW(EVOBJ_IOC_MAGIC, 0x04, struct evobj_waitset)
 
 /*
  * On an event fd. SET, RESET and PULSE write the previous state (0 or 1)
@@ -124,5 +148,9 @@ struct evobj_open {
 #define EVOBJ_IOC_PULSE		_IOR(EVOBJ_IOC_MAGIC, 0x0A, __u32)
 #define EVOBJ_IOC_READ		_IOR(EVOBJ_IOC_MAGIC, 0x0B, struct evobj_state)
 #define EVOBJ_IOC_TIMER		_IOW(EVOBJ_IOC_MAGIC, 0x0C, struct evobj_timer)
+
+/* On a wait-set fd. */
+#define EVOBJ_IOC_WAITSET_ANY	_IOWR(EVOBJ_IOC_MAGIC, 0x0D, struct evobj_waitset_wait)
+#define EVOBJ_IOC_WAITSET_ALL	_IOWR(EVOBJ_IOC_MAGIC, 0x0E, struct evobj_waitset_wait)
 
 #endif /* _UAPI_LINUX_EVOBJ_H */
