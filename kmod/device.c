@@ -2,10 +2,10 @@
 /*
  * evobj device: /dev/evobj and the event fds it hands out.
  *
- * /dev/evobj creates events and runs waits on many of them; each event is
- * an anon-inode fd that works like an eventfd (poll, read, write,
- * fdinfo) and takes the per-event ioctls. Handlers copy in and validate,
- * call into the core, then copy out.
+ * /dev/evobj creates events and wait sets (waitset.c) and runs waits on
+ * many events; each event is an anon-inode fd that works like an eventfd
+ * (poll, read, write, fdinfo) and takes the per-event ioctls. Handlers
+ * copy in and validate, call into the core, then copy out.
  */
 
 #include <linux/anon_inodes.h>
@@ -23,8 +23,6 @@
 #include "internal.h"
 
 #define EVOBJ_CREATE_FLAGS	(EVOBJ_SIGNALED | EVOBJ_CLOEXEC | EVOBJ_NONBLOCK)
-#define EVOBJ_WAIT_FLAGS	(EVOBJ_WAIT_REALTIME)
-#define EVOBJ_NO_FD		(-1)
 
 /* Event fd ioctls. */
 
@@ -355,20 +353,39 @@ struct evobj_wait_refs {
 	u32 nr_files;
 };
 
-/* -1 names no event (NULL); anything else must be an open event fd. */
-static struct evobj *evobj_wait_ref(struct evobj_wait_refs *refs, s32 fd)
+/**
+ * evobj_fget_event() - the event behind a wait's fd, its file pinned
+ * @fd: an event fd, or -1 for none
+ * @filep: out: the pinned file, for the caller to fput(), or NULL
+ *
+ * Return: the event, NULL for -1, ERR_PTR(-EBADF) if @fd is not open or
+ * ERR_PTR(-EINVAL) if it is not an event.
+ */
+struct evobj *evobj_fget_event(s32 fd, struct file **filep)
 {
 	struct file *file;
 
+	*filep = NULL;
 	if (fd == EVOBJ_NO_FD)
 		return NULL;
 	file = fget(fd);
 	if (!file)
 		return ERR_PTR(-EBADF);
-	refs->files[refs->nr_files++] = file;
-	if (file->f_op != &evobj_event_fops)
+	if (file->f_op != &evobj_event_fops) {
+		fput(file);
 		return ERR_PTR(-EINVAL);
+	}
+	*filep = file;
 	return file->private_data;
+}
+
+static struct evobj *evobj_wait_ref(struct evobj_wait_refs *refs, s32 fd)
+{
+	struct evobj *ev = evobj_fget_event(fd, &refs->files[refs->nr_files]);
+
+	if (refs->files[refs->nr_files])
+		refs->nr_files++;
+	return ev;
 }
 
 static void evobj_put_refs(struct evobj_wait_refs *refs)
@@ -402,12 +419,6 @@ static int evobj_get_refs(struct evobj_wait_refs *refs,
 	if (IS_ERR(refs->signal))
 		return PTR_ERR(refs->signal);
 	return 0;
-}
-
-static ktime_t evobj_timeout(u64 ns)
-{
-	/* INFINITE, and anything too far to represent, never expires. */
-	return ns > KTIME_MAX ? KTIME_MAX : ns_to_ktime(ns);
 }
 
 /* The wait itself, once its arguments are copied in and checked. */
@@ -499,6 +510,8 @@ static long evobj_dev_ioctl(struct file *file, unsigned int cmd,
 		return evobj_ioc_wait(argp, false);
 	case EVOBJ_IOC_WAIT_ALL:
 		return evobj_ioc_wait(argp, true);
+	case EVOBJ_IOC_WAITSET:
+		return evobj_ioc_waitset(argp);
 	default:
 		/* EVOBJ_IOC_OPEN, whatever size of struct evobj_open. */
 		if (_IOC_TYPE(cmd) == EVOBJ_IOC_MAGIC &&

@@ -262,8 +262,22 @@ static inline struct evobj_group *evobj_group_root(struct evobj_group *g)
 void evobj_group_put(struct evobj *ev);
 
 /* device.c */
+#define EVOBJ_WAIT_FLAGS	(EVOBJ_WAIT_REALTIME)
+#define EVOBJ_NO_FD		(-1)
+
 extern const struct file_operations evobj_event_fops;
 struct file *evobj_file_open(struct evobj *ev, unsigned int flags);
+struct evobj *evobj_fget_event(s32 fd, struct file **filep);
+
+/* A wait's timeout from userspace's ns. */
+static inline ktime_t evobj_timeout(u64 ns)
+{
+	/* INFINITE, and anything too far to represent, never expires. */
+	return ns > KTIME_MAX ? KTIME_MAX : ns_to_ktime(ns);
+}
+
+/* waitset.c */
+long evobj_ioc_waitset(struct evobj_waitset __user *uargs);
 
 /* timer.c */
 void evobj_timer_init(struct evobj *ev);
