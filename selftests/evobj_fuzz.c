@@ -235,7 +235,7 @@ static bool allowed(const struct allow *a, int e)
 
 static struct allow A_CREATE, A_CHANGE, A_TIMER, A_WAIT, A_READ, A_WRITE,
 	A_POLL, A_SELECT, A_EPCTL, A_EPWAIT, A_CLOSE, A_DUP, A_SEND, A_RECV, A_OPEN,
-	A_NEWFD, A_FORK, A_IOCTL, A_FDINFO, A_ACCT_WAIT, A_NAMED;
+	A_NEWFD, A_FORK, A_IOCTL, A_FDINFO, A_ACCT_WAIT, A_NAMED, A_WAITSET;
 
 static void init_allow(void)
 {
@@ -255,6 +255,7 @@ static void init_allow(void)
 	A_TIMER = ALLOW(EINVAL, EFAULT, ENOTTY, EBADF, ENOSPC, ENOMEM);
 	A_WAIT = ALLOW(EINVAL, EBADF, EFAULT, ENOTTY, ETIMEDOUT, EINTR, ENOMEM,
 		       ENOSPC);
+	A_WAITSET = ALLOW(EINVAL, EBADF, EFAULT, ENOMEM, EMFILE, ENFILE);
 	A_ACCT_WAIT = ALLOW(ETIMEDOUT, EINTR, ENOMEM, ENOSPC);
 	/* ENOSPC: a blocking read() queues as a wait does (max_waiters) */
 	A_READ = ALLOW(EINVAL, EAGAIN, EINTR, EFAULT, EBADF, ENOMEM, ENOSPC);
@@ -286,6 +287,7 @@ static void init_allow(void)
 		A_OPEN.w[ENOENT / 64] |= 1ULL << (ENOENT % 64);
 		A_CREATE.w[ENOENT / 64] |= 1ULL << (ENOENT % 64);
 		A_CREATE.w[ENODEV / 64] |= 1ULL << (ENODEV % 64);
+		A_WAITSET.w[ENOENT / 64] |= 1ULL << (ENOENT % 64);
 		A_NAMED.w[ENODEV / 64] |= 1ULL << (ENODEV % 64);
 	}
 }
@@ -1047,6 +1049,93 @@ static void op_wait(struct thr *t)
 	}
 }
 
+/*
+ * A wait set of anything, a few waits on it, then into the pool, where
+ * every other call meets it: poll, epoll, read, close, dup2, ioctls.
+ */
+static void op_waitset(struct thr *t)
+{
+	int32_t *fds = (int32_t *)(t->rw + 4 * 256);
+	struct evobj_waitset s = { .flags = EVOBJ_CLOEXEC };
+	enum ptr_kind k = pick_ptr(t, 8), kf = pick_ptr(t, 8);
+	uint32_t count, n, i;
+	int want = 0, set;
+	void *us;
+
+	switch (rn(t, 8)) {
+	case 0:
+		count = pct(t, 50) ? 0 : EVOBJ_MAX_WAIT + 1 + rn(t, 1000);
+		break;
+	case 1:
+		count = EVOBJ_MAX_WAIT;
+		break;
+	default:
+		count = 1 + rn(t, pct(t, 50) ? 4 : EVOBJ_MAX_WAIT);
+		break;
+	}
+	n = count < EVOBJ_MAX_WAIT ? count : EVOBJ_MAX_WAIT;
+	for (i = 0; i < n; i++)
+		fds[i] = i && pct(t, 10) ? fds[rn(t, i)] : pick_obj(t);
+	if (pct(t, 4))
+		s.flags |= 1U << rn(t, 32);
+	s.count = count;
+	s.fds = (uintptr_t)arg_at(t, kf, fds, n * 4, 4);
+	us = arg_at(t, k, &s, sizeof(s), 0);
+	if (ptr_faults(k))
+		want = EFAULT;
+	else if (!count || count > EVOBJ_MAX_WAIT || (s.flags & ~EVOBJ_CLOEXEC))
+		want = EINVAL;
+	begin(t, "WAITSET", g_dev, count, s.flags, 0);
+	set = end(t, ioctl(g_dev, EVOBJ_IOC_WAITSET, us), &A_WAITSET);
+	if (want)
+		expect(t, set, want, "malformed WAITSET");
+	if (set < 0)
+		return;
+	for (int round = rn(t, 4); round > 0; round--) {
+		struct evobj_waitset_wait w = { .alert = -1, .signal = -1,
+						.index = POISON32 };
+		bool all = pct(t, 40), rt = pct(t, 20), al;
+		clockid_t clk = rt ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+		enum ptr_kind kw = pick_ptr(t, 8);
+		uint64_t limit;
+		void *uw;
+		long ret;
+
+		if (pct(t, 25))
+			w.alert = pick_obj(t);
+		if (pct(t, 20))
+			w.signal = pick_fd(t);
+		w.timeout = pick_timeout(t, clk, &limit, &al);
+		w.flags = rt ? EVOBJ_WAIT_REALTIME : 0;
+		if (pct(t, 4))
+			w.flags |= 2U << rn(t, 31);
+		uw = arg_at(t, kw, &w, sizeof(w), 0);
+		if (al)
+			limit = alarm_short(t);
+		begin(t, all ? "WAITSET_ALL" : "WAITSET_ANY", set, count,
+		      (long)w.timeout, limit);
+		ret = end(t, ioctl(set, all ? EVOBJ_IOC_WAITSET_ALL :
+				   EVOBJ_IOC_WAITSET_ANY, uw), &A_WAIT);
+		if (al)
+			alarm_off(t);
+		if (ptr_faults(kw))
+			expect(t, ret, EFAULT, "WAITSET wait with a bad pointer");
+		else if (w.flags & ~EVOBJ_WAIT_REALTIME)
+			expect(t, ret, EINVAL, "WAITSET wait with a bad flag");
+		check_expiry(t, ret, w.timeout, clk);
+		if (ret == 0) {
+			uint32_t idx = ((struct evobj_waitset_wait *)uw)->index;
+
+			atomic_fetch_add(&g_waits_ok, 1);
+			if (idx > count || (idx == count && w.alert < 0) ||
+			    (all && idx && idx != count))
+				violation(t, "%s returned index %u of %u",
+					  t->what, idx, count);
+		}
+	}
+	slot_put(t, set);
+}
+
 static const size_t rw_sizes[] = { 0, 1, 4, 7, 8, 8, 8, 9, 16, 4096 };
 
 static void op_read(struct thr *t)
@@ -1393,13 +1482,14 @@ static void op_ioctl(struct thr *t)
 			EVOBJ_IOC_OPEN,
 			EVOBJ_IOC_SET, EVOBJ_IOC_RESET, EVOBJ_IOC_PULSE,
 			EVOBJ_IOC_READ, EVOBJ_IOC_TIMER,
+			EVOBJ_IOC_WAITSET_ANY, EVOBJ_IOC_WAITSET_ALL,
 		};
-		int i = rn(t, 9);
+		int i = rn(t, 11);
 
 		cmd = real[i];
 		if (fd == g_dev && i < 4)
 			return;
-		if ((fd == g_probe[0] || fd == g_probe[1]) && i >= 4)
+		if ((fd == g_probe[0] || fd == g_probe[1]) && i >= 4 && i < 9)
 			return;
 		begin(t, "ioctl(real)", fd, cmd, (long)arg, 0);
 		ret = end(t, ioctl(fd, cmd, arg), &A_IOCTL);
@@ -1417,7 +1507,8 @@ static void op_ioctl(struct thr *t)
 	switch (cmd) {
 	case EVOBJ_IOC_CREATE: case EVOBJ_IOC_WAIT_ANY: case EVOBJ_IOC_WAIT_ALL:
 	case EVOBJ_IOC_SET: case EVOBJ_IOC_RESET: case EVOBJ_IOC_PULSE:
-	case EVOBJ_IOC_READ: case EVOBJ_IOC_TIMER:
+	case EVOBJ_IOC_READ: case EVOBJ_IOC_TIMER: case EVOBJ_IOC_WAITSET:
+	case EVOBJ_IOC_WAITSET_ANY: case EVOBJ_IOC_WAITSET_ALL:
 		return;
 	default:
 		/* EVOBJ_IOC_OPEN takes struct evobj_open of any size: op_named. */
@@ -1760,6 +1851,7 @@ static const struct op ops[] = {
 	{ op_wait_live, 10 },
 	{ op_poke, 8 },
 	{ op_named, 4 },
+	{ op_waitset, 4 },
 };
 
 static bool done(void)
