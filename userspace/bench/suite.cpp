@@ -36,6 +36,8 @@ constexpr target targets[] = {
     {"ping-pong vs eventfd, 1 CPU", "ping-pong", pingpong_same_cpu, "evobj signal-and-wait", "eventfd",
      "round-trip", 0.90},
     {"uncontended set vs eventfd write", "set", "-", "evobj SET ioctl", "eventfd write", "set", 1.00},
+    {"repeated wait-any on 64 vs epoll_wait", "wait-many", "64", "evobj WAITSET_ANY on 64 events",
+     "epoll_wait on 64 eventfds", "call", 2.00},
     {"timer wake latency p50 vs timerfd", "timer", "-", "evobj TIMER + WAIT_ANY", "timerfd read()", "latency-p50",
      1.10},
 };

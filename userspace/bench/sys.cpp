@@ -101,6 +101,29 @@ std::uint32_t evobj_wait_any(int dev, std::span<const std::int32_t> fds, int sig
     return args.index;
 }
 
+unique_fd evobj_waitset_create(int dev, std::span<const std::int32_t> fds)
+{
+    const evobj_waitset args{
+        .fds = reinterpret_cast<std::uintptr_t>(fds.data()),
+        .count = std::uint32_t(fds.size()),
+        .flags = EVOBJ_CLOEXEC,
+    };
+    return unique_fd(int(checked("EVOBJ_IOC_WAITSET", [&] { return ::ioctl(dev, EVOBJ_IOC_WAITSET, &args); })));
+}
+
+std::uint32_t evobj_waitset_any(int set)
+{
+    evobj_waitset_wait args{
+        .timeout = EVOBJ_TIMEOUT_INFINITE,
+        .flags = 0,
+        .index = 0,
+        .alert = -1,
+        .signal = -1,
+    };
+    checked("EVOBJ_IOC_WAITSET_ANY", [&] { return ::ioctl(set, EVOBJ_IOC_WAITSET_ANY, &args); });
+    return args.index;
+}
+
 void evobj_arm_timer(int ev, std::uint64_t expires)
 {
     evobj_timer args{.expires = expires, .period = 0, .flags = 0, .pad = 0};

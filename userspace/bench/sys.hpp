@@ -41,6 +41,10 @@ bool evobj_read_state(int ev);
 /// EVOBJ_IOC_WAIT_ANY with no timeout; sets `signal` first unless -1.
 /// Returns the winning index.
 std::uint32_t evobj_wait_any(int dev, std::span<const std::int32_t> fds, int signal = -1);
+/// EVOBJ_IOC_WAITSET over `fds`.
+[[nodiscard]] unique_fd evobj_waitset_create(int dev, std::span<const std::int32_t> fds);
+/// EVOBJ_IOC_WAITSET_ANY with no timeout. Returns the winning index.
+std::uint32_t evobj_waitset_any(int set);
 /// Arms the event's hardirq timer to fire once at `expires` (CLOCK_MONOTONIC ns).
 void evobj_arm_timer(int ev, std::uint64_t expires);
 
