@@ -139,6 +139,26 @@ inline int wait(int dev, bool all, evobj_wait& args) noexcept
     return 0;
 }
 
+/// EVOBJ_IOC_WAITSET: the new wait set's fd in `fd`.
+inline int waitset(int dev, evobj_waitset& args, int& fd) noexcept
+{
+    fd = ::ioctl(dev, EVOBJ_IOC_WAITSET, &args);
+    return result(fd);
+}
+
+/// EVOBJ_IOC_WAITSET_ALL or _ANY on wait set `set`, restarted after
+/// EINTR as wait() is, for the same reasons.
+inline int waitset_wait(int set, bool all, evobj_waitset_wait& args) noexcept
+{
+    const unsigned long request = all ? EVOBJ_IOC_WAITSET_ALL : EVOBJ_IOC_WAITSET_ANY;
+    while (::ioctl(set, request, &args) != 0) {
+        if (errno != EINTR)
+            return errno;
+        args.signal = -1;
+    }
+    return 0;
+}
+
 } // namespace evobj::sys
 
 #pragma GCC visibility pop

@@ -17,3 +17,4 @@
 #include <evobj/unique_fd.hpp>
 #include <evobj/version.hpp>
 #include <evobj/wait.hpp>
+#include <evobj/wait_set.hpp>
