@@ -421,12 +421,36 @@ static int evobj_get_refs(struct evobj_wait_refs *refs,
 	return 0;
 }
 
+/**
+ * evobj_wait_copy_out() - what a wait ioctl writes back, and returns
+ * @ret: evobj_wait_many()'s result
+ * @index: its winning index, meaningful if @ret is 0
+ * @uindex: where the index goes; 0 is there already (probed first)
+ * @signal: the wait's signal event, or NULL
+ * @usignal: where its fd came from
+ *
+ * Return: @ret, or -EFAULT if a write failed.
+ */
+long evobj_wait_copy_out(int ret, u32 index, u32 __user *uindex,
+			 struct evobj *signal, s32 __user *usignal)
+{
+	if (!ret && index)
+		ret = put_user(index, uindex);
+	/*
+	 * Interrupted after the signal event was set: the restart (under
+	 * SA_RESTART, or the caller's retry after EINTR) continues this
+	 * call and must not set it again, so the call forgets it.
+	 */
+	if (ret == -ERESTARTSYS && signal && put_user(EVOBJ_NO_FD, usignal))
+		ret = -EFAULT;
+	return ret;
+}
+
 /* The wait itself, once its arguments are copied in and checked. */
 static long evobj_do_wait(struct evobj_wait __user *uargs,
 			  const struct evobj_wait *args,
 			  struct evobj_wait_refs *refs, bool all)
 {
-	clockid_t clock;
 	u32 index;
 	int ret;
 
@@ -435,21 +459,11 @@ static long evobj_do_wait(struct evobj_wait __user *uargs,
 	if (ret)
 		goto out;
 
-	clock = args->flags & EVOBJ_WAIT_REALTIME ? CLOCK_REALTIME :
-						    CLOCK_MONOTONIC;
 	ret = evobj_wait_many(refs->evs, args->count, refs->alert,
-			      refs->signal, all, clock,
+			      refs->signal, all, evobj_wait_clock(args->flags),
 			      evobj_timeout(args->timeout), &index);
-	if (!ret && index)
-		ret = put_user(index, &uargs->index);
-	/*
-	 * Interrupted after the signal event was set: the restart (under
-	 * SA_RESTART, or the caller's retry after EINTR) continues this
-	 * call and must not set it again, so the call forgets it.
-	 */
-	if (ret == -ERESTARTSYS && refs->signal &&
-	    put_user(EVOBJ_NO_FD, &uargs->signal))
-		ret = -EFAULT;
+	ret = evobj_wait_copy_out(ret, index, &uargs->index, refs->signal,
+				  &uargs->signal);
 out:
 	evobj_put_refs(refs);
 	return ret;

@@ -268,6 +268,14 @@ void evobj_group_put(struct evobj *ev);
 extern const struct file_operations evobj_event_fops;
 struct file *evobj_file_open(struct evobj *ev, unsigned int flags);
 struct evobj *evobj_fget_event(s32 fd, struct file **filep);
+long evobj_wait_copy_out(int ret, u32 index, u32 __user *uindex,
+			 struct evobj *signal, s32 __user *usignal);
+
+/* The clock of a wait's EVOBJ_WAIT_FLAGS. */
+static inline clockid_t evobj_wait_clock(u32 flags)
+{
+	return flags & EVOBJ_WAIT_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+}
 
 /* A wait's timeout from userspace's ns. */
 static inline ktime_t evobj_timeout(u64 ns)

@@ -356,17 +356,11 @@ static int evobj_take_first(struct evobj_q *q, struct evobj *const *evs,
 {
 	struct evobj_q_entry e = { .q = q, .where = EVOBJ_ENTRY_IDLE };
 	u32 i, j, n = q->count + !!alert;
-	struct evobj_group *g;
 
 	for (i = 0; i < n; i++) {
 		e.ev = i < q->count ? evs[i] : alert;
-		if (!READ_ONCE(e.ev->signaled))
-			continue;
 		e.index = i;
-		g = evobj_lock_irq(e.ev);
-		evobj_try_wake_any(&e, NULL);
-		evobj_unlock_irq(e.ev, g);
-		if (atomic_read(&q->claimed) < 0)
+		if (!READ_ONCE(e.ev->signaled) || !evobj_test_entry(&e))
 			continue;
 		/*
 		 * An object named at a lower index too (the alert among the

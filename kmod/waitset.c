@@ -39,7 +39,6 @@ static long evobj_waitset_wait(struct evobj_set *set,
 	struct file *alert_file, *signal_file = NULL;
 	struct evobj_waitset_wait args;
 	struct evobj *alert, *signal;
-	clockid_t clock;
 	u32 index;
 	long ret;
 
@@ -59,16 +58,11 @@ static long evobj_waitset_wait(struct evobj_set *set,
 		ret = PTR_ERR(signal);
 		goto out;
 	}
-	clock = args.flags & EVOBJ_WAIT_REALTIME ? CLOCK_REALTIME :
-						   CLOCK_MONOTONIC;
-	ret = evobj_wait_many(set->evs, set->count, alert, signal, all, clock,
+	ret = evobj_wait_many(set->evs, set->count, alert, signal, all,
+			      evobj_wait_clock(args.flags),
 			      evobj_timeout(args.timeout), &index);
-	if (!ret && index)
-		ret = put_user(index, &uargs->index);
-	/* The signal event was set: a restart must not set it again. */
-	if (ret == -ERESTARTSYS && signal &&
-	    put_user(EVOBJ_NO_FD, &uargs->signal))
-		ret = -EFAULT;
+	ret = evobj_wait_copy_out(ret, index, &uargs->index, signal,
+				  &uargs->signal);
 out:
 	if (signal_file)
 		fput(signal_file);
