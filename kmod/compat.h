@@ -50,4 +50,20 @@ static inline void evobj_hrtimer_setup(struct hrtimer *timer,
 }
 #endif
 
+/*
+ * 6.3 made vm_flags writable only through vm_flags_set() and friends.
+ * EVOBJ_HAVE_VM_FLAGS_SET: <linux/mm.h> declares vm_flags_set().
+ */
+#include <linux/mm.h>
+
+static inline void evobj_vm_flags_mod(struct vm_area_struct *vma,
+				      vm_flags_t set, vm_flags_t clear)
+{
+#ifdef EVOBJ_HAVE_VM_FLAGS_SET
+	vm_flags_mod(vma, set, clear);
+#else
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+#endif
+}
+
 #endif /* _EVOBJ_COMPAT_H */

@@ -92,6 +92,7 @@ static struct evobj_group *evobj_lock_irqs_off(struct evobj *ev)
 		raw_spin_lock(&ev->lock);
 		if (!ev->all_hint) {
 			__acquire(evobj_group);
+			evobj_word_take(ev);
 			return NULL;
 		}
 		/*
@@ -106,12 +107,14 @@ static struct evobj_group *evobj_lock_irqs_off(struct evobj *ev)
 	}
 	g = evobj_group_lock(ev);
 	raw_spin_lock_nest_lock(&ev->lock, &g->lock);
+	evobj_word_take(ev);
 	return g;
 }
 
 static void evobj_unlock_irqs_off(struct evobj *ev, struct evobj_group *g)
 	__releases(&ev->lock) __releases(evobj_group)
 {
+	evobj_word_put(ev);
 	raw_spin_unlock(&ev->lock);
 	if (g)
 		evobj_group_unlock(g);
@@ -160,11 +163,13 @@ void evobj_lock_nested(struct evobj *ev, struct evobj_group *g)
 {
 	lockdep_assert_held(&g->lock);
 	raw_spin_lock_nest_lock(&ev->lock, &g->lock);
+	evobj_word_take(ev);
 }
 
 void evobj_unlock_nested(struct evobj *ev)
 	__releases(&ev->lock)
 {
+	evobj_word_put(ev);
 	raw_spin_unlock(&ev->lock);
 }
 
@@ -557,6 +562,7 @@ static void evobj_release(struct kref *ref)
 	if (irq_work_is_busy(&ev->work))
 		irq_work_sync(&ev->work);
 	evobj_group_put(ev);
+	evobj_word_free(ev);
 	kfree_rcu(ev, rcu);
 }
 
@@ -701,7 +707,9 @@ bool evobj_signaled(struct evobj *ev)
 	bool signaled;
 
 	raw_spin_lock_irqsave(&ev->lock, flags);
+	evobj_word_take(ev);
 	signaled = ev->signaled;
+	evobj_word_put(ev);
 	raw_spin_unlock_irqrestore(&ev->lock, flags);
 	return signaled;
 }

@@ -169,7 +169,9 @@ static void evobj_show_fdinfo(struct seq_file *m, struct file *file)
 
 	/* One snapshot, under the lock: never the inside of a pulse. */
 	raw_spin_lock_irqsave(&ev->lock, flags);
+	evobj_word_take(ev);
 	signaled = ev->signaled;
+	evobj_word_put(ev);
 	waiters = ev->nr_waiters;
 	timer = ev->timer_state;
 	period = ev->timer_period;
@@ -204,6 +206,7 @@ const struct file_operations evobj_event_fops = {
 	.read		= evobj_read,
 	.write		= evobj_write,
 	.show_fdinfo	= evobj_show_fdinfo,
+	.mmap		= evobj_word_mmap,
 	.unlocked_ioctl	= evobj_event_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,

@@ -111,6 +111,18 @@ struct evobj {
 	/* Named events: set once before the event is shared (names.c). */
 	struct evobj_name *name;
 
+	/*
+	 * The mapped state word (word.c), or NULL: set once, under lock,
+	 * with the page holding it and the one mm that may map it (pinned
+	 * with mmgrab(), so that no later mm can pass for it). While
+	 * owned, the kernel holds the word and signaled is the state; while
+	 * not, the word is. owned is under lock.
+	 */
+	atomic_t *word;
+	bool owned;
+	struct page *word_page;
+	struct mm_struct *word_mm;
+
 	struct rcu_head rcu;		/* frees it after the work's last touch */
 };
 
@@ -190,6 +202,64 @@ static __always_inline void evobj_unlock_ctx(struct evobj *ev,
 		evobj_unlock_irq(ev, g);
 	else
 		evobj_unlock(ev, g, flags);
+}
+
+/*
+ * The mapped word's two halves of every locked section (see "The mapped
+ * state word" in Documentation/evobj.rst). Taking it is one atomic OR
+ * and one load, letting go one store: never a compare-and-swap loop on
+ * memory userspace can write, so no process can stall a set from
+ * hardirq by hammering its word. What was read stays a plain bool: any
+ * bits userspace wrote but the signaled one mean nothing.
+ */
+static __always_inline void evobj_word_take(struct evobj *ev)
+{
+	atomic_t *word = ev->word;
+
+	lockdep_assert_held(&ev->lock);
+	if (likely(!word) || ev->owned)
+		return;
+	atomic_or(EVOBJ_WORD_KERNEL, word);
+	/* Whatever the setter through the word wrote before, seen now. */
+	smp_mb__after_atomic();
+	ev->signaled = atomic_read(word) & EVOBJ_WORD_SIGNALED;
+	ev->owned = true;
+}
+
+/*
+ * Keeps the word while the kernel has to see every change: a wait
+ * queued or a wait-all testing (all_hint), a poller registered, or a
+ * timer that a consumption must restart. A stale "registered" only
+ * keeps the word a while longer; the poller's own locked check comes
+ * after its registration, so no poller is missed.
+ */
+static __always_inline void evobj_word_put(struct evobj *ev)
+{
+	atomic_t *word = ev->word;
+	bool keep;
+
+	if (likely(!word))
+		return;
+	keep = ev->nr_waiters || ev->all_hint ||
+	       ev->timer_state != EVOBJ_TIMER_OFF;
+	/* Registered before the poller's locked check, which comes here. */
+	keep = keep || waitqueue_active(&ev->poll_wq);
+	atomic_set_release(word, (ev->signaled ? EVOBJ_WORD_SIGNALED : 0) |
+				 (keep ? EVOBJ_WORD_KERNEL : 0));
+	ev->owned = keep;
+}
+
+/*
+ * The state without the lock: a hint for paths that confirm it under
+ * the lock. A mapped event's word is where a set through it shows.
+ */
+static __always_inline bool evobj_peek(const struct evobj *ev)
+{
+	atomic_t *word = READ_ONCE(ev->word);
+
+	if (word)
+		return atomic_read(word) & EVOBJ_WORD_SIGNALED;
+	return READ_ONCE(ev->signaled);
 }
 
 bool evobj_task_set(struct evobj *ev);
@@ -283,6 +353,10 @@ static inline ktime_t evobj_timeout(u64 ns)
 	/* INFINITE, and anything too far to represent, never expires. */
 	return ns > KTIME_MAX ? KTIME_MAX : ns_to_ktime(ns);
 }
+
+/* word.c: the mapped state word */
+int evobj_word_mmap(struct file *file, struct vm_area_struct *vma);
+void evobj_word_free(struct evobj *ev);
 
 /* waitset.c */
 long evobj_ioc_waitset(struct evobj_waitset __user *uargs);

@@ -97,7 +97,9 @@ static void evobj_timer_halt(struct evobj *ev)
 
 	lockdep_assert_held(&ev->timer_lock);
 	raw_spin_lock_irqsave(&ev->lock, flags);
+	evobj_word_take(ev);
 	ev->timer_state = EVOBJ_TIMER_OFF;
+	evobj_word_put(ev);
 	raw_spin_unlock_irqrestore(&ev->lock, flags);
 	hrtimer_cancel(&ev->timer);
 }
@@ -128,7 +130,10 @@ static int evobj_timer_arm_locked(struct evobj *ev, u64 expires, u64 period)
 		/* Off and cancelled: nothing reads the period meanwhile. */
 		ev->timer_period = period;
 		raw_spin_lock_irqsave(&ev->lock, flags);
+		/* Armed, it keeps the word: see evobj_word_put(). */
+		evobj_word_take(ev);
 		ev->timer_state = EVOBJ_TIMER_ARMED;
+		evobj_word_put(ev);
 		raw_spin_unlock_irqrestore(&ev->lock, flags);
 		hrtimer_start(&ev->timer, ns_to_ktime(expires),
 			      HRTIMER_MODE_ABS_HARD);

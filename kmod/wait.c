@@ -109,7 +109,7 @@ static bool evobj_test_any(struct evobj_q *q, u32 n)
 	for (i = 0; i < n; i++) {
 		struct evobj_q_entry *e = &q->entries[i];
 
-		if (!e->skip && READ_ONCE(e->ev->signaled) &&
+		if (!e->skip && evobj_peek(e->ev) &&
 		    evobj_test_entry(e))
 			return true;
 	}
@@ -360,7 +360,7 @@ static int evobj_take_first(struct evobj_q *q, struct evobj *const *evs,
 	for (i = 0; i < n; i++) {
 		e.ev = i < q->count ? evs[i] : alert;
 		e.index = i;
-		if (!READ_ONCE(e.ev->signaled) || !evobj_test_entry(&e))
+		if (!evobj_peek(e.ev) || !evobj_test_entry(&e))
 			continue;
 		/*
 		 * An object named at a lower index too (the alert among the

@@ -101,9 +101,15 @@ static __poll_t evobj_waitset_poll(struct file *file, poll_table *wait)
 		poll_wait(file, &set->evs[i]->poll_wq, wait);
 	/* Pairs with wq_has_sleeper() in evobj_wake_finish(), as for an event. */
 	smp_mb();
-	/* The lockless look saves the lock; the locked read hides pulses. */
+	/*
+	 * The lockless look saves the lock; the locked read hides pulses.
+	 * A mapped member always takes it: only the lock makes the kernel
+	 * hold its word, without which a set through the word would not
+	 * wake this poller.
+	 */
 	for (i = 0; i < set->count; i++)
-		if (READ_ONCE(set->evs[i]->signaled) &&
+		if ((READ_ONCE(set->evs[i]->word) ||
+		     READ_ONCE(set->evs[i]->signaled)) &&
 		    evobj_signaled(set->evs[i]))
 			return EPOLLIN | EPOLLRDNORM;
 	return 0;

@@ -28,6 +28,13 @@
 /* A timeout that never expires. */
 #define EVOBJ_TIMEOUT_INFINITE	(~(__u64)0)
 
+/*
+ * The state word, the __u32 at offset 0 of the page that mmap() of an
+ * event fd maps (Documentation/evobj.rst, "The mapped state word").
+ */
+#define EVOBJ_WORD_SIGNALED	0x1U	/* the event is signaled */
+#define EVOBJ_WORD_KERNEL	0x2U	/* the kernel holds the word: hands off */
+
 /* The most objects one wait may name (the alert comes on top). */
 #define EVOBJ_MAX_WAIT		64
 
