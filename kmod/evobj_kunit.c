@@ -3,7 +3,8 @@
  * KUnit tests for evobj: every operation of the kernel API on both event
  * types, waits from kthreads, wait-any/wait-all/alert, signalling from real
  * hardirq context (a hard hrtimer and a hard irq_work) with task and poll
- * waiters, the hardirq timer, file references, and a multi-CPU stress.
+ * waiters, the hardirq timer, file references, a multi-CPU stress, and
+ * the mapped state word.
  */
 
 #include <kunit/test.h>
@@ -2233,6 +2234,221 @@ static struct kunit_suite evobj_names_suite = {
 	.test_cases = evobj_names_cases,
 };
 
+/*
+ * The mapped state word (word.c), with a word of the test's own playing
+ * the page that userspace would map: the test is the mapping process,
+ * changing the word by compare-and-swap as the contract says, or
+ * scribbling on it as a hostile one would.
+ */
+static atomic_t *evobj_test_map(struct kunit *test, struct evobj *ev)
+{
+	atomic_t *word = kunit_kzalloc(test, sizeof(*word), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, word);
+	raw_spin_lock_irq(&ev->lock);
+	evobj_word_attach(ev, word);
+	raw_spin_unlock_irq(&ev->lock);
+	return word;
+}
+
+/* Userspace's change: only from @old, which has EVOBJ_WORD_KERNEL clear. */
+static bool evobj_test_word_cas(atomic_t *word, u32 old, u32 new)
+{
+	return atomic_cmpxchg(word, old, new) == old;
+}
+
+static void evobj_word_follows_state_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, true);
+	atomic_t *word = evobj_test_map(test, ev);
+
+	/* Nobody waits: the kernel lets go of the word after each change. */
+	KUNIT_EXPECT_EQ(test, EVOBJ_WORD_SIGNALED, atomic_read(word));
+	KUNIT_EXPECT_TRUE(test, evobj_reset(ev));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(word));
+	KUNIT_EXPECT_FALSE(test, evobj_set(ev));
+	KUNIT_EXPECT_EQ(test, EVOBJ_WORD_SIGNALED, atomic_read(word));
+	KUNIT_EXPECT_TRUE(test, evobj_pulse(ev));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(word));
+}
+
+static void evobj_word_changes_seen_test(struct kunit *test)
+{
+	struct evobj *note = evobj_test_create(test, EVOBJ_NOTIFICATION, false);
+	struct evobj *sync = evobj_test_create(test, EVOBJ_SYNCHRONIZATION,
+					       false);
+	atomic_t *nw = evobj_test_map(test, note);
+	atomic_t *sw = evobj_test_map(test, sync);
+
+	KUNIT_ASSERT_TRUE(test, evobj_test_word_cas(nw, 0, EVOBJ_WORD_SIGNALED));
+	KUNIT_EXPECT_TRUE(test, evobj_signaled(note));
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait(note, 0));
+	KUNIT_EXPECT_EQ(test, EVOBJ_WORD_SIGNALED, atomic_read(nw));
+	KUNIT_ASSERT_TRUE(test, evobj_test_word_cas(nw, EVOBJ_WORD_SIGNALED, 0));
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(note));
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, evobj_wait(note, 0));
+
+	/* A set through the word is consumed by the kernel's wait. */
+	KUNIT_ASSERT_TRUE(test, evobj_test_word_cas(sw, 0, EVOBJ_WORD_SIGNALED));
+	KUNIT_EXPECT_EQ(test, 0, evobj_wait(sync, 0));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(sw));
+	KUNIT_EXPECT_FALSE(test, evobj_set(sync));
+	KUNIT_EXPECT_TRUE(test, evobj_test_word_cas(sw, EVOBJ_WORD_SIGNALED, 0));
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, evobj_wait(sync, 0));
+}
+
+/* A queued wait holds the word: the mapping process keeps its hands off. */
+static void evobj_word_held_while_waiting_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, false);
+	atomic_t *word = evobj_test_map(test, ev);
+	atomic_t finished = ATOMIC_INIT(0);
+	struct evobj_waiter *w;
+
+	w = evobj_waiter_start(test, &finished, &ev, 1, NULL, false);
+	KUNIT_EXPECT_EQ(test, EVOBJ_WORD_KERNEL, atomic_read(word));
+	KUNIT_EXPECT_FALSE(test, evobj_test_word_cas(word, 0,
+						     EVOBJ_WORD_SIGNALED));
+	/* Scribbled while held: the kernel's state wins. */
+	atomic_set(word, EVOBJ_WORD_SIGNALED);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+	KUNIT_EXPECT_TRUE(test, evobj_waiter_still_waiting(w));
+	KUNIT_EXPECT_EQ(test, EVOBJ_WORD_KERNEL, atomic_read(word));
+	KUNIT_EXPECT_FALSE(test, evobj_set(ev));
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(w));
+	KUNIT_EXPECT_EQ(test, 0, w->ret);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(word));
+}
+
+/* A wait-all holds every word it names, and consumes through them. */
+static void evobj_word_wait_all_test(struct kunit *test)
+{
+	struct evobj *evs[2];
+	atomic_t finished = ATOMIC_INIT(0);
+	struct evobj_waiter *w;
+	atomic_t *words[2];
+
+	evs[0] = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, false);
+	evs[1] = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, false);
+	words[0] = evobj_test_map(test, evs[0]);
+	words[1] = evobj_test_map(test, evs[1]);
+	/* Set through its word before the wait: the wait-all must see it. */
+	KUNIT_ASSERT_TRUE(test, evobj_test_word_cas(words[1], 0,
+						    EVOBJ_WORD_SIGNALED));
+	w = evobj_waiter_start(test, &finished, evs, 2, NULL, true);
+	KUNIT_EXPECT_EQ(test, EVOBJ_WORD_KERNEL, atomic_read(words[0]));
+	KUNIT_EXPECT_EQ(test, EVOBJ_WORD_KERNEL | EVOBJ_WORD_SIGNALED,
+			atomic_read(words[1]));
+	KUNIT_EXPECT_FALSE(test, evobj_set(evs[0]));
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(w));
+	KUNIT_EXPECT_EQ(test, 0, w->ret);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(words[0]));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(words[1]));
+}
+
+/* A set from hardirq takes and lets go of the word like any other. */
+static void evobj_word_hardirq_set_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, false);
+	atomic_t *word = evobj_test_map(test, ev);
+	atomic_t finished = ATOMIC_INIT(0);
+	struct evobj_waiter *w;
+	struct evobj_irq *irq;
+
+	irq = evobj_irq_create(test, ev, evobj_set);
+	evobj_irq_fire_timer(irq);
+	KUNIT_ASSERT_TRUE(test, evobj_irq_fired(irq));
+	KUNIT_EXPECT_TRUE(test, irq->in_hardirq);
+	KUNIT_EXPECT_EQ(test, EVOBJ_WORD_SIGNALED, atomic_read(word));
+	KUNIT_ASSERT_TRUE(test, evobj_test_word_cas(word, EVOBJ_WORD_SIGNALED,
+						    0));
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+
+	w = evobj_waiter_start(test, &finished, &ev, 1, NULL, false);
+	irq = evobj_irq_create(test, ev, evobj_set);
+	evobj_irq_fire_work(test, irq);
+	KUNIT_ASSERT_TRUE(test, evobj_irq_fired(irq));
+	KUNIT_EXPECT_TRUE(test, irq->in_hardirq);
+	KUNIT_EXPECT_FALSE(test, irq->prev);
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(w));
+	KUNIT_EXPECT_EQ(test, 0, w->ret);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(word));
+}
+
+/* A pulse that releases a waiter never lets the word say signaled. */
+static void evobj_word_pulse_invisible_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_NOTIFICATION, false);
+	atomic_t *word = evobj_test_map(test, ev);
+	atomic_t finished = ATOMIC_INIT(0);
+	struct evobj_waiter *w;
+
+	w = evobj_waiter_start(test, &finished, &ev, 1, NULL, false);
+	KUNIT_EXPECT_FALSE(test, evobj_pulse(ev));
+	KUNIT_EXPECT_FALSE(test, atomic_read(word) & EVOBJ_WORD_SIGNALED);
+	KUNIT_ASSERT_TRUE(test, evobj_waiter_finished(w));
+	KUNIT_EXPECT_EQ(test, 0, w->ret);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(word));
+}
+
+/* Whatever a hostile process writes, the kernel reads one bit of it. */
+static void evobj_word_garbage_test(struct kunit *test)
+{
+	struct evobj *ev = evobj_test_create(test, EVOBJ_NOTIFICATION, false);
+	atomic_t *word = evobj_test_map(test, ev);
+
+	atomic_set(word, 0xfffffffe);
+	KUNIT_EXPECT_FALSE(test, evobj_signaled(ev));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(word));
+	atomic_set(word, 0x80000001);
+	KUNIT_EXPECT_TRUE(test, evobj_signaled(ev));
+	KUNIT_EXPECT_EQ(test, EVOBJ_WORD_SIGNALED, atomic_read(word));
+	/* A false "held" only sends the mapping process to the ioctls. */
+	atomic_set(word, EVOBJ_WORD_KERNEL);
+	KUNIT_EXPECT_FALSE(test, evobj_reset(ev));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(word));
+}
+
+/* A registered poller holds the word, so a set wakes it. */
+static void evobj_word_poller_holds_test(struct kunit *test)
+{
+	struct evobj_poller *p;
+	struct file *file;
+	struct evobj *ev;
+	atomic_t *word;
+
+	file = evobj_test_file(test, EVOBJ_NOTIFICATION, false, &ev);
+	word = evobj_test_map(test, ev);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(word));
+	evobj_test_poll(test, file, &p);
+	KUNIT_EXPECT_EQ(test, EVOBJ_WORD_KERNEL, atomic_read(word));
+	KUNIT_EXPECT_FALSE(test, evobj_test_word_cas(word, 0,
+						     EVOBJ_WORD_SIGNALED));
+	KUNIT_EXPECT_FALSE(test, evobj_set(ev));
+	KUNIT_ASSERT_TRUE(test, evobj_test_completes(&p->woken,
+						     EVOBJ_TEST_LONG_MS));
+	KUNIT_EXPECT_EQ(test, EVOBJ_WORD_KERNEL | EVOBJ_WORD_SIGNALED,
+			atomic_read(word));
+}
+
+static struct kunit_case evobj_word_cases[] = {
+	KUNIT_CASE(evobj_word_follows_state_test),
+	KUNIT_CASE(evobj_word_changes_seen_test),
+	KUNIT_CASE(evobj_word_held_while_waiting_test),
+	KUNIT_CASE(evobj_word_wait_all_test),
+	KUNIT_CASE(evobj_word_hardirq_set_test),
+	KUNIT_CASE(evobj_word_pulse_invisible_test),
+	KUNIT_CASE(evobj_word_garbage_test),
+	KUNIT_CASE(evobj_word_poller_holds_test),
+	{}
+};
+
+static struct kunit_suite evobj_word_suite = {
+	.name = "evobj_word",
+	.test_cases = evobj_word_cases,
+};
+
 kunit_test_suites(&evobj_event_suite, &evobj_wait_suite, &evobj_hardirq_suite,
 		  &evobj_timer_suite, &evobj_file_suite, &evobj_bounded_suite,
-		  &evobj_stress_suite, &evobj_names_suite);
+		  &evobj_stress_suite, &evobj_names_suite, &evobj_word_suite);

@@ -356,6 +356,7 @@ static inline ktime_t evobj_timeout(u64 ns)
 
 /* word.c: the mapped state word */
 int evobj_word_mmap(struct file *file, struct vm_area_struct *vma);
+void evobj_word_attach(struct evobj *ev, atomic_t *word);
 void evobj_word_free(struct evobj *ev);
 
 /* waitset.c */

@@ -21,9 +21,23 @@
 #include "internal.h"
 
 /*
+ * Makes @word, zeroed, @ev's word: the state moves into it, with the
+ * kernel holding it if anything needs it held. Under ev->lock. The KUnit
+ * suite plays userspace with a word of its own.
+ */
+void evobj_word_attach(struct evobj *ev, atomic_t *word)
+{
+	lockdep_assert_held(&ev->lock);
+	/* Held from here, let go by the put unless something needs it. */
+	atomic_set(word, EVOBJ_WORD_KERNEL);
+	ev->owned = true;
+	WRITE_ONCE(ev->word, word);
+	evobj_word_put(ev);
+}
+
+/*
  * Gives @ev its word, in @page, owned by @mm, unless it has one; then
- * the word must be @mm's. The state moves into the word under the lock,
- * with the kernel holding it if waiters need it held.
+ * the word must be @mm's.
  */
 static int evobj_word_install(struct evobj *ev, struct page **page,
 			      struct mm_struct *mm)
@@ -32,17 +46,11 @@ static int evobj_word_install(struct evobj *ev, struct page **page,
 
 	raw_spin_lock_irq(&ev->lock);
 	if (!ev->word_mm) {
-		atomic_t *word = page_address(*page);
-
 		mmgrab(mm);
 		ev->word_mm = mm;
 		ev->word_page = *page;
+		evobj_word_attach(ev, page_address(*page));
 		*page = NULL;
-		/* Held from here, let go by the put below if nobody waits. */
-		atomic_set(word, EVOBJ_WORD_KERNEL);
-		ev->owned = true;
-		WRITE_ONCE(ev->word, word);
-		evobj_word_put(ev);
 	} else if (ev->word_mm != mm) {
 		ret = -EBUSY;
 	}
