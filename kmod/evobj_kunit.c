@@ -2240,15 +2240,38 @@ static struct kunit_suite evobj_names_suite = {
  * changing the word by compare-and-swap as the contract says, or
  * scribbling on it as a hostile one would.
  */
+struct evobj_test_word {
+	atomic_t word;
+	struct evobj *ev;
+};
+
+/* The test's word goes before its event: the state moves back first. */
+static void evobj_test_unmap(void *data)
+{
+	struct evobj_test_word *tw = data;
+	struct evobj *ev = tw->ev;
+
+	raw_spin_lock_irq(&ev->lock);
+	evobj_word_take(ev);
+	WRITE_ONCE(ev->word, NULL);
+	ev->owned = false;
+	raw_spin_unlock_irq(&ev->lock);
+}
+
 static atomic_t *evobj_test_map(struct kunit *test, struct evobj *ev)
 {
-	atomic_t *word = kunit_kzalloc(test, sizeof(*word), GFP_KERNEL);
+	struct evobj_test_word *tw = kunit_kzalloc(test, sizeof(*tw),
+						   GFP_KERNEL);
 
-	KUNIT_ASSERT_NOT_NULL(test, word);
+	KUNIT_ASSERT_NOT_NULL(test, tw);
+	tw->ev = ev;
 	raw_spin_lock_irq(&ev->lock);
-	evobj_word_attach(ev, word);
+	evobj_word_attach(ev, &tw->word);
 	raw_spin_unlock_irq(&ev->lock);
-	return word;
+	/* Registered after the allocation, so it runs before the kfree(). */
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, evobj_test_unmap, tw));
+	return &tw->word;
 }
 
 /* Userspace's change: only from @old, which has EVOBJ_WORD_KERNEL clear. */
@@ -2432,6 +2455,127 @@ static void evobj_word_poller_holds_test(struct kunit *test)
 			atomic_read(word));
 }
 
+/*
+ * The word raced by everything at once: a thread playing the mapping
+ * process (compare-and-swap sets and takes, and kernel calls while the
+ * kernel holds the word), a kthread waiting in the kernel, and a hard
+ * hrtimer setting from hardirq. Every 0 -> 1 change is counted where it
+ * happens, and so is every 1 -> 0, so exactly: raised = taken + final.
+ */
+#define EVOBJ_WORD_STRESS_OPS	20000
+#define EVOBJ_WORD_STRESS_IRQS	2000
+
+struct evobj_word_stress {
+	struct evobj *ev;
+	atomic_t *word;
+	struct hrtimer timer;
+	atomic_t irqs_left;
+	atomic_t raised;
+	atomic_t taken;
+	atomic_t done;
+	struct completion finished;	/* the user and the waiter */
+	struct completion irqs_done;
+};
+
+static enum hrtimer_restart evobj_word_stress_irq(struct hrtimer *timer)
+{
+	struct evobj_word_stress *s = container_of(timer, typeof(*s), timer);
+
+	if (!evobj_set(s->ev))
+		atomic_inc(&s->raised);
+	if (atomic_dec_return(&s->irqs_left) <= 0) {
+		complete(&s->irqs_done);
+		return HRTIMER_NORESTART;
+	}
+	hrtimer_forward_now(timer, ns_to_ktime(20 * NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
+static int evobj_word_stress_user(void *data)
+{
+	struct evobj_word_stress *s = data;
+	unsigned int i;
+
+	for (i = 0; i < EVOBJ_WORD_STRESS_OPS; i++) {
+		u32 w = atomic_read(s->word);
+
+		if (w & EVOBJ_WORD_KERNEL) {
+			/* Hands off: what the ioctls would do. */
+			if (i & 1) {
+				if (!evobj_set(s->ev))
+					atomic_inc(&s->raised);
+			} else if (evobj_reset(s->ev)) {
+				atomic_inc(&s->taken);
+			}
+		} else if (w == 0 && (i & 1)) {
+			if (evobj_test_word_cas(s->word, 0, EVOBJ_WORD_SIGNALED))
+				atomic_inc(&s->raised);
+		} else if (w == EVOBJ_WORD_SIGNALED) {
+			if (evobj_test_word_cas(s->word, w, 0))
+				atomic_inc(&s->taken);
+		}
+		if (i % 64 == 0)
+			cond_resched();
+	}
+	if (atomic_inc_return(&s->done) == 2)
+		complete(&s->finished);
+	return evobj_thread_idle();
+}
+
+static int evobj_word_stress_waiter(void *data)
+{
+	struct evobj_word_stress *s = data;
+	unsigned int i;
+
+	for (i = 0; i < EVOBJ_WORD_STRESS_OPS / 8; i++)
+		if (!evobj_wait(s->ev, ktime_add_us(ktime_get(), 200)))
+			atomic_inc(&s->taken);
+	if (atomic_inc_return(&s->done) == 2)
+		complete(&s->finished);
+	return evobj_thread_idle();
+}
+
+static void evobj_word_stress_cancel(void *data)
+{
+	struct evobj_word_stress *s = data;
+
+	hrtimer_cancel(&s->timer);
+}
+
+static void evobj_word_stress_test(struct kunit *test)
+{
+	struct evobj_word_stress *s = kunit_kzalloc(test, sizeof(*s),
+						    GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->ev = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, false);
+	s->word = evobj_test_map(test, s->ev);
+	atomic_set(&s->irqs_left, EVOBJ_WORD_STRESS_IRQS);
+	init_completion(&s->finished);
+	init_completion(&s->irqs_done);
+	evobj_hrtimer_setup(&s->timer, evobj_word_stress_irq, CLOCK_MONOTONIC,
+			    HRTIMER_MODE_REL_HARD);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, evobj_word_stress_cancel,
+						  s));
+	evobj_thread_start(test, evobj_word_stress_user, s, 0);
+	evobj_thread_start(test, evobj_word_stress_waiter, s, 1);
+	hrtimer_start(&s->timer, ns_to_ktime(20 * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_HARD);
+	KUNIT_ASSERT_TRUE(test, evobj_test_completes(&s->finished,
+						     6 * EVOBJ_TEST_LONG_MS));
+	KUNIT_ASSERT_TRUE(test, evobj_test_completes(&s->irqs_done,
+						     EVOBJ_TEST_LONG_MS));
+	KUNIT_EXPECT_EQ(test, atomic_read(&s->raised),
+			atomic_read(&s->taken) + evobj_signaled(s->ev));
+	KUNIT_EXPECT_GT(test, atomic_read(&s->raised), 0);
+	/* Nobody left: the word is the state again. */
+	KUNIT_EXPECT_EQ(test, (u32)evobj_signaled(s->ev),
+			(u32)atomic_read(s->word));
+	kunit_info(test, "raised %d, taken %d\n", atomic_read(&s->raised),
+		   atomic_read(&s->taken));
+}
+
 static struct kunit_case evobj_word_cases[] = {
 	KUNIT_CASE(evobj_word_follows_state_test),
 	KUNIT_CASE(evobj_word_changes_seen_test),
@@ -2441,6 +2585,7 @@ static struct kunit_case evobj_word_cases[] = {
 	KUNIT_CASE(evobj_word_pulse_invisible_test),
 	KUNIT_CASE(evobj_word_garbage_test),
 	KUNIT_CASE(evobj_word_poller_holds_test),
+	KUNIT_CASE_SLOW(evobj_word_stress_test),
 	{}
 };
 
