@@ -162,6 +162,7 @@ static void evobj_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct evobj *ev = file->private_data;
 	enum evobj_timer_state timer;
+	const char *word;
 	unsigned int waiters;
 	unsigned long flags;
 	u64 period, expiries;
@@ -172,6 +173,7 @@ static void evobj_show_fdinfo(struct seq_file *m, struct file *file)
 	evobj_word_take(ev);
 	signaled = ev->signaled;
 	evobj_word_put(ev);
+	word = !ev->word ? "none" : ev->owned ? "held" : "mapped";
 	waiters = ev->nr_waiters;
 	timer = ev->timer_state;
 	period = ev->timer_period;
@@ -186,6 +188,7 @@ static void evobj_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "timer:\t%s\n", evobj_timer_states[timer]);
 	seq_printf(m, "timer_period:\t%llu\n", period);
 	seq_printf(m, "timer_expiries:\t%llu\n", expiries);
+	seq_printf(m, "word:\t%s\n", word);
 	evobj_name_show(m, ev);
 }
 
