@@ -275,11 +275,6 @@ static inline int waiter_start(struct waiter *w)
 	return pthread_create(&w->thread, NULL, waiter_fn, w);
 }
 
-static inline int waiter_join(struct waiter *w)
-{
-	return pthread_join(w->thread, NULL);
-}
-
 /*
  * Starts @w and returns once the object behind @fd has @n waiters, so
  * that several waiters queue in a known order. false if it never did.
@@ -291,14 +286,15 @@ static inline bool waiter_start_queued(struct waiter *w, int fd, long n)
 
 /*
  * Joins @w, which must have completed already or do so shortly; fails
- * the test (from its main thread) if it does not.
+ * the test (from its main thread) if it does not. Any waiter struct with
+ * a thread and a done flag will do (evobj_waitset.c's set_waiter too).
  */
 #define JOIN_DONE(w) do { \
 	uint64_t _end = deadline_in(LONG_WAIT_NS); \
 	while (!atomic_load(&(w)->done) && now_ns(CLOCK_MONOTONIC) < _end) \
 		sleep_ns(NSEC_PER_MSEC); \
 	ASSERT_TRUE(atomic_load(&(w)->done)); \
-	ASSERT_EQ(0, waiter_join(w)); \
+	ASSERT_EQ(0, pthread_join((w)->thread, NULL)); \
 } while (0)
 
 /* Signal handling for the EINTR / SA_RESTART tests. */

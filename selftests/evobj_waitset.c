@@ -74,15 +74,6 @@ static void *set_waiter_fn(void *arg)
 	return NULL;
 }
 
-/* JOIN_DONE() for a set_waiter. */
-#define SET_JOIN_DONE(w) do { \
-	uint64_t _end = deadline_in(LONG_WAIT_NS); \
-	while (!atomic_load(&(w)->done) && now_ns(CLOCK_MONOTONIC) < _end) \
-		sleep_ns(NSEC_PER_MSEC); \
-	ASSERT_TRUE(atomic_load(&(w)->done)); \
-	ASSERT_EQ(0, pthread_join((w)->thread, NULL)); \
-} while (0)
-
 static int set_waiter_start(struct set_waiter *w, int set, bool all,
 			    uint64_t timeout)
 {
@@ -191,7 +182,7 @@ TEST_F(evobj, any_blocks_until_set)
 	ASSERT_TRUE(wait_for_waiters(fds[2], 1));
 	ASSERT_FALSE(atomic_load(&sw.done));
 	ASSERT_EQ(0, ev_set(fds[2]));
-	SET_JOIN_DONE(&sw);
+	JOIN_DONE(&sw);
 	ASSERT_EQ(0, sw.ret);
 	ASSERT_EQ(2, sw.args.index);
 	ASSERT_EQ(0, ev_signaled(fds[2]));
@@ -264,7 +255,7 @@ TEST_F(evobj, all_blocks_until_all)
 	sleep_ns(20 * NSEC_PER_MSEC);
 	ASSERT_FALSE(atomic_load(&sw.done));
 	ASSERT_EQ(0, ev_set(fds[0]));
-	SET_JOIN_DONE(&sw);
+	JOIN_DONE(&sw);
 	ASSERT_EQ(0, sw.ret);
 	ASSERT_EQ(0, sw.args.index);
 	ASSERT_EQ(0, ev_signaled(fds[0]));
@@ -371,7 +362,7 @@ TEST_F(evobj, signal_interrupts_and_forgets_signal)
 	ASSERT_EQ(0, pthread_create(&sw.thread, NULL, set_waiter_fn, &sw));
 	ASSERT_TRUE(wait_for_waiters(fd, 1));
 	ASSERT_EQ(0, pthread_kill(sw.thread, SIGUSR1));
-	SET_JOIN_DONE(&sw);
+	JOIN_DONE(&sw);
 	ASSERT_EQ(-1, sw.ret);
 	ASSERT_EQ(EINTR, sw.err);
 	ASSERT_EQ(-1, sw.args.signal);
