@@ -339,9 +339,6 @@ static long evobj_ioc_open(struct evobj_open __user *uargs, size_t usize)
 	return fd;
 }
 
-/* Waits on this many fds keep their arrays on the stack. */
-#define EVOBJ_STACK_FDS		4
-
 /*
  * The events of a wait. It pins their files rather than taking object
  * references: fget() is needed to find them anyway, and holding it spares
@@ -477,9 +474,9 @@ out:
 
 static long evobj_ioc_wait(struct evobj_wait __user *uargs, bool all)
 {
-	struct evobj *stack_evs[EVOBJ_STACK_FDS];
-	struct file *stack_files[EVOBJ_STACK_FDS + 2];
-	s32 stack_fds[EVOBJ_STACK_FDS];
+	struct evobj *stack_evs[EVOBJ_STACK_OBJECTS];
+	struct file *stack_files[EVOBJ_STACK_OBJECTS + 2];
+	s32 stack_fds[EVOBJ_STACK_OBJECTS];
 	struct evobj_wait_refs refs = {
 		.evs = stack_evs,
 		.files = stack_files,
@@ -502,7 +499,7 @@ static long evobj_ioc_wait(struct evobj_wait __user *uargs, bool all)
 	if (put_user(0, &uargs->index))
 		return -EFAULT;
 
-	if (args.count > EVOBJ_STACK_FDS) {
+	if (args.count > EVOBJ_STACK_OBJECTS) {
 		heap = kmalloc(args.count * (sizeof(*refs.evs) +
 					     sizeof(*refs.fds)) +
 			       (args.count + 2) * sizeof(*refs.files),

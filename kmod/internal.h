@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * evobj internals shared by the core, the waits, the wait-all groups, the
- * device, the timer, the per-user limits and the KUnit suite. Nothing
- * here is exported; other drivers use <linux/evobj.h>.
+ * evobj internals, shared by the module's files and its KUnit suite.
+ * Nothing here is exported; other drivers use <linux/evobj.h>.
  */
 #ifndef _EVOBJ_INTERNAL_H
 #define _EVOBJ_INTERNAL_H
@@ -330,6 +329,13 @@ static inline struct evobj_group *evobj_group_root(struct evobj_group *g)
 }
 
 void evobj_group_put(struct evobj *ev);
+
+/*
+ * A wait on at most this many objects keeps its arrays on the stack: the
+ * ioctl's fds, files and events, and the wait's entries. One threshold,
+ * so that no wait of that size allocates in one layer and not the other.
+ */
+#define EVOBJ_STACK_OBJECTS	4
 
 /* device.c */
 #define EVOBJ_WAIT_FLAGS	(EVOBJ_WAIT_REALTIME)

@@ -22,8 +22,6 @@
 #include "internal.h"
 #include "trace.h"
 
-/* Entries that a wait keeps on its stack before it needs kmalloc(). */
-#define EVOBJ_STACK_ENTRIES	2
 /* Up to this many objects duplicates are found pairwise, else hashed. */
 #define EVOBJ_PAIRWISE_MAX	8
 /* The hash table's size: a power of two, at least twice EVOBJ_MAX_WAIT. */
@@ -379,7 +377,8 @@ static int evobj_wait_queued(struct evobj_q *q, struct evobj *const *evs,
 			     struct evobj *alert, struct evobj *signal,
 			     clockid_t clock, ktime_t timeout, bool past)
 {
-	struct evobj_q_entry stack_entries[EVOBJ_STACK_ENTRIES];
+	/* The objects' entries, and the alert's. */
+	struct evobj_q_entry stack_entries[EVOBJ_STACK_OBJECTS + 1];
 	u32 n = q->count + !!alert;
 	int ret;
 

@@ -638,7 +638,7 @@ FIXTURE_VARIANT_ADD(failnth, wait_any_2) {
 	},
 };
 
-/* 3 entries: the entries array is allocated. */
+/* 3 and 4 objects: the module's arrays are still on its stack. */
 FIXTURE_VARIANT_ADD(failnth, wait_any_3) {
 	.name = "wait_any_3",
 	.c = {
@@ -661,7 +661,7 @@ FIXTURE_VARIANT_ADD(failnth, wait_any_4) {
 	},
 };
 
-/* Over 4 fds: the fd/file arrays are allocated too. */
+/* Over 4 objects: the module allocates its arrays. */
 FIXTURE_VARIANT_ADD(failnth, wait_any_5) {
 	.name = "wait_any_5",
 	.c = {
