@@ -1,32 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * evobj compat: the kernel APIs that changed after 6.12, so that one
- * source tree builds on 6.1, 6.12 and current mainline. Each guard names
- * the release that changed the API but tests for the API itself, by a
- * macro that kmod/Kbuild defines from the kernel's headers, rather than
- * the version: a kernel with the change backported builds as mainline
- * does. Compile-tested on Debian's 6.1 and 6.12 (and 6.12-rt); the
- * mainline side is written from mainline's own headers (6.19/7.0-era:
- * include/linux/ns/ns_common_types.h with struct ns_tree, kzalloc_obj()
- * in use).
+ * evobj compat: the kernel APIs that differ between 6.1, 6.12 and
+ * current mainline, so that one source tree builds on all of them. Each
+ * guard names the release that changed the API but tests for the API
+ * itself, by a macro that kmod/Kbuild defines from the kernel's headers,
+ * rather than the version: a kernel with the change backported builds as
+ * mainline does. Compile-tested on Debian's 6.1, 6.12 and 6.12-rt; the
+ * mainline side follows mainline's headers.
  *
- * Audited there and unchanged for this module, so no guard: fget/fput,
- * get_unused_fd_flags/fd_install, anon_inode_getfile, noop_llseek (only
- * no_llseek went, in 6.12), compat_ptr_ioctl, module_misc_device,
- * irq_work_{queue,sync,is_busy}, schedule_hrtimeout_range_clock (moved
- * to kernel/time/sleep_timeout.c in 6.13, same signature),
- * hrtimer_{start,start_expires,forward_now,cancel}, kfree_rcu,
- * module_param_named, seq_printf, TRACE_EVENT and trace_*_enabled(), and
- * for KUnit close_fd, __fput_sync, kthread_stop_put and
- * KUNIT_DEFINE_ACTION_WRAPPER. kmalloc() and kzalloc() remain beside
- * the newer kmalloc_obj(). The module uses none of MODULE_IMPORT_NS (a
- * string literal since 6.13), del_timer/from_timer (gone by 6.16 for
- * timer_delete and timer_container_of), struct fd, class_create or
- * prandom_u32_max. Named events (names.c) pin IPC namespaces through
- * ns.ops->get/put, which 6.1 through mainline have, and need no guard:
- * 6.1 exports neither put_ipc_ns() nor init_ipc_ns (Debian's 6.12 does),
- * and 6.18 renamed ns_common.count, which get_ipc_ns() hides, to
- * __ns_ref.
+ * An API the module uses that needs no guard here is the same on all
+ * three; the commit that adds a use checks that.
  */
 #ifndef _EVOBJ_COMPAT_H
 #define _EVOBJ_COMPAT_H
