@@ -49,7 +49,7 @@
  * each is a static branch never taken; on, one lock-free ring buffer
  * write of a few fields, still a constant.
  */
-unsigned int evobj_max_waiters = 4096;
+VISIBLE_IF_KUNIT unsigned int evobj_max_waiters = 4096;
 module_param_named(max_waiters, evobj_max_waiters, uint, 0644);
 MODULE_PARM_DESC(max_waiters,
 		 "Most waits queued on one event at once; more fail with ENOSPC (default 4096)");
@@ -715,13 +715,3 @@ bool evobj_signaled(struct evobj *ev)
 }
 EXPORT_SYMBOL_GPL(evobj_signaled);
 
-unsigned int evobj_nr_waiters(struct evobj *ev)
-{
-	unsigned long flags;
-	unsigned int n;
-
-	raw_spin_lock_irqsave(&ev->lock, flags);
-	n = ev->nr_waiters;
-	raw_spin_unlock_irqrestore(&ev->lock, flags);
-	return n;
-}

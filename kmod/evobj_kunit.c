@@ -56,6 +56,17 @@ static struct evobj *evobj_test_create(struct kunit *test, u32 type,
 	return ev;
 }
 
+static unsigned int evobj_nr_waiters(struct evobj *ev)
+{
+	unsigned long flags;
+	unsigned int n;
+
+	raw_spin_lock_irqsave(&ev->lock, flags);
+	n = ev->nr_waiters;
+	raw_spin_unlock_irqrestore(&ev->lock, flags);
+	return n;
+}
+
 /*
  * Polls, sleeping, until @n waits are queued on @ev or @done (if not NULL)
  * completes; false on timeout.

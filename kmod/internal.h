@@ -6,6 +6,7 @@
 #ifndef _EVOBJ_INTERNAL_H
 #define _EVOBJ_INTERNAL_H
 
+#include <kunit/visibility.h>
 #include <linux/atomic.h>
 #include <linux/evobj.h>
 #include <linux/fs.h>
@@ -279,8 +280,6 @@ void evobj_try_wake_all(struct evobj_q *q, struct evobj_group *g,
 bool evobj_signal_locked(struct evobj *ev, struct evobj_group *g,
 			 struct evobj_wake *w);
 void evobj_wake_finish(struct evobj *ev, struct evobj_wake *w, bool pollers);
-unsigned int evobj_nr_waiters(struct evobj *ev);
-extern unsigned int evobj_max_waiters;
 
 /*
  * Every set of the module, the timer's included, ends the same way:
@@ -362,7 +361,6 @@ static inline ktime_t evobj_timeout(u64 ns)
 
 /* word.c: the mapped state word */
 int evobj_word_mmap(struct file *file, struct vm_area_struct *vma);
-void evobj_word_attach(struct evobj *ev, atomic_t *word);
 void evobj_word_free(struct evobj *ev);
 
 /* waitset.c */
@@ -373,7 +371,6 @@ void evobj_timer_init(struct evobj *ev);
 int evobj_timer_arm(struct evobj *ev, u64 expires, u64 period);
 void evobj_timer_stop(struct evobj *ev);
 void evobj_timer_file_closed(struct evobj *ev);
-bool evobj_timer_expired(struct evobj *ev);
 void evobj_timer_resume(struct evobj *ev);
 
 /* names.c: named events */
@@ -384,10 +381,6 @@ void evobj_name_show(struct seq_file *m, const struct evobj *ev);
 struct evobj *evobj_do_open(const char *name, u32 type, bool signaled,
 			    u32 disposition, umode_t mode, bool *created,
 			    struct file **filep, unsigned int fflags);
-/* For the KUnit suite, which races a lookup with a release. */
-extern struct mutex evobj_names_lock;
-struct evobj_name *evobj_name_find(struct ipc_namespace *ns, const char *str,
-				   unsigned int len);
 
 /* limits.c: what each user may hold at once */
 enum evobj_limit {
@@ -398,5 +391,18 @@ enum evobj_limit {
 
 struct evobj_user *evobj_user_charge(enum evobj_limit what, unsigned int limit);
 void evobj_user_uncharge(struct evobj_user *u, enum evobj_limit what);
+
+/*
+ * Reached only by the KUnit suite besides their own file, where they are
+ * VISIBLE_IF_KUNIT: static in a kernel without KUnit.
+ */
+#if IS_ENABLED(CONFIG_KUNIT)
+extern unsigned int evobj_max_waiters;
+void evobj_word_attach(struct evobj *ev, atomic_t *word);
+/* A lookup raced with a release. */
+extern struct mutex evobj_names_lock;
+struct evobj_name *evobj_name_find(struct ipc_namespace *ns, const char *str,
+				   unsigned int len);
+#endif
 
 #endif /* _EVOBJ_INTERNAL_H */

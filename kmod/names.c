@@ -113,7 +113,8 @@ static const struct rhashtable_params evobj_name_params = {
 
 static struct rhashtable evobj_names;
 /* Lookups, inserts and removals in evobj_names, and evobj_name.hashed. */
-DEFINE_MUTEX(evobj_names_lock);
+VISIBLE_IF_KUNIT struct mutex evobj_names_lock =
+	__MUTEX_INITIALIZER(evobj_names_lock);
 
 /* The current task's IPC namespace, pinned; NULL if IPC is built out. */
 static struct ipc_namespace *evobj_ns_get(void)
@@ -160,8 +161,8 @@ static void evobj_name_unhash(struct evobj_name *n)
  * Return: the entry, with a new reference to its event that keeps both
  * alive, or NULL.
  */
-struct evobj_name *evobj_name_find(struct ipc_namespace *ns, const char *str,
-				   unsigned int len)
+VISIBLE_IF_KUNIT struct evobj_name *
+evobj_name_find(struct ipc_namespace *ns, const char *str, unsigned int len)
 {
 	const struct evobj_name_key key = { .ns = ns, .str = str, .len = len };
 	struct evobj_name *n;

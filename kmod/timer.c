@@ -32,7 +32,7 @@ MODULE_PARM_DESC(max_timers,
  * already, in which case a periodic timer parks. Returns whether to
  * re-arm, one period on (missed periods collapse: events do not count).
  */
-bool evobj_timer_expired(struct evobj *ev)
+static bool evobj_timer_expired(struct evobj *ev)
 {
 	struct evobj_wake w = { };
 	bool rearm = false, raised = false, prev;

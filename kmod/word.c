@@ -25,7 +25,7 @@
  * kernel holding it if anything needs it held. Under ev->lock. The KUnit
  * suite plays userspace with a word of its own.
  */
-void evobj_word_attach(struct evobj *ev, atomic_t *word)
+VISIBLE_IF_KUNIT void evobj_word_attach(struct evobj *ev, atomic_t *word)
 {
 	lockdep_assert_held(&ev->lock);
 	/* Held from here, let go by the put unless something needs it. */
