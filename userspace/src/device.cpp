@@ -81,7 +81,9 @@ event device::create(evobj::kind kind, bool signaled) const
     detail::check(sys::create(native_handle(), static_cast<std::uint32_t>(kind),
                               EVOBJ_CLOEXEC | (signaled ? EVOBJ_SIGNALED : 0U), fd),
                   "EVOBJ_IOC_CREATE");
-    return event(unique_fd(fd), fd_);
+    event ev(unique_fd(fd), fd_);
+    ev.map_word(kind);
+    return ev;
 }
 
 opened device::open_event(std::string_view name, evobj::kind kind, evobj::disposition disp,
@@ -106,7 +108,13 @@ opened device::open_event(std::string_view name, evobj::kind kind, evobj::dispos
     args.mode = mode;
     int fd = -1;
     detail::check(sys::open(native_handle(), args, fd), "EVOBJ_IOC_OPEN");
-    return opened{event(unique_fd(fd), fd_), (args.result & EVOBJ_OPEN_CREATED) != 0};
+    const bool created = (args.result & EVOBJ_OPEN_CREATED) != 0;
+    event ev(unique_fd(fd), fd_);
+    // An existing event keeps its own type, which the word's wait needs.
+    evobj_state st{};
+    if (created || sys::read(ev.native_handle(), st) == 0)
+        ev.map_word(created ? kind : static_cast<evobj::kind>(st.type));
+    return opened{std::move(ev), created};
 }
 
 } // namespace evobj

@@ -13,8 +13,63 @@
 #include <evobj/wait.hpp>
 
 #include "syscall.hpp"
+#include "word.hpp"
 
 namespace evobj {
+namespace {
+
+sys::word as_word(const detail::word_mapping& m) noexcept
+{
+    return {m.addr, m.generation, m.sync};
+}
+
+} // namespace
+
+event::event(event&& other) noexcept
+    : fd_(std::move(other.fd_)), dev_(std::move(other.dev_)),
+      word_(std::exchange(other.word_, {}))
+{
+}
+
+event& event::operator=(event&& other) noexcept
+{
+    if (this != &other) {
+        unmap_word();
+        fd_ = std::move(other.fd_);
+        dev_ = std::move(other.dev_);
+        word_ = std::exchange(other.word_, {});
+    }
+    return *this;
+}
+
+event::~event()
+{
+    unmap_word();
+}
+
+event::native_handle_type event::release() noexcept
+{
+    unmap_word();
+    dev_.reset();
+    return fd_.release();
+}
+
+void event::map_word(evobj::kind kind) noexcept
+{
+    const int saved = errno;
+    const sys::word w = sys::map_word(fd_.get(), kind == kind::synchronization);
+    word_ = {w.addr, w.generation, w.sync};
+    errno = saved;
+}
+
+void event::unmap_word() noexcept
+{
+    const int saved = errno;
+    sys::word w = as_word(word_);
+    sys::unmap_word(w);
+    word_ = {};
+    errno = saved;
+}
 
 event event::create(evobj::kind kind, bool signaled)
 {
@@ -29,6 +84,9 @@ opened event::open(std::string_view name, evobj::kind kind, evobj::disposition d
 
 bool event::set() const
 {
+    if (std::uint32_t* w = as_word(word_).get())
+        if (const sys::fast r = sys::change(w, EVOBJ_WORD_SIGNALED); r != sys::fast::kernel)
+            return r == sys::fast::was_set;
     std::uint32_t prev = 0;
     detail::check(sys::set(fd_.get(), &prev), "EVOBJ_IOC_SET");
     return prev != 0;
@@ -36,6 +94,9 @@ bool event::set() const
 
 bool event::reset() const
 {
+    if (std::uint32_t* w = as_word(word_).get())
+        if (const sys::fast r = sys::change(w, 0); r != sys::fast::kernel)
+            return r == sys::fast::was_set;
     std::uint32_t prev = 0;
     detail::check(sys::reset(fd_.get(), &prev), "EVOBJ_IOC_RESET");
     return prev != 0;
@@ -43,6 +104,10 @@ bool event::reset() const
 
 bool event::pulse() const
 {
+    // With the word free nobody waits, and a pulse only resets.
+    if (std::uint32_t* w = as_word(word_).get())
+        if (const sys::fast r = sys::change(w, 0); r != sys::fast::kernel)
+            return r == sys::fast::was_set;
     std::uint32_t prev = 0;
     detail::check(sys::pulse(fd_.get(), &prev), "EVOBJ_IOC_PULSE");
     return prev != 0;
@@ -55,6 +120,13 @@ event_state event::query() const
     return {static_cast<evobj::kind>(st.type), st.signaled != 0};
 }
 
+bool event::is_set() const
+{
+    if (const std::uint32_t* w = as_word(word_).get())
+        return sys::signaled(w);
+    return query().signaled;
+}
+
 void event::wait() const
 {
     // An infinite wait cannot time out; the result carries no information.
@@ -63,6 +135,11 @@ void event::wait() const
 
 bool event::wait_until(deadline when) const
 {
+    if (std::uint32_t* w = as_word(word_).get()) {
+        const bool test = when.nanoseconds() == 0;
+        if (const sys::fast r = sys::try_wait(w, word_.sync, test); r != sys::fast::kernel)
+            return r == sys::fast::was_set;
+    }
     return wait_any({*this}, when).has_value();
 }
 

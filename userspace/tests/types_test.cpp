@@ -42,9 +42,10 @@ static_assert(std::is_nothrow_default_constructible_v<evobj::event>);
 static_assert(!std::is_copy_constructible_v<evobj::device>);
 static_assert(std::is_nothrow_move_constructible_v<evobj::device>);
 static_assert(std::is_nothrow_destructible_v<evobj::device>);
-// An event is its fd and a shared reference to the device it waits
-// through: still a small handle.
-static_assert(sizeof(evobj::event) <= sizeof(int) + 2 * sizeof(void*) + sizeof(int));
+// An event is its fd, a shared reference to the device it waits through
+// and its mapped word: still a small handle.
+static_assert(sizeof(evobj::event) <= sizeof(int) + 2 * sizeof(void*) + sizeof(int) +
+                                          sizeof(evobj::detail::word_mapping));
 // unique_fd is exactly an fd.
 static_assert(sizeof(evobj::unique_fd) == sizeof(int));
 static_assert(!std::is_copy_constructible_v<evobj::unique_fd>);

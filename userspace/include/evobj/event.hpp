@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <utility>
 
 #include <evobj/deadline.hpp>
 #include <evobj/export.hpp>
@@ -54,6 +55,16 @@ inline constexpr std::size_t name_max = 255;
 
 struct opened;
 
+namespace detail {
+/// An event's mapped state word (evobj(4), "The mapped state word"), as
+/// the library holds it: addr is null if the event is not mapped.
+struct word_mapping {
+    std::uint32_t* addr = nullptr;
+    unsigned generation = 0; // the fork generation it was mapped in
+    bool sync = false;       // a synchronization event's
+};
+} // namespace detail
+
 class EVOBJ_API event {
 public:
     using native_handle_type = int;
@@ -91,10 +102,11 @@ public:
 
     event(const event&) = delete;
     event& operator=(const event&) = delete;
-    event(event&& other) noexcept = default;
-    event& operator=(event&& other) noexcept = default;
-    /// Closes the fd; never throws, and leaves errno as it found it.
-    ~event() = default;
+    event(event&& other) noexcept;
+    event& operator=(event&& other) noexcept;
+    /// Unmaps the state word and closes the fd; never throws, and leaves
+    /// errno as it found it.
+    ~event();
 
     /// Signals the event. Returns the previous state.
     bool set() const;
@@ -105,7 +117,8 @@ public:
     bool pulse() const;
 
     [[nodiscard]] event_state query() const;
-    [[nodiscard]] bool is_set() const { return query().signaled; }
+    /// The state; no system call for an event whose word is mapped.
+    [[nodiscard]] bool is_set() const;
     [[nodiscard]] evobj::kind type() const { return query().kind; }
 
     /// Blocks until signaled (consuming a synchronization event).
@@ -140,11 +153,7 @@ public:
     /// signaled (polling never consumes). Still owned by this object.
     [[nodiscard]] constexpr native_handle_type native_handle() const noexcept { return fd_.get(); }
     /// Gives up ownership: returns the fd and leaves this event empty.
-    [[nodiscard]] native_handle_type release() noexcept
-    {
-        dev_.reset();
-        return fd_.release();
-    }
+    [[nodiscard]] native_handle_type release() noexcept;
     /// False for an empty (default-constructed, moved-from or released) event.
     [[nodiscard]] constexpr bool valid() const noexcept { return fd_.valid(); }
     constexpr explicit operator bool() const noexcept { return valid(); }
@@ -153,6 +162,7 @@ public:
     {
         swap(a.fd_, b.fd_);
         a.dev_.swap(b.dev_);
+        std::swap(a.word_, b.word_);
     }
 
 private:
@@ -163,11 +173,19 @@ private:
     friend class device;
     friend class event_ref;
 
+    // Maps the state word of a new event, if the kernel lets us.
+    void map_word(evobj::kind kind) noexcept;
+    void unmap_word() noexcept;
+
     unique_fd fd_;
     // The fd of the device that made this event, shared with it so that
     // waits can go through it for as long as the event lives; null for
     // an adopted event, which waits through device::instance().
     std::shared_ptr<const unique_fd> dev_;
+    // Events that the library creates or opens map their word, so that
+    // set, reset, pulse, is_set and a wait that need not block take no
+    // system call while nobody waits in the kernel; adopted ones do not.
+    detail::word_mapping word_;
 };
 
 /// What event::open and device::open_event return.
