@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // pevents' API over evobj's ioctls, through libevobj's error-code layer
-// (sys.hpp): each event is one evobj event fd, each call one ioctl.
+// (sys.hpp): each event is one evobj event fd with its state word mapped
+// (word.hpp), so that SetEvent, ResetEvent, PulseEvent and a
+// WaitForEvent that need not block make no system call while nobody
+// waits in the kernel, as neosmart's own take none without contention;
+// everything else is one ioctl.
 #include <pevents.h>
 
 #include <cerrno>
@@ -13,13 +17,24 @@
 #include <linux/evobj.h>
 
 #include "sys.hpp"
+#include "word.hpp"
 
+// The word's fields as evobj::sys::word has them; that type is hidden,
+// and this one is named by the public header.
 struct neosmart::neosmart_event_t_ {
     int fd;
+    std::uint32_t* word_addr;
+    unsigned word_generation;
+    bool sync;
 };
 
 namespace neosmart {
 namespace {
+
+evobj::sys::word word_of(const neosmart_event_t_* e) noexcept
+{
+    return {e->word_addr, e->word_generation, e->sync};
+}
 
 static_assert(WAIT_TIMEOUT == ETIMEDOUT, "the library returns ETIMEDOUT, as pevents on Linux");
 
@@ -55,10 +70,14 @@ int wait(const std::int32_t* fds, int count, bool all, std::uint64_t ms, int& in
     return 0;
 }
 
-int change(neosmart_event_t event, int (*op)(int, std::uint32_t*) noexcept) noexcept
+// SetEvent (`to` EVOBJ_WORD_SIGNALED), ResetEvent and PulseEvent (0).
+int change(neosmart_event_t event, std::uint32_t to, int (*op)(int, std::uint32_t*) noexcept) noexcept
 {
     if (!event)
         return EINVAL;
+    if (std::uint32_t* w = word_of(event).get())
+        if (evobj::sys::change(w, to) != evobj::sys::fast::kernel)
+            return 0;
     return op(event->fd, nullptr);
 }
 
@@ -81,6 +100,12 @@ neosmart_event_t CreateEvent(bool manualReset, bool initialState)
         errno = err;
         return nullptr;
     }
+    // Without a word (an older module, vm.max_map_count) every call is
+    // an ioctl, as before.
+    const evobj::sys::word w = evobj::sys::map_word(event->fd, !manualReset);
+    event->word_addr = w.addr;
+    event->word_generation = w.generation;
+    event->sync = !manualReset;
     return event;
 }
 
@@ -89,6 +114,8 @@ int DestroyEvent(neosmart_event_t event)
     if (!event)
         return EINVAL;
     // Waits in progress keep the object alive; they are not woken.
+    evobj::sys::word w = word_of(event);
+    evobj::sys::unmap_word(w);
     ::close(event->fd);
     delete event;
     return 0;
@@ -98,6 +125,11 @@ int WaitForEvent(neosmart_event_t event, uint64_t milliseconds)
 {
     if (!event)
         return EINVAL;
+    if (std::uint32_t* w = word_of(event).get()) {
+        const evobj::sys::fast r = evobj::sys::try_wait(w, event->sync, milliseconds == 0);
+        if (r != evobj::sys::fast::kernel)
+            return r == evobj::sys::fast::was_set ? 0 : WAIT_TIMEOUT;
+    }
     const std::int32_t fd = event->fd;
     int index;
     return wait(&fd, 1, false, milliseconds, index);
@@ -105,17 +137,17 @@ int WaitForEvent(neosmart_event_t event, uint64_t milliseconds)
 
 int SetEvent(neosmart_event_t event)
 {
-    return change(event, evobj::sys::set);
+    return change(event, EVOBJ_WORD_SIGNALED, evobj::sys::set);
 }
 
 int ResetEvent(neosmart_event_t event)
 {
-    return change(event, evobj::sys::reset);
+    return change(event, 0, evobj::sys::reset);
 }
 
 int PulseEvent(neosmart_event_t event)
 {
-    return change(event, evobj::sys::pulse);
+    return change(event, 0, evobj::sys::pulse);
 }
 
 int WaitForMultipleEvents(neosmart_event_t* events, int count, bool waitAll, uint64_t milliseconds)
