@@ -130,5 +130,6 @@ void bench_wait_many(context& ctx);
 void bench_timer(context& ctx);
 void bench_scaling(context& ctx);
 void bench_named(context& ctx);
+void bench_fast(context& ctx);
 
 } // namespace evobj::bench

@@ -38,6 +38,10 @@ constexpr target targets[] = {
     {"uncontended set vs eventfd write", "set", "-", "evobj SET ioctl", "eventfd write", "set", 1.00},
     {"repeated wait-any on 64 vs epoll_wait", "wait-many", "64", "evobj WAITSET_ANY on 64 events",
      "epoll_wait on 64 eventfds", "call", 2.00},
+    {"uncontended SetEvent vs a pevents-style event", "fast-path", "-", "evobj mapped word",
+     "mutex/condvar event (pevents' design)", "set", 2.00},
+    {"SetEvent + WaitForEvent(0) vs pevents-style", "fast-path", "-", "evobj mapped word",
+     "mutex/condvar event (pevents' design)", "set+take", 2.00},
     {"timer wake latency p50 vs timerfd", "timer", "-", "evobj TIMER + WAIT_ANY", "timerfd read()", "latency-p50",
      1.10},
 };
@@ -86,7 +90,7 @@ int run(const options& opts)
                            opts.quick ? "quick" : "full", online_cpus());
     using bench_fn = void (*)(context&);
     constexpr bench_fn benches[] = {bench_pingpong, bench_set,     bench_wake_all, bench_wait_many,
-                                    bench_timer,    bench_scaling, bench_named};
+                                    bench_timer,    bench_scaling, bench_named,    bench_fast};
     static_assert(std::size(benches) == std::size(benchmark_names));
     for (std::size_t i = 0; i < std::size(benches); i++)
         if (selected(opts.only, benchmark_names[i]))
