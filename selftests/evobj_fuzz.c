@@ -235,7 +235,8 @@ static bool allowed(const struct allow *a, int e)
 
 static struct allow A_CREATE, A_CHANGE, A_TIMER, A_WAIT, A_READ, A_WRITE,
 	A_POLL, A_SELECT, A_EPCTL, A_EPWAIT, A_CLOSE, A_DUP, A_SEND, A_RECV, A_OPEN,
-	A_NEWFD, A_FORK, A_IOCTL, A_FDINFO, A_ACCT_WAIT, A_NAMED, A_WAITSET;
+	A_NEWFD, A_FORK, A_IOCTL, A_FDINFO, A_ACCT_WAIT, A_NAMED, A_WAITSET,
+	A_MMAP;
 
 static void init_allow(void)
 {
@@ -256,6 +257,12 @@ static void init_allow(void)
 	A_WAIT = ALLOW(EINVAL, EBADF, EFAULT, ENOTTY, ETIMEDOUT, EINTR, ENOMEM,
 		       ENOSPC);
 	A_WAITSET = ALLOW(EINVAL, EBADF, EFAULT, ENOMEM, EMFILE, ENFILE);
+	/*
+	 * An event's word: EINVAL (a bad shape), EBUSY (another process
+	 * maps it: a fork child's), ENOMEM; ENODEV from every other fd,
+	 * EACCES from one opened without write.
+	 */
+	A_MMAP = ALLOW(EINVAL, EBADF, ENODEV, EBUSY, ENOMEM, EACCES);
 	A_ACCT_WAIT = ALLOW(ETIMEDOUT, EINTR, ENOMEM, ENOSPC);
 	/* ENOSPC: a blocking read() queues as a wait does (max_waiters) */
 	A_READ = ALLOW(EINVAL, EAGAIN, EINTR, EFAULT, EBADF, ENOMEM, ENOSPC);
@@ -1136,6 +1143,93 @@ static void op_waitset(struct thr *t)
 	slot_put(t, set);
 }
 
+/*
+ * The mapped state word: maps the words of pool fds, in every shape
+ * (mostly the right one), and writes into mapped words while the other
+ * threads use their events: garbage, changes that ignore the kernel's
+ * bit, and changes as the protocol makes them. The events of the pool
+ * have no invariant but the kernel's own, which no write may break.
+ */
+#define NWORDS	4
+static _Atomic uint32_t *g_words[MAX_THREADS][NWORDS];
+
+static void op_word(struct thr *t)
+{
+	_Atomic uint32_t **slot = &g_words[t->id][rn(t, NWORDS)];
+	int fd, prot = PROT_READ | PROT_WRITE, flags = MAP_SHARED;
+	size_t len = PAGE;
+	off_t off = 0;
+	bool bad = false;
+	struct evobj_state st;
+	void *p;
+	long ret;
+
+	if (*slot && pct(t, 80)) {
+		uint32_t old = atomic_load(*slot);
+
+		switch (rn(t, 4)) {
+		case 0:
+			atomic_store(*slot, (uint32_t)rnd(t));
+			break;
+		case 1:
+			atomic_compare_exchange_strong(*slot, &old,
+						       old ^ EVOBJ_WORD_SIGNALED);
+			break;
+		default:
+			if (!(old & EVOBJ_WORD_KERNEL))
+				atomic_compare_exchange_strong(*slot, &old,
+							       old ^ EVOBJ_WORD_SIGNALED);
+			break;
+		}
+		return;
+	}
+	if (*slot) {
+		munmap((void *)*slot, PAGE);
+		*slot = NULL;
+	}
+	switch (rn(t, 12)) {
+	case 0:
+		len = PAGE * (2 + rn(t, 3));
+		bad = true;
+		break;
+	case 1:
+		off = PAGE;
+		bad = true;
+		break;
+	case 2:
+		flags = MAP_PRIVATE;
+		bad = true;
+		break;
+	case 3:
+		prot |= PROT_EXEC;
+		bad = true;
+		break;
+	case 4:
+		prot = PROT_READ;
+		break;
+	default:
+		break;
+	}
+	fd = pick_fd(t);
+	begin(t, "MMAP", fd, (long)len, flags, 0);
+	p = mmap(NULL, len, prot, flags, fd, off);
+	ret = end(t, p == MAP_FAILED ? -1 : 0, &A_MMAP);
+	if (ret)
+		return;
+	if (bad) {
+		violation(t, "mmap of fd %d (len %zu, off %lld, flags %#x, prot %#x) succeeded",
+			  fd, len, (long long)off, flags, prot);
+		munmap(p, len);
+		return;
+	}
+	/* Only an event's word is written to; a read-only one never. */
+	if (prot != (PROT_READ | PROT_WRITE) || ioctl(fd, EVOBJ_IOC_READ, &st)) {
+		munmap(p, len);
+		return;
+	}
+	*slot = p;
+}
+
 static const size_t rw_sizes[] = { 0, 1, 4, 7, 8, 8, 8, 9, 16, 4096 };
 
 static void op_read(struct thr *t)
@@ -1852,6 +1946,7 @@ static const struct op ops[] = {
 	{ op_poke, 8 },
 	{ op_named, 4 },
 	{ op_waitset, 4 },
+	{ op_word, 6 },
 };
 
 static bool done(void)
