@@ -169,8 +169,9 @@ HANDLE open_event_a(ACCESS_MASK access, BOOL inheritable, LPCSTR name) noexcept
     return open_event(name, true, false, false, inheritable, access);
 }
 
-// The state changes: SetEvent, ResetEvent, PulseEvent.
-BOOL change(HANDLE h, int (*op)(int, std::uint32_t*) noexcept) noexcept
+// The state changes: SetEvent (`to` EVOBJ_WORD_SIGNALED), ResetEvent and
+// PulseEvent (0), through the word while the kernel does not hold it.
+BOOL change(HANDLE h, std::uint32_t to, int (*op)(int, std::uint32_t*) noexcept) noexcept
 {
     handle_ref ref;
     call c;
@@ -180,6 +181,9 @@ BOOL change(HANDLE h, int (*op)(int, std::uint32_t*) noexcept) noexcept
         return fail(ERROR_INVALID_HANDLE, FALSE);
     if (!(ref.access() & EVENT_MODIFY_STATE))
         return fail(ERROR_ACCESS_DENIED, FALSE);
+    if (std::uint32_t* w = ref.s->word.get())
+        if (sys::change(w, to) != sys::fast::kernel)
+            return TRUE;
     if (const int err = op(ref.fd, nullptr); err != 0)
         return fail(error_from_errno(err), FALSE);
     return TRUE;
@@ -305,17 +309,17 @@ HANDLE WINAPI OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpN
 
 BOOL WINAPI SetEvent(HANDLE hEvent)
 {
-    return change(hEvent, evobj::sys::set);
+    return change(hEvent, EVOBJ_WORD_SIGNALED, evobj::sys::set);
 }
 
 BOOL WINAPI ResetEvent(HANDLE hEvent)
 {
-    return change(hEvent, evobj::sys::reset);
+    return change(hEvent, 0, evobj::sys::reset);
 }
 
 BOOL WINAPI PulseEvent(HANDLE hEvent)
 {
-    return change(hEvent, evobj::sys::pulse);
+    return change(hEvent, 0, evobj::sys::pulse);
 }
 
 } // extern "C"

@@ -147,6 +147,7 @@ void free_slot(slot* s, int fd) noexcept
     thread_obj* thread = s->thread;
     s->thread = nullptr;
     const int saved = errno;
+    sys::unmap_word(s->word);
     ::close(fd);
     errno = saved;
     s->ctl.store(0, std::memory_order_release);
@@ -168,11 +169,13 @@ void reclaim() noexcept
 }
 
 // Publishes a slot under table_lock: its fields first, then the bits.
-void publish(slot* s, ACCESS_MASK access, win32::kind kind, thread_obj* thread) noexcept
+void publish(slot* s, ACCESS_MASK access, win32::kind kind, thread_obj* thread,
+             sys::word word = {}) noexcept
 {
     s->access = access;
     s->kind = kind;
     s->thread = thread;
+    s->word = word;
     s->ctl.store(slot_open | slot_alloc, std::memory_order_release);
 }
 
@@ -265,9 +268,15 @@ HANDLE install(int fd, ACCESS_MASK access, win32::kind kind, thread_obj* thread)
         ::close(fd);
         return fail(ERROR_TOO_MANY_OPEN_FILES, HANDLE{});
     }
+    // An event's word, so that its state changes and its waits that need
+    // not block take no system call; without one, the ioctls.
+    sys::word word{};
+    if (evobj_state st{}; kind == kind::event && sys::read(fd, st) == 0)
+        word = sys::map_word(fd, st.type == EVOBJ_SYNCHRONIZATION);
     const std::lock_guard guard(table_lock);
     slot* s = make_slot(static_cast<std::uintptr_t>(fd));
     if (!s) {
+        sys::unmap_word(word);
         ::close(fd);
         return fail(ERROR_NOT_ENOUGH_MEMORY, HANDLE{});
     }
@@ -275,11 +284,13 @@ HANDLE install(int fd, ACCESS_MASK access, win32::kind kind, thread_obj* thread)
     // the kernel could hand the number out again. Only a use of this
     // handle value racing with its creation (an inheritable fd) can have
     // adopted it meanwhile: the same object, already a handle.
-    if (s->ctl.load(std::memory_order_relaxed) & slot_alloc)
+    if (s->ctl.load(std::memory_order_relaxed) & slot_alloc) {
+        sys::unmap_word(word);
         return fd_handle(fd);
+    }
     if (thread)
         thread->get();
-    publish(s, access, kind, thread);
+    publish(s, access, kind, thread, word);
     return fd_handle(fd);
 }
 

@@ -106,6 +106,14 @@ DWORD wait_handles(DWORD count, const HANDLE* handles, bool all, DWORD ms, bool 
                     if (fds[i] == fds[j])
                         return fail(ERROR_INVALID_PARAMETER, WAIT_FAILED);
         }
+        // One event, no alert, no signal: through its word if it can
+        // complete now (or is a test that fails now).
+        if (count == 1 && !signal && !self)
+            if (std::uint32_t* w = refs[1].s->word.get()) {
+                const sys::fast f = sys::try_wait(w, refs[1].s->word.sync, ms == 0);
+                if (f != sys::fast::kernel)
+                    return f == sys::fast::was_set ? WAIT_OBJECT_0 : WAIT_TIMEOUT;
+            }
         const DWORD r = wait_once(dev, fds, count, all, until, self ? self->alert : -1,
                                   signal ? refs[0].fd : -1);
         c.end();

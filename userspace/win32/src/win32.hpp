@@ -12,6 +12,8 @@
 
 #include <evobj/win32.h>
 
+#include "word.hpp"
+
 namespace evobj::win32 {
 
 // ---- errors ----------------------------------------------------------------
@@ -92,6 +94,9 @@ struct slot {
     ACCESS_MASK access = 0;
     win32::kind kind = kind::event;
     thread_obj* thread = nullptr;
+    // An event's mapped state word (word.hpp), unmapped with the fd, when
+    // no call uses it any more; empty for threads and adopted fds.
+    sys::word word{};
 };
 
 /// A handle one call uses: what call::use() found.
