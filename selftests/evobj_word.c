@@ -6,7 +6,7 @@
  * poll, waits, wait sets, wait-all), the kernel holding the word while a
  * wait is queued, a poller registered or the timer armed (and ignoring
  * what is written meanwhile), pulses never showing, garbage reduced to
- * one bit, one process per word, and a stress of the word against kernel
+ * one bit, one process per word, vm.max_map_count, and a stress of the word against kernel
  * waits whose exact invariant is raised = taken + final state.
  */
 
@@ -355,6 +355,80 @@ TEST_F(evobj, mapping_outlives_the_fd)
 	w = map_word(ev_create(self->dev, EVOBJ_NOTIFICATION, 0));
 	ASSERT_NE(NULL, w);
 	unmap_word(w);
+}
+
+static long read_long(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static bool write_long(const char *path, long v)
+{
+	FILE *f = fopen(path, "w");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fprintf(f, "%ld\n", v) > 0;
+	return fclose(f) == 0 && ok;
+}
+
+static long count_maps(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	long n = 0;
+	int c;
+
+	if (!f)
+		return -1;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/* At vm.max_map_count mmap fails with ENOMEM, and the event still works. */
+TEST_F(evobj, max_map_count)
+{
+	static const char knob[] = "/proc/sys/vm/max_map_count";
+	long saved = read_long(knob), maps = count_maps();
+	_Atomic uint32_t *w[8] = { 0 };
+	int fds[8], i, mapped = 0, err = 0;
+
+	ASSERT_LT(0, maps);
+	if (saved < 0 || !write_long(knob, maps + 4))
+		SKIP(return, "cannot set %s (not root?)", knob);
+	for (i = 0; i < 8; i++) {
+		fds[i] = ev_create(self->dev, EVOBJ_SYNCHRONIZATION, 0);
+		if (fds[i] < 0)
+			break;
+		w[i] = map_word(fds[i]);
+		if (!w[i] && !err)
+			err = errno;
+		mapped += !!w[i];
+	}
+	write_long(knob, saved);
+	ASSERT_EQ(8, i);
+	EXPECT_LT(0, mapped);
+	EXPECT_GT(8, mapped);
+	EXPECT_EQ(ENOMEM, err);
+	for (i = 0; i < 8; i++) {
+		EXPECT_EQ(0, ev_set(fds[i]));
+		EXPECT_EQ(1, ev_signaled(fds[i]));
+		if (w[i]) {
+			EXPECT_EQ(SIG, atomic_load(w[i]));
+			unmap_word(w[i]);
+		}
+		close(fds[i]);
+	}
 }
 
 /*
