@@ -27,6 +27,12 @@
  *  - accounting, as evobj_stress: on synchronization events that only
  *    the accounting calls touch, per event, sets that returned 0 ==
  *    consumptions (waits, reads) + resets that returned 1 + final state;
+ *    on half of them, sets, resets and takes go through the mapped word
+ *    as well (a compare-and-swap from 0 counts as a set that returned 0,
+ *    and so on), and their words never hold a bit but the two;
+ *  - mapped words of pool events take garbage, yet once an ioctl has
+ *    passed the word holds only its two bits, and the rest of the page
+ *    reads zero; a bad mapping shape fails;
  *  - events that nothing may signal stay non-signaled, and vice versa,
  *    through READ, poll and fdinfo.
  *
@@ -54,6 +60,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -121,6 +128,14 @@ struct acct {
 };
 
 static struct acct g_acc[NACCT];
+/*
+ * The accounting events whose word is mapped, NULL for the others: their
+ * changes and takes go through the word, as the protocol makes them,
+ * whenever the kernel does not hold it, and count as the ioctls do.
+ * Nothing writes anything else there.
+ */
+static _Atomic uint32_t *g_acct_w[NACCT];
+static atomic_ulong g_word_ops, g_acct_word_counted;
 
 static atomic_int g_slot[NSLOT];
 static atomic_bool g_slot_ev[NSLOT];	/* advisory: the slot got an event */
@@ -587,6 +602,39 @@ static void consumed(int fd)
 		atomic_fetch_add(&g_acc[i].consumed, 1);
 }
 
+/* An accounting word as loaded: its two bits and nothing else. */
+static uint32_t acct_word(struct thr *t, int i)
+{
+	uint32_t v = atomic_load(g_acct_w[i]);
+
+	if (v & ~(EVOBJ_WORD_SIGNALED | EVOBJ_WORD_KERNEL))
+		violation(t, "accounting event %d's word is %#x, and nobody writes garbage there",
+			  i, v);
+	return v;
+}
+
+/*
+ * A set or reset through the word of accounting event @i, unless the
+ * kernel holds it or the compare-and-swap loses: then false, and the
+ * ioctl does it.
+ */
+static bool acct_word_change(struct thr *t, int i, bool reset)
+{
+	uint32_t v = acct_word(t, i);
+
+	if (v & EVOBJ_WORD_KERNEL)
+		return false;
+	atomic_fetch_add(&g_word_ops, 1);
+	if (v == (reset ? 0 : EVOBJ_WORD_SIGNALED))
+		return true;		/* nothing to do */
+	if (!atomic_compare_exchange_strong(g_acct_w[i], &v,
+					    reset ? 0 : EVOBJ_WORD_SIGNALED))
+		return false;
+	atomic_fetch_add(reset ? &g_acc[i].resets1 : &g_acc[i].sets0, 1);
+	atomic_fetch_add(&g_acct_word_counted, 1);
+	return true;
+}
+
 static void op_acct_change(struct thr *t)
 {
 	int i = rn(t, NACCT);
@@ -594,6 +642,8 @@ static void op_acct_change(struct thr *t)
 	uint32_t *prev = (uint32_t *)(t->rw + 3 * 256);
 	long ret;
 
+	if (g_acct_w[i] && pct(t, 40) && acct_word_change(t, i, reset))
+		return;
 	*prev = POISON32;
 	begin(t, reset ? "RESET(acct)" : "SET(acct)", g_acct[i], 0, 0, 0);
 	ret = end(t, ioctl(g_acct[i], reset ? EVOBJ_IOC_RESET : EVOBJ_IOC_SET,
@@ -677,6 +727,18 @@ static void op_acct_wait(struct thr *t)
 	bool al_among = false;
 	long ret;
 
+	/* A test through the word: takes it if it is 1, else times out. */
+	if (g_acct_w[first] && pct(t, 15)) {
+		uint32_t v = acct_word(t, first);
+
+		atomic_fetch_add(&g_word_ops, 1);
+		if (v == EVOBJ_WORD_SIGNALED &&
+		    atomic_compare_exchange_strong(g_acct_w[first], &v, 0)) {
+			atomic_fetch_add(&g_acc[first].consumed, 1);
+			atomic_fetch_add(&g_acct_word_counted, 1);
+		}
+		return;
+	}
 	for (i = 0; i < count; i++) {
 		if (all)
 			fds[i] = g_acct[(first + i) % NACCT];
@@ -1148,45 +1210,106 @@ static void op_waitset(struct thr *t)
  * (mostly the right one), and writes into mapped words while the other
  * threads use their events: garbage, changes that ignore the kernel's
  * bit, and changes as the protocol makes them. The events of the pool
- * have no invariant but the kernel's own, which no write may break.
+ * have no invariant but the kernel's own, which no write may break; and
+ * the word's own: the page past it reads zero, and once the kernel has
+ * passed (an ioctl on the event) the word holds no bit but its two.
+ *
+ * Each thread unmaps only its own words. A word is mapped through a
+ * private dup of the pool fd, numbered from g_word_fd_base up, far above
+ * the pool's numbers, so that no other op closes or replaces it (they
+ * close and dup2 onto pool numbers only) and ioctls on it reach the
+ * mapped event; every write into these words holds g_word_lock, so that
+ * between a write and the check after a kernel pass nobody else writes
+ * garbage.
  */
 #define NWORDS	4
-static _Atomic uint32_t *g_words[MAX_THREADS][NWORDS];
+#define WORD_BITS	(EVOBJ_WORD_SIGNALED | EVOBJ_WORD_KERNEL)
+
+struct word_map {
+	_Atomic uint32_t *w;	/* NULL: none */
+	int fd;			/* the private fd it was mapped through */
+};
+
+static struct word_map g_words[MAX_THREADS][NWORDS];
+static pthread_mutex_t g_word_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_ulong g_words_mapped;
+static int g_word_fd_base = 800;	/* below g_closed; see setup() */
+
+static bool page_tail_zero(const void *page)
+{
+	const unsigned char *p = page;
+
+	for (size_t i = sizeof(uint32_t); i < PAGE; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+static void word_unmap(struct thr *t, struct word_map *m)
+{
+	if (!page_tail_zero((void *)m->w))
+		violation(t, "the page of a word (fd %d) has bytes set past the word",
+			  m->fd);
+	munmap((void *)m->w, PAGE);
+	close(m->fd);
+	m->w = NULL;
+	m->fd = -1;
+}
+
+static void word_write(struct thr *t, struct word_map *m)
+{
+	struct evobj_state st = { POISON32, POISON32 };
+	uint32_t old, v;
+	long ret;
+
+	pthread_mutex_lock(&g_word_lock);
+	old = atomic_load(m->w);
+	switch (rn(t, 4)) {
+	case 0:
+		atomic_store(m->w, (uint32_t)rnd(t));
+		break;
+	case 1:
+		atomic_compare_exchange_strong(m->w, &old,
+					       old ^ EVOBJ_WORD_SIGNALED);
+		break;
+	default:
+		if (!(old & EVOBJ_WORD_KERNEL))
+			atomic_compare_exchange_strong(m->w, &old,
+						       old ^ EVOBJ_WORD_SIGNALED);
+		break;
+	}
+	atomic_fetch_add(&g_word_ops, 1);
+	if (pct(t, 50)) {
+		/* The kernel's pass rewrites the word: no garbage after it. */
+		begin(t, "READ(word)", m->fd, 0, 0, 0);
+		ret = end(t, ioctl(m->fd, EVOBJ_IOC_READ, &st), NULL);
+		v = atomic_load(m->w);
+		if (ret)
+			violation(t, "READ on the fd of a mapped word failed: %s",
+				  ename(errno));
+		else if (st.signaled > 1 || (v & ~WORD_BITS))
+			violation(t, "after READ (signaled %u) the word is %#x",
+				  st.signaled, v);
+	}
+	pthread_mutex_unlock(&g_word_lock);
+}
 
 static void op_word(struct thr *t)
 {
-	_Atomic uint32_t **slot = &g_words[t->id][rn(t, NWORDS)];
+	struct word_map *m = &g_words[t->id][rn(t, NWORDS)];
 	int fd, prot = PROT_READ | PROT_WRITE, flags = MAP_SHARED;
 	size_t len = PAGE;
 	off_t off = 0;
 	bool bad = false;
-	struct evobj_state st;
 	void *p;
 	long ret;
 
-	if (*slot && pct(t, 80)) {
-		uint32_t old = atomic_load(*slot);
-
-		switch (rn(t, 4)) {
-		case 0:
-			atomic_store(*slot, (uint32_t)rnd(t));
-			break;
-		case 1:
-			atomic_compare_exchange_strong(*slot, &old,
-						       old ^ EVOBJ_WORD_SIGNALED);
-			break;
-		default:
-			if (!(old & EVOBJ_WORD_KERNEL))
-				atomic_compare_exchange_strong(*slot, &old,
-							       old ^ EVOBJ_WORD_SIGNALED);
-			break;
-		}
+	if (m->w && pct(t, 80)) {
+		word_write(t, m);
 		return;
 	}
-	if (*slot) {
-		munmap((void *)*slot, PAGE);
-		*slot = NULL;
-	}
+	if (m->w)
+		word_unmap(t, m);
 	switch (rn(t, 12)) {
 	case 0:
 		len = PAGE * (2 + rn(t, 3));
@@ -1211,23 +1334,40 @@ static void op_word(struct thr *t)
 		break;
 	}
 	fd = pick_fd(t);
+	if (!bad && prot == (PROT_READ | PROT_WRITE)) {
+		begin(t, "dup", fd, 0, 0, 0);
+		fd = end(t, fcntl(fd, F_DUPFD_CLOEXEC, g_word_fd_base), &A_DUP);
+		if (fd < 0)
+			return;
+	}
 	begin(t, "MMAP", fd, (long)len, flags, 0);
 	p = mmap(NULL, len, prot, flags, fd, off);
 	ret = end(t, p == MAP_FAILED ? -1 : 0, &A_MMAP);
-	if (ret)
-		return;
-	if (bad) {
-		violation(t, "mmap of fd %d (len %zu, off %lld, flags %#x, prot %#x) succeeded",
-			  fd, len, (long long)off, flags, prot);
-		munmap(p, len);
+	if (ret || bad || prot != (PROT_READ | PROT_WRITE)) {
+		if (!ret && bad)
+			violation(t, "mmap of fd %d (len %zu, off %lld, flags %#x, prot %#x) succeeded",
+				  fd, len, (long long)off, flags, prot);
+		else if (!ret && !page_tail_zero(p))
+			violation(t, "the page of a word (fd %d) has bytes set past the word",
+				  fd);
+		if (!ret)
+			munmap(p, len);
+		if (!bad && prot == (PROT_READ | PROT_WRITE))
+			close(fd);
 		return;
 	}
-	/* Only an event's word is written to; a read-only one never. */
-	if (prot != (PROT_READ | PROT_WRITE) || ioctl(fd, EVOBJ_IOC_READ, &st)) {
-		munmap(p, len);
-		return;
-	}
-	*slot = p;
+	atomic_fetch_add(&g_words_mapped, 1);
+	m->w = p;
+	m->fd = fd;
+}
+
+/* Every word is unmapped: a mapping keeps its event, and its timer, alive. */
+static void words_unmap_all(void)
+{
+	for (int i = 0; i < opt_threads; i++)
+		for (int j = 0; j < NWORDS; j++)
+			if (g_words[i][j].w)
+				word_unmap(NULL, &g_words[i][j]);
 }
 
 static const size_t rw_sizes[] = { 0, 1, 4, 7, 8, 8, 8, 9, 16, 4096 };
@@ -1444,13 +1584,32 @@ static void op_fork(struct thr *t)
 				.alert = -1, .signal = -1,
 			};
 			uint32_t prev;
+			void *p;
 
-			switch (rnd(t) % 5) {
+			switch (rnd(t) % 6) {
 			case 0:
 				ioctl(fds[i], EVOBJ_IOC_SET, &prev);
 				break;
 			case 1:
 				ioctl(fds[i], EVOBJ_IOC_PULSE, NULL);
+				break;
+			case 4:
+				/*
+				 * The parent's words are not the child's; an
+				 * event nobody mapped yet becomes the child's,
+				 * and the parent's mmap EBUSY for good.
+				 */
+				p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+					 MAP_SHARED, fds[i], 0);
+				if (p == MAP_FAILED && errno != EBUSY &&
+				    errno != ENODEV && errno != EBADF &&
+				    errno != EACCES && errno != ENOMEM)
+					_exit(4);
+				if (p != MAP_FAILED) {
+					atomic_store((_Atomic uint32_t *)p,
+						     (uint32_t)rnd(t));
+					munmap(p, PAGE);
+				}
 				break;
 			case 2:
 				ret = ioctl(g_dev, EVOBJ_IOC_WAIT_ANY, &w);
@@ -1480,7 +1639,7 @@ static void op_fork(struct thr *t)
 		;
 	end(t, ret, NULL);
 	if (ret == pid && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
-		violation(t, "forked child: status %#x (exit 3: a call failed with a wrong errno)",
+		violation(t, "forked child: status %#x (exit 3: a call failed with a wrong errno, 4: mmap did)",
 			  st);
 }
 
@@ -2109,6 +2268,17 @@ static void setup(void)
 	for (i = 0; i < NACCT; i++)
 		g_acct[i] = create_or_die(EVOBJ_SYNCHRONIZATION,
 					  i >= NACCT / 2 ? EVOBJ_NONBLOCK : 0);
+	/* Half of them, one of each kind, change through their words too. */
+	for (i = 0; i < NACCT; i += 2) {
+		void *w = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			       g_acct[i], 0);
+
+		if (w == MAP_FAILED)
+			fprintf(stderr, "fuzz: accounting event %zu: no word: %s\n",
+				i, strerror(errno));
+		else
+			g_acct_w[i] = w;
+	}
 	g_always = create_or_die(EVOBJ_NOTIFICATION, EVOBJ_SIGNALED);
 	g_never = create_or_die(EVOBJ_NOTIFICATION, EVOBJ_NONBLOCK);
 	g_probe[0] = create_or_die(EVOBJ_NOTIFICATION, 0);
@@ -2120,6 +2290,12 @@ static void setup(void)
 	}
 	while (fcntl(g_closed, F_GETFD) >= 0)
 		g_closed++;
+	{
+		struct rlimit rl;
+
+		if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < 1024)
+			g_word_fd_base = rl.rlim_cur * 3 / 4;
+	}
 	g_none = mmap(NULL, 2 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (g_none == MAP_FAILED)
 		exit(2);
@@ -2205,6 +2381,7 @@ static void leak_checks(void)
 	struct evobj_timer off = { 0 };
 	uint64_t end;
 
+	words_unmap_all();
 	for (i = 0; i < NACCT; i++)
 		pers[n++] = g_acct[i];
 	pers[n++] = g_always;
@@ -2334,6 +2511,9 @@ static int report(void)
 	       atomic_load(&g_waits_ok), atomic_load(&g_forks),
 	       atomic_load(&g_scm_fds), atomic_load(&g_timers),
 	       atomic_load(&g_eintr));
+	printf("fuzz: %lu words mapped, %lu operations through words, %lu of them counted sets, resets and takes\n",
+	       atomic_load(&g_words_mapped), atomic_load(&g_word_ops),
+	       atomic_load(&g_acct_word_counted));
 	if (atomic_load(&g_violations) || bad) {
 		printf("fuzz: FAIL: %u violations (seed %llu; replay with --seed %llu)\n",
 		       atomic_load(&g_violations), (unsigned long long)opt_seed,
