@@ -74,8 +74,8 @@ int evobj_word_mmap(struct file *file, struct vm_area_struct *vma)
 		if (!page)
 			return -ENOMEM;
 	}
-	ret = page ? evobj_word_install(ev, &page, current->mm) :
-		     (READ_ONCE(ev->word_mm) == current->mm ? 0 : -EBUSY);
+	/* Under the lock, word_mm and word_page are seen together. */
+	ret = evobj_word_install(ev, &page, current->mm);
 	if (page)
 		__free_page(page);	/* another mmap installed its own */
 	if (ret)
