@@ -66,7 +66,7 @@ int evobj_word_mmap(struct file *file, struct vm_area_struct *vma)
 	int ret;
 
 	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE ||
-	    !(vma->vm_flags & VM_SHARED) || (vma->vm_flags & VM_EXEC))
+	    !(vma->vm_flags & VM_MAYSHARE) || (vma->vm_flags & VM_EXEC))
 		return -EINVAL;
 	/* The VFS has refused PROT_WRITE, and VM_MAYWRITE, without FMODE_WRITE. */
 	if (!READ_ONCE(ev->word_mm)) {
