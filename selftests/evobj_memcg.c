@@ -86,6 +86,47 @@ static long long mem_current(const char *cg)
 	return strtoll(buf, NULL, 10);
 }
 
+/* memory.stat of CG, kept to name what a failed return left charged. */
+struct mem_stat {
+	char text[8192];
+};
+
+static void mem_stat_read(struct mem_stat *st)
+{
+	if (file_read(CG "/memory.stat", st->text, sizeof(st->text), false))
+		st->text[0] = '\0';
+}
+
+/* Logs each memory.stat counter that grew from @before to @after. */
+static void mem_stat_log_growth(struct __test_metadata *_metadata,
+				const struct mem_stat *before,
+				const struct mem_stat *after)
+{
+	const char *line = after->text;
+
+	while (*line) {
+		char key[64], pat[72];
+		long long now, then = 0;
+		const char *old;
+
+		if (sscanf(line, "%63s %lld", key, &now) == 2) {
+			/* "\nkey ", or "key " at the very start */
+			snprintf(pat, sizeof(pat), "\n%s ", key);
+			old = strstr(before->text, pat);
+			if (old)
+				old += strlen(pat);
+			else if (!strncmp(before->text, pat + 1, strlen(pat + 1)))
+				old = before->text + strlen(pat + 1);
+			if (old)
+				sscanf(old, "%lld", &then);
+			if (now > then)
+				TH_LOG("memory.stat %s: +%lld", key, now - then);
+		}
+		line += strcspn(line, "\n");
+		line += *line == '\n';
+	}
+}
+
 static int move_self(const char *cg)
 {
 	char path[128];
@@ -351,6 +392,7 @@ TEST_F_TIMEOUT(memcg, name_charged, 240)
 {
 	long long base, with_ev, after_ev, with_named, after_named;
 	long long per_ev, per_named;
+	static struct mem_stat before, after;
 	int *fds = calloc(NOBJ, sizeof(*fds));
 	uint64_t closed;
 
@@ -365,6 +407,7 @@ TEST_F_TIMEOUT(memcg, name_charged, 240)
 	close_objects(fds);
 	after_ev = settles_to(base + RETURN_SLACK, SETTLE_NS);
 
+	mem_stat_read(&before);
 	ASSERT_EQ(0, make_objects(self->dev, OBJ_NAMED, fds))
 		TH_LOG("open: %s", strerror(errno));
 	with_named = settled_current();
@@ -380,9 +423,12 @@ TEST_F_TIMEOUT(memcg, name_charged, 240)
 	       (unsigned long long)(closed / NSEC_PER_MSEC));
 	EXPECT_LE(per_ev + 200, per_named)
 		TH_LOG("the name is not charged to the cgroup");
-	EXPECT_GE(after_ev + RETURN_SLACK, after_named)
+	EXPECT_GE(after_ev + RETURN_SLACK, after_named) {
 		TH_LOG("%lld B still charged after closing the named events",
 		       after_named - after_ev);
+		mem_stat_read(&after);
+		mem_stat_log_growth(_metadata, &before, &after);
+	}
 	free(fds);
 }
 
