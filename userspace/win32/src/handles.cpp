@@ -147,6 +147,8 @@ void free_slot(slot* s, int fd) noexcept
     thread_obj* thread = s->thread;
     s->thread = nullptr;
     const int saved = errno;
+    if (s->in_set.exchange(false, std::memory_order_acquire))
+        forget_sets_with(fd);
     sys::unmap_word(s->word);
     ::close(fd);
     errno = saved;

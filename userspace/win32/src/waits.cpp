@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // WaitForSingleObject[Ex], WaitForMultipleObjects[Ex], SignalObjectAndWait
-// and SleepEx: one evobj wait ioctl each, with the thread's alert event
-// when alertable.
+// and SleepEx: one evobj wait ioctl each (on the thread's wait set when it
+// repeats a list, see wait_sets.cpp), with the thread's alert event when
+// alertable.
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
@@ -53,6 +54,27 @@ DWORD wait_once(int dev, const std::int32_t* fds, DWORD count, bool all, std::ui
         // The handles are valid events, so this is the same object
         // twice in a wait-all, through two handles.
         return fail(ERROR_INVALID_PARAMETER, WAIT_FAILED);
+    default:
+        return fail(error_from_errno(err), WAIT_FAILED);
+    }
+}
+
+// The same on a wait set of `count` events (cached_set()).
+DWORD wait_set_once(int set, DWORD count, bool all, std::uint64_t deadline, int alert) noexcept
+{
+    evobj_waitset_wait w{};
+    w.timeout = deadline;
+    w.alert = alert;
+    w.signal = -1;
+    switch (const int err = sys::waitset_wait(set, all, w)) {
+    case 0:
+        if (w.index < count)
+            return WAIT_OBJECT_0 + (all ? 0 : w.index);
+        return alerted;
+    case ETIMEDOUT:
+        return WAIT_TIMEOUT;
+    case EINVAL:
+        return fail(ERROR_INVALID_PARAMETER, WAIT_FAILED); // as wait_once()
     default:
         return fail(error_from_errno(err), WAIT_FAILED);
     }
@@ -114,8 +136,11 @@ DWORD wait_handles(DWORD count, const HANDLE* handles, bool all, DWORD ms, bool 
                 if (f != sys::fast::kernel)
                     return f == sys::fast::was_set ? WAIT_OBJECT_0 : WAIT_TIMEOUT;
             }
-        const DWORD r = wait_once(dev, fds, count, all, until, self ? self->alert : -1,
-                                  signal ? refs[0].fd : -1);
+        const int alert = self ? self->alert : -1;
+        const int set = count > 1 && !signal ? cached_set(fds, count, refs + 1) : -1;
+        const DWORD r = set >= 0 ? wait_set_once(set, count, all, until, alert)
+                                 : wait_once(dev, fds, count, all, until, alert,
+                                             signal ? refs[0].fd : -1);
         c.end();
         if (r != alerted)
             return r;

@@ -97,6 +97,9 @@ struct slot {
     // An event's mapped state word (word.hpp), unmapped with the fd, when
     // no call uses it any more; empty for threads and adopted fds.
     sys::word word{};
+    // Some thread's cached wait set holds the fd's event (wait_sets.cpp):
+    // set by a call that uses the fd, read when the fd is closed.
+    std::atomic<bool> in_set{false};
 };
 
 /// A handle one call uses: what call::use() found.
@@ -148,6 +151,24 @@ bool close_handle(HANDLE h) noexcept;
 
 /// In a child after fork(): the other threads' calls are not running here.
 void hazards_after_fork() noexcept;
+
+// ---- wait sets ------------------------------------------------------------------
+//
+// A thread that calls WaitForMultipleObjects[Ex] twice in a row with the
+// same handles waits, from the second call on, on a wait set made of
+// them (EVOBJ_IOC_WAITSET), which needs neither the list nor the fd
+// lookups in the kernel. One set per thread, for its latest list. A set
+// holds its events, so it must not outlive their handles: closing the fd
+// of any member (when no call uses it any more) closes every set that
+// holds it, before the fd number can be reused.
+
+/// The wait set to wait on instead of the call's list `fds` (count >= 2,
+/// each held by the calling call, `refs` their handles), or -1 for the list.
+int cached_set(const std::int32_t* fds, unsigned count, const handle_ref* refs) noexcept;
+
+/// Under table_lock, when closing `fd`, whose slot is in_set: closes the
+/// cached sets that hold it.
+void forget_sets_with(int fd) noexcept;
 
 /// Generic rights (GENERIC_READ, ...) mapped to an event's specific ones.
 ACCESS_MASK map_event_access(ACCESS_MASK access) noexcept;
