@@ -15,6 +15,7 @@ BUILD := $(CURDIR)/build
 JOBS ?= $(shell nproc)
 
 KSOURCES := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h)) \
+	$(wildcard kmod/kunit/*.c kmod/kunit/*.h) \
 	include/linux/evobj.h uapi/linux/evobj.h \
 	Documentation/examples/driver/evobj_example.c
 
