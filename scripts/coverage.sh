@@ -11,8 +11,9 @@
 # .gcno files of the same build and writes, under build/coverage/:
 #
 #   index.html      the HTML report, a page per source file
-#   summary.txt     line and branch coverage of kmod/*.c (evobj_kunit.c
-#                   excluded), its last line "COVERAGE: lines ... branches ..."
+#   summary.txt     line and branch coverage of kmod/*.c (the KUnit
+#                   suites, kmod/kunit/, excluded), its last line
+#                   "COVERAGE: lines ... branches ..."
 #   uncovered.txt   every file's uncovered lines
 #   vm.log          the guest's console
 #
@@ -53,7 +54,9 @@ stale() {
 		{ echo "no .gcno in $objdir (a kernel without gcov)"; return; }
 	[ "$(cat "$kbuild/.evobj-source" 2>/dev/null)" = "$EVOBJ_ROOT" ] ||
 		{ echo "$kbuild holds evobj from another checkout"; return; }
-	for o in "$objdir"/*.o; do
+	# The KUnit suites (kunit/) are not measured, but run in the boot.
+	for o in "$objdir"/*.o "$objdir"/kunit/*.o; do
+		[ -e "$o" ] || continue
 		[ ! "$o" -nt "$kernel" ] || { echo "$o is newer than the bzImage"; return; }
 		# The evobj sources and headers kbuild recorded for the object.
 		for f in $(grep -o '[^ ]*drivers/misc/evobj/[^ ]*\.[ch]' \
@@ -61,8 +64,9 @@ stale() {
 			[ ! "$f" -nt "$o" ] || { echo "$f changed since the debug kernel was built"; return; }
 		done
 	done
-	for f in "$EVOBJ_ROOT"/kmod/*.c; do
-		f=$objdir/$(basename "$f" .c).o
+	for f in "$EVOBJ_ROOT"/kmod/*.c "$EVOBJ_ROOT"/kmod/kunit/*.c; do
+		f=${f#"$EVOBJ_ROOT"/kmod/}
+		f=$objdir/${f%.c}.o
 		[ -e "$f" ] || { echo "$f was never built"; return; }
 	done
 }
@@ -102,7 +106,7 @@ if [ $suites = 1 ] && [ -x selftests/evobj_fuzz ]; then
 	echo 'EVOBJ-SUITE-BEGIN fuzz'; ./selftests/evobj_fuzz --seconds $fuzz_seconds; echo \"EVOBJ-SUITE-END fuzz rc=\$?\";
 fi;
 mkdir -p /tmp/gcda;
-for f in \$(find /sys/kernel/debug/gcov -path '*/drivers/misc/evobj/kmod/*.gcda'); do cat \$f >/tmp/gcda/\${f##*/}; done;
+for f in \$(find /sys/kernel/debug/gcov -path '*/drivers/misc/evobj/kmod/*.gcda' ! -path '*/kmod/kunit/*'); do cat \$f >/tmp/gcda/\${f##*/}; done;
 echo $begin; tar -C /tmp/gcda -cf - . | gzip -9 | base64; echo $end"
 
 say "coverage run: KUnit at boot, the guest suites, ${fuzz_seconds}s of fuzzing"
@@ -125,7 +129,7 @@ srcroot=$EVOBJ_SRC/drivers/misc/evobj
 real=$(realpath "$EVOBJ_ROOT")
 cd "$out/data"
 gcovr_args=(--root "$srcroot" --object-directory "$out/data" --filter "$real/kmod/[^/]*\.c\$"
-	    --exclude '.*evobj_kunit\.c' --exclude-unreachable-branches "$out/data")
+	    --exclude '.*/kmod/kunit/' --exclude-unreachable-branches "$out/data")
 gcovr "${gcovr_args[@]}" --html-details "$out/index.html" \
 	--html-title "evobj kmod coverage ($(date -u +%F))" --print-summary >"$out/summary.txt"
 gcovr "${gcovr_args[@]}" --txt "$out/uncovered.txt" >/dev/null 2>&1 ||
@@ -133,7 +137,7 @@ gcovr "${gcovr_args[@]}" --txt "$out/uncovered.txt" >/dev/null 2>&1 ||
 
 lines=$(sed -n 's/^lines: *\([0-9.]*%\) (\([0-9]*\) out of \([0-9]*\)).*/\1 (\2 of \3)/p' "$out/summary.txt")
 branches=$(sed -n 's/^branches: *\([0-9.]*%\) (\([0-9]*\) out of \([0-9]*\)).*/\1 (\2 of \3)/p' "$out/summary.txt")
-echo "COVERAGE: lines $lines, branches $branches of kmod/*.c (evobj_kunit.c excluded)" |
+echo "COVERAGE: lines $lines, branches $branches of kmod/*.c (kmod/kunit/ excluded)" |
 	tee -a "$out/summary.txt"
 cat "$out/uncovered.txt"
 say "report: $out/index.html"
