@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * evobj internals, shared by the module's files and its KUnit suite.
- * Nothing here is exported; other drivers use <linux/evobj.h>.
+ * evobj internals, shared by the module's files and its KUnit suites
+ * (kmod/kunit/). Nothing here is exported; other drivers use
+ * <linux/evobj.h>.
  */
 #ifndef _EVOBJ_INTERNAL_H
 #define _EVOBJ_INTERNAL_H
@@ -393,7 +394,7 @@ struct evobj_user *evobj_user_charge(enum evobj_limit what, unsigned int limit);
 void evobj_user_uncharge(struct evobj_user *u, enum evobj_limit what);
 
 /*
- * Reached only by the KUnit suite besides their own file, where they are
+ * Reached only by the KUnit suites besides their own file, where they are
  * VISIBLE_IF_KUNIT: static in a kernel without KUnit.
  */
 #if IS_ENABLED(CONFIG_KUNIT)

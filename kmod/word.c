@@ -23,7 +23,7 @@
 /*
  * Makes @word, zeroed, @ev's word: the state moves into it, with the
  * kernel holding it if anything needs it held. Under ev->lock. The KUnit
- * suite plays userspace with a word of its own.
+ * suite evobj_word (kunit/word.c) plays userspace with a word of its own.
  */
 VISIBLE_IF_KUNIT void evobj_word_attach(struct evobj *ev, atomic_t *word)
 {
