@@ -19,7 +19,7 @@ struct options {
 
 /// The benchmarks' names, in the order run() runs them.
 inline constexpr const char* benchmark_names[] = {"ping-pong", "set",     "wake-all", "wait-many",
-                                                  "timer",     "scaling", "named",    "fast-path"};
+                                                  "timer",     "scaling", "named",    "fast-path", "ntsync"};
 
 /// Whether benchmark `name` is in the comma-separated list `only` (empty: all).
 [[nodiscard]] bool selected(std::string_view only, std::string_view name);

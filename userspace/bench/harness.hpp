@@ -131,5 +131,6 @@ void bench_timer(context& ctx);
 void bench_scaling(context& ctx);
 void bench_named(context& ctx);
 void bench_fast(context& ctx);
+void bench_ntsync(context& ctx);
 
 } // namespace evobj::bench

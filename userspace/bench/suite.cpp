@@ -42,6 +42,11 @@ constexpr target targets[] = {
      "mutex/condvar event (pevents' design)", "set", 2.00},
     {"SetEvent + WaitForEvent(0) vs pevents-style", "fast-path", "-", "evobj mapped word",
      "mutex/condvar event (pevents' design)", "set+take", 2.00},
+    {"uncontended set vs ntsync EVENT_SET", "ntsync", "-", "evobj SET ioctl", "ntsync EVENT_SET", "set", 1.00},
+    {"wait-any over 64 vs ntsync", "ntsync", "64", "evobj WAIT_ANY on 64, last ready",
+     "ntsync WAIT_ANY on 64, last ready", "wait-any", 1.00},
+    {"wait-all over 8 vs ntsync", "ntsync", "8", "evobj WAIT_ALL on 8 signaled", "ntsync WAIT_ALL on 8 signaled",
+     "wait-all", 1.00},
     {"timer wake latency p50 vs timerfd", "timer", "-", "evobj TIMER + WAIT_ANY", "timerfd read()", "latency-p50",
      1.10},
 };
@@ -90,7 +95,8 @@ int run(const options& opts)
                            opts.quick ? "quick" : "full", online_cpus());
     using bench_fn = void (*)(context&);
     constexpr bench_fn benches[] = {bench_pingpong, bench_set,     bench_wake_all, bench_wait_many,
-                                    bench_timer,    bench_scaling, bench_named,    bench_fast};
+                                    bench_timer,    bench_scaling, bench_named,    bench_fast,
+                                    bench_ntsync};
     static_assert(std::size(benches) == std::size(benchmark_names));
     for (std::size_t i = 0; i < std::size(benches); i++)
         if (selected(opts.only, benchmark_names[i]))

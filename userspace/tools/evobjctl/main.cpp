@@ -66,7 +66,7 @@ Options:
   --csv FILE     also write the figures as CSV:
                  benchmark,variant,param,metric,value,unit,ratio_vs_baseline
   --only LIST    run only these, comma-separated: ping-pong, set, wake-all,
-                 wait-many, timer, scaling, named, fast-path
+                 wait-many, timer, scaling, named, fast-path, ntsync
   -h, --help     show this help
 )";
 
