@@ -78,12 +78,13 @@ for r in \$(seq $rounds); do
 done
 GUEST
 
+vm_args=()
 if [ "$icount" = 1 ]; then
 	. "$EVOBJ_ROOT/scripts/icount.sh"
-	icount_qemu "$out/qemu"
+	vm_args=("${icount_vm_args[@]}")
 fi
 say "running A and B alternately in one $flavour VM, $rounds rounds"
-"$EVOBJ_ROOT/scripts/vm.sh" -k "$flavour" -a idle=poll --no-module -p "$payload" \
+"$EVOBJ_ROOT/scripts/vm.sh" "${vm_args[@]}" -k "$flavour" -a idle=poll --no-module -p "$payload" \
 	-t 3600 -l "$out/vm.log" -- "sh ./ab.sh" >/dev/null || die "the run failed; see $out/vm.log"
 
 # benchmark,variant,param,metric,value,... per run; medians per module.

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 #
-# Sourced by scripts/irqsoff.sh and scripts/rt-latency.sh, never run: makes
-# the scripts/vm.sh run that follows boot one vCPU whose clock counts
-# instructions (qemu -icount shift=2: 4 ns each; sleep=off lets an idle
+# Sourced by scripts/irqsoff.sh, scripts/rt-latency.sh and
+# scripts/bench-ab.sh, never run: icount_vm_args holds the scripts/vm.sh
+# options that boot one vCPU whose clock counts instructions (qemu -icount shift=2: 4 ns each; sleep=off lets an idle
 # guest skip ahead), so that a latency the guest measures is the work the
 # guest did, whatever else the host is running.
 #
@@ -16,22 +16,6 @@
 # interrupt, about one turn of the other vCPU. With one vCPU on icount an idle guest's worst section is
 # 0.6 ms and a load's figure repeats within 1% from run to run.
 #
-# icount_qemu DIR: puts in DIR a qemu-system-x86_64 that runs the real one
-# with -smp 1 and -icount, and puts DIR first in PATH.
-icount_qemu() {
-	local dir=$1 real
-	real=$(command -v qemu-system-x86_64) || die "qemu missing; run scripts/setup.sh"
-	[ "$real" != "$dir/qemu-system-x86_64" ] || return 0
-	mkdir -p "$dir"
-	cat >"$dir/qemu-system-x86_64" <<EOF
-#!/usr/bin/env bash
-# Written by scripts/icount.sh: $real with one vCPU and an instruction clock.
-args=("\$@")
-for i in "\${!args[@]}"; do
-	[ "\${args[i]}" != -smp ] || args[i + 1]=1
-done
-exec "$real" "\${args[@]}" -icount shift=2,sleep=off
-EOF
-	chmod +x "$dir/qemu-system-x86_64"
-	PATH=$dir:$PATH
-}
+# icount_vm_args: the scripts/vm.sh options that boot that guest.
+# shellcheck disable=SC2034,SC2054  # used by the scripts that source this; the comma is qemu's
+icount_vm_args=(--smp 1 --qemu -icount --qemu shift=2,sleep=off)

@@ -93,14 +93,15 @@ if [ "$reparse" = 0 ]; then
 	# nowatchdog: today's module can keep interrupts off for seconds,
 	# which the soft-lockup detector would report; the tracer measures
 	# those sections itself.
+	vm_args=()
 	if [ "$icount" = 1 ]; then
-		icount_qemu "$out/qemu"
+		vm_args=("${icount_vm_args[@]}")
 		echo "guest: one vCPU, instruction clock (4 ns each); kernel $EVOBJ_DEBUG_BZIMAGE" >"$out/guest.txt"
 	else
 		echo "guest: 2 vCPUs, real time; kernel $EVOBJ_DEBUG_BZIMAGE" >"$out/guest.txt"
 	fi
 	vm_rc=0
-	"$EVOBJ_ROOT/scripts/vm.sh" -k debug -a nowatchdog -p "$payload" -t "$timeout" -l "$log" -- \
+	"$EVOBJ_ROOT/scripts/vm.sh" "${vm_args[@]}" -k debug -a nowatchdog -p "$payload" -t "$timeout" -l "$log" -- \
 		"sh latency-guest.sh irqsoff $reps $secs '$loads' '$ns'" >/dev/null || vm_rc=$?
 else
 	[ -r "$log" ] || die "nothing to reparse: no $log"

@@ -68,15 +68,16 @@ module=${EVOBJ_MODULE:-"built from $EVOBJ_ROOT"}
 if [ "$reparse" = 0 ]; then
 	payload=$out/payload
 	latency_payload "$payload" "$out/userspace" "$adversary"
+	vm_args=()
 	if [ "$icount" = 1 ]; then
-		icount_qemu "$out/qemu"
+		vm_args=("${icount_vm_args[@]}")
 		echo "one vCPU, instruction clock (4 ns each)${append:+, $append}" >"$out/guest.txt"
 	else
 		append="idle=poll $append"
 		echo "2 vCPUs, real time, $append" >"$out/guest.txt"
 	fi
 	say "timerlat on 6.12-rt under: $loads; N=$n; $reps x ${secs}s each; module $module"
-	"$EVOBJ_ROOT/scripts/vm.sh" -k 6.12-rt -a "$append" -p "$payload" -t 3600 -l "$log" -- \
+	"$EVOBJ_ROOT/scripts/vm.sh" "${vm_args[@]}" -k 6.12-rt -a "$append" -p "$payload" -t 3600 -l "$log" -- \
 		"sh latency-guest.sh timerlat $reps $secs '$loads' '$n'" >/dev/null ||
 		die "the VM run failed; see $log"
 fi

@@ -19,6 +19,9 @@ usage: ${0##*/} [options] -- COMMAND...
   -a, --append ARGS     extra kernel command line
   -l, --log FILE        keep the console log there
   -m, --memory MB       guest memory (default 1024, 2048 for debug)
+      --smp N           vCPUs (default 2)
+  -q, --qemu ARG        one more qemu argument (repeatable), e.g.
+                        --smp 1 -q -icount -q shift=2,sleep=off
   -s, --silence SEC     a console silent for SEC seconds is a hung guest:
                         boot once more (default 0, never)
       --no-module       do not insmod/rmmod (evobj built in)
@@ -26,7 +29,7 @@ USAGE
 	exit "${1:-2}"
 }
 
-flavour=6.12 timeout=900 append= log= mem= module=1 silence=0 payloads=()
+flavour=6.12 timeout=900 append= log= mem= module=1 silence=0 smp=2 payloads=() qemu_extra=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-k|--kernel) flavour=$2; shift 2 ;;
@@ -36,6 +39,8 @@ while [ $# -gt 0 ]; do
 	-l|--log) log=$2; shift 2 ;;
 	-m|--memory) mem=$2; shift 2 ;;
 	-s|--silence) silence=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
+	-q|--qemu) qemu_extra+=("$2"); shift 2 ;;
 	--no-module) module=0; shift ;;
 	-h|--help) usage 0 ;;
 	--) shift; break ;;
@@ -88,9 +93,10 @@ boot() {
 	fi
 	set +e
 	timeout --foreground -k 5 "$timeout" qemu-system-x86_64 \
-		-bios qboot.rom -cpu max -smp 2 -m "$mem" -nographic -no-reboot -nodefaults \
+		-bios qboot.rom -cpu max -smp "$smp" -m "$mem" -nographic -no-reboot -nodefaults \
 		-serial stdio -kernel "$kernel" -initrd "$work/initrd" -pidfile "$work/qemu.pid" \
-		-append "console=ttyS0 quiet panic=-1 no_timer_check rcupdate.rcu_cpu_stall_timeout=120 rdinit=/init $append" </dev/null |
+		-append "console=ttyS0 quiet panic=-1 no_timer_check rcupdate.rcu_cpu_stall_timeout=120 rdinit=/init $append" \
+		${qemu_extra[@]+"${qemu_extra[@]}"} </dev/null |
 		stdbuf -oL tr -d '\r' | tee "$log"
 	qemu_rc=${PIPESTATUS[0]}
 	set -e
