@@ -27,26 +27,17 @@ std::uint64_t deadline(DWORD ms) noexcept
     return ms == INFINITE ? EVOBJ_TIMEOUT_INFINITE : sys::deadline_after_ms(ms);
 }
 
-// What wait_once() returns when the thread's alert won.
+// What outcome() returns when the thread's alert won.
 constexpr DWORD alerted = 0xFFFFFFFEU;
 
-// One wait in the kernel, restarted after signals with the same deadline;
-// WAIT_OBJECT_0 + i, WAIT_TIMEOUT, WAIT_FAILED (last error set) or alerted.
-DWORD wait_once(int dev, const std::int32_t* fds, DWORD count, bool all, std::uint64_t deadline,
-                int alert, int signal) noexcept
+// What a wait ioctl's result means to Win32: WAIT_OBJECT_0 + i,
+// WAIT_TIMEOUT, WAIT_FAILED (last error set) or alerted.
+DWORD outcome(int err, std::uint32_t index, DWORD count, bool all) noexcept
 {
-    evobj_wait w{};
-    w.timeout = deadline;
-    w.fds = reinterpret_cast<std::uintptr_t>(fds);
-    w.count = count;
-    w.alert = alert;
-    w.signal = signal;
-    // Win32 waits know no signals: sys::wait restarts after EINTR,
-    // without the signal (the kernel cleared w.signal).
-    switch (const int err = sys::wait(dev, all, w)) {
+    switch (err) {
     case 0:
-        if (w.index < count)
-            return WAIT_OBJECT_0 + (all ? 0 : w.index);
+        if (index < count)
+            return WAIT_OBJECT_0 + (all ? 0 : index);
         return alerted;
     case ETIMEDOUT:
         return WAIT_TIMEOUT;
@@ -59,6 +50,22 @@ DWORD wait_once(int dev, const std::int32_t* fds, DWORD count, bool all, std::ui
     }
 }
 
+// One wait in the kernel, restarted after signals with the same deadline.
+DWORD wait_once(int dev, const std::int32_t* fds, DWORD count, bool all, std::uint64_t deadline,
+                int alert, int signal) noexcept
+{
+    evobj_wait w{};
+    w.timeout = deadline;
+    w.fds = reinterpret_cast<std::uintptr_t>(fds);
+    w.count = count;
+    w.alert = alert;
+    w.signal = signal;
+    // Win32 waits know no signals: sys::wait restarts after EINTR,
+    // without the signal (the kernel cleared w.signal).
+    const int err = sys::wait(dev, all, w);
+    return outcome(err, w.index, count, all);
+}
+
 // The same on a wait set of `count` events (cached_set()).
 DWORD wait_set_once(int set, DWORD count, bool all, std::uint64_t deadline, int alert) noexcept
 {
@@ -66,18 +73,8 @@ DWORD wait_set_once(int set, DWORD count, bool all, std::uint64_t deadline, int 
     w.timeout = deadline;
     w.alert = alert;
     w.signal = -1;
-    switch (const int err = sys::waitset_wait(set, all, w)) {
-    case 0:
-        if (w.index < count)
-            return WAIT_OBJECT_0 + (all ? 0 : w.index);
-        return alerted;
-    case ETIMEDOUT:
-        return WAIT_TIMEOUT;
-    case EINVAL:
-        return fail(ERROR_INVALID_PARAMETER, WAIT_FAILED); // as wait_once()
-    default:
-        return fail(error_from_errno(err), WAIT_FAILED);
-    }
+    const int err = sys::waitset_wait(set, all, w);
+    return outcome(err, w.index, count, all);
 }
 
 // Every wait: `signal` (SignalObjectAndWait's, or nullptr) then the
