@@ -18,7 +18,6 @@
 #include <array>
 #include <cstdint>
 #include <iostream>
-#include <stdexcept>
 #include <vector>
 
 #include "harness.hpp"
@@ -50,21 +49,10 @@ constexpr unsigned long nt_event_set = _IOR('N', 0x88, std::uint32_t);
 
 constexpr std::size_t many = 64, all = 8;
 
-long call(const char* what, int fd, unsigned long request, void* arg)
-{
-    long r;
-    do
-        r = ::ioctl(fd, request, arg);
-    while (r < 0 && errno == EINTR);
-    if (r < 0)
-        throw_errno(what);
-    return r;
-}
-
 unique_fd nt_event(int dev, bool manual, bool signaled)
 {
     nt_event_args args{.manual = manual, .signaled = signaled};
-    return unique_fd(int(call("NTSYNC_IOC_CREATE_EVENT", dev, nt_create_event, &args)));
+    return unique_fd(int(checked("NTSYNC_IOC_CREATE_EVENT", [&] { return ::ioctl(dev, nt_create_event, &args); })));
 }
 
 std::uint32_t nt_wait(int dev, bool wait_all, std::span<const std::int32_t> fds)
@@ -73,27 +61,9 @@ std::uint32_t nt_wait(int dev, bool wait_all, std::span<const std::int32_t> fds)
     args.timeout = ~std::uint64_t{0};
     args.objs = reinterpret_cast<std::uintptr_t>(fds.data());
     args.count = std::uint32_t(fds.size());
-    call(wait_all ? "NTSYNC_IOC_WAIT_ALL" : "NTSYNC_IOC_WAIT_ANY", dev, wait_all ? nt_wait_all : nt_wait_any,
-         &args);
+    checked(wait_all ? "NTSYNC_IOC_WAIT_ALL" : "NTSYNC_IOC_WAIT_ANY",
+            [&] { return ::ioctl(dev, wait_all ? nt_wait_all : nt_wait_any, &args); });
     return args.index;
-}
-
-std::uint32_t evobj_wait_all(int dev, std::span<const std::int32_t> fds)
-{
-    evobj_wait args{};
-    args.timeout = EVOBJ_TIMEOUT_INFINITE;
-    args.fds = reinterpret_cast<std::uintptr_t>(fds.data());
-    args.count = std::uint32_t(fds.size());
-    args.alert = -1;
-    args.signal = -1;
-    call("EVOBJ_IOC_WAIT_ALL", dev, EVOBJ_IOC_WAIT_ALL, &args);
-    return args.index;
-}
-
-void expect(bool ok, const char* what)
-{
-    if (!ok)
-        throw std::runtime_error(what);
 }
 
 } // namespace
@@ -114,7 +84,7 @@ void bench_ntsync(context& ctx)
     measure_group(ctx, "ntsync", "-", "set",
                   {{"ntsync EVENT_SET", true, loop([ns] {
                         std::uint32_t prev;
-                        call("NTSYNC_IOC_EVENT_SET", ns, nt_event_set, &prev);
+                        checked("NTSYNC_IOC_EVENT_SET", [&] { return ::ioctl(ns, nt_event_set, &prev); });
                     })},
                    {"evobj SET ioctl", false, loop([es] { evobj_set(es); })}});
 
@@ -145,7 +115,7 @@ void bench_ntsync(context& ctx)
     }
     measure_group(ctx, "ntsync", "8", "wait-all",
                   {{"ntsync WAIT_ALL on 8 signaled", true, loop([&] { (void)nt_wait(n, true, nt_all); })},
-                   {"evobj WAIT_ALL on 8 signaled", false, loop([&] { (void)evobj_wait_all(d, ev_all); })}});
+                   {"evobj WAIT_ALL on 8 signaled", false, loop([&] { evobj_wait_all(d, ev_all); })}});
 }
 
 } // namespace evobj::bench

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <stdexcept>
+
 namespace evobj::bench {
 
 void throw_errno(const char* what)
@@ -29,22 +31,11 @@ std::uint64_t now_ns() noexcept
     return std::uint64_t(ts.tv_sec) * 1'000'000'000u + std::uint64_t(ts.tv_nsec);
 }
 
-namespace {
-
-// Retries a call that a signal interrupted; throws on any other error.
-template <class F>
-long checked(const char* what, F&& call)
+void expect(bool ok, const char* what)
 {
-    for (;;) {
-        const long ret = call();
-        if (ret >= 0)
-            return ret;
-        if (errno != EINTR)
-            throw_errno(what);
-    }
+    if (!ok)
+        throw std::runtime_error(what);
 }
-
-} // namespace
 
 unique_fd evobj_open_device()
 {
@@ -99,6 +90,21 @@ std::uint32_t evobj_wait_any(int dev, std::span<const std::int32_t> fds, int sig
     // .signal to -1 by then, so the retry does not set the event twice.
     checked("EVOBJ_IOC_WAIT_ANY", [&] { return ::ioctl(dev, EVOBJ_IOC_WAIT_ANY, &args); });
     return args.index;
+}
+
+void evobj_wait_all(int dev, std::span<const std::int32_t> fds)
+{
+    evobj_wait args{
+        .timeout = EVOBJ_TIMEOUT_INFINITE,
+        .fds = reinterpret_cast<std::uintptr_t>(fds.data()),
+        .count = std::uint32_t(fds.size()),
+        .index = 0,
+        .flags = 0,
+        .alert = -1,
+        .signal = -1,
+        .pad = 0,
+    };
+    checked("EVOBJ_IOC_WAIT_ALL", [&] { return ::ioctl(dev, EVOBJ_IOC_WAIT_ALL, &args); });
 }
 
 unique_fd evobj_waitset_create(int dev, std::span<const std::int32_t> fds)

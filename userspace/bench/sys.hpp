@@ -23,6 +23,23 @@ namespace evobj::bench {
 
 [[noreturn]] void throw_errno(const char* what);
 
+/// Runs `call` again while a signal interrupts it; throws on any other
+/// error. Returns its non-negative result.
+template <class F>
+long checked(const char* what, F&& call)
+{
+    for (;;) {
+        const long ret = call();
+        if (ret >= 0)
+            return ret;
+        if (errno != EINTR)
+            throw_errno(what);
+    }
+}
+
+/// Throws std::runtime_error(what) unless `ok`: a figure measured a wrong result.
+void expect(bool ok, const char* what);
+
 /// The library's fd owner, header-only (the benchmarks do not link libevobj).
 using evobj::unique_fd;
 
@@ -41,6 +58,8 @@ bool evobj_read_state(int ev);
 /// EVOBJ_IOC_WAIT_ANY with no timeout; sets `signal` first unless -1.
 /// Returns the winning index.
 std::uint32_t evobj_wait_any(int dev, std::span<const std::int32_t> fds, int signal = -1);
+/// EVOBJ_IOC_WAIT_ALL with no timeout.
+void evobj_wait_all(int dev, std::span<const std::int32_t> fds);
 /// EVOBJ_IOC_WAITSET over `fds`.
 [[nodiscard]] unique_fd evobj_waitset_create(int dev, std::span<const std::int32_t> fds);
 /// EVOBJ_IOC_WAITSET_ANY with no timeout. Returns the winning index.

@@ -14,7 +14,6 @@
 
 #include <array>
 #include <cstdint>
-#include <stdexcept>
 #include <vector>
 
 #include "harness.hpp"
@@ -24,12 +23,6 @@ namespace evobj::bench {
 namespace {
 
 constexpr std::size_t count = 64;
-
-void expect(bool ok, const char* what)
-{
-    if (!ok)
-        throw std::runtime_error(what);
-}
 
 } // namespace
 

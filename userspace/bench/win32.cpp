@@ -20,7 +20,6 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -33,12 +32,6 @@
 
 namespace evobj::bench {
 namespace {
-
-void expect(bool ok, const char* what)
-{
-    if (!ok)
-        throw std::runtime_error(what);
-}
 
 // Two auto-reset events, the two sides of the ping-pong; `Win32` picks
 // how a side hands over and waits.
