@@ -37,7 +37,8 @@ VISIBLE_IF_KUNIT void evobj_word_attach(struct evobj *ev, atomic_t *word)
 
 /*
  * Gives @ev its word, in @page, owned by @mm, unless it has one; then
- * the word must be @mm's.
+ * the word must be @mm's. Constant work with interrupts off: one
+ * reference on @mm (an atomic increment) and the word's first store.
  */
 static int evobj_word_install(struct evobj *ev, struct page **page,
 			      struct mm_struct *mm)
