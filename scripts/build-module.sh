@@ -19,8 +19,13 @@ out=$EVOBJ_BUILD/kmod/$fl
 mkdir -p "$out"
 exec 9>"$out.lock"
 flock 9
+# Whatever kbuild leaves in a source tree stays out of the copy: a stale
+# evobj.mod names the source tree's own objects by absolute path, and the
+# copy would link those instead of what it compiled.
 for d in kmod include uapi; do
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.d' \
+		--exclude=modules.order --exclude=Module.symvers \
 		"$EVOBJ_ROOT/$d/" "$out/$d/"
 done
 cp -p "$EVOBJ_ROOT/VERSION" "$out/VERSION"	# MODULE_VERSION (kmod/Kbuild)
