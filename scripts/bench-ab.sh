@@ -13,6 +13,7 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 usage: ${0##*/} [-k FLAVOUR] [-r REV] [--rounds N] [--only LIST] [--trials N]
+          [--icount] [--load KO]
   -k, --kernel FLAVOUR  6.12 (default), 6.12-rt or 6.1
   -r, --rev REV         the "before" module's git revision (default HEAD)
       --rounds N        loads of each module, interleaved (default 3)
@@ -21,11 +22,13 @@ usage: ${0##*/} [-k FLAVOUR] [-r REV] [--rounds N] [--only LIST] [--trials N]
       --icount          one vCPU on an instruction clock (scripts/icount.sh):
                         figures count work, whatever the host does, but
                         the 2-CPU rows then share one CPU
+      --load KO         another module to load first, for the whole run:
+                        a real ntsync.ko for \`--only ntsync\`
 USAGE
 	exit "${1:-2}"
 }
 
-flavour=6.12 rev=HEAD rounds=3 only=ping-pong,set trials=3 icount=0
+flavour=6.12 rev=HEAD rounds=3 only=ping-pong,set trials=3 icount=0 load=
 while [ $# -gt 0 ]; do
 	case $1 in
 	-k|--kernel) flavour=$2; shift 2 ;;
@@ -34,6 +37,7 @@ while [ $# -gt 0 ]; do
 	--only) only=$2; shift 2 ;;
 	--trials) trials=$2; shift 2 ;;
 	--icount) icount=1; shift ;;
+	--load) load=$2; shift 2 ;;
 	-h|--help) usage 0 ;;
 	*) usage ;;
 	esac
@@ -59,6 +63,12 @@ cmake -S "$EVOBJ_ROOT/userspace" -B "$build" -DCMAKE_BUILD_TYPE=Release \
 	-DEVOBJ_BUILD_EXAMPLES=OFF -DEVOBJ_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build" --target evobjctl -j"$(nproc)" >/dev/null
 cp "$build/tools/evobjctl/evobjctl" "$payload/"
+preload=
+if [ -n "$load" ]; then
+	[ -f "$load" ] || die "no module $load"
+	cp "$load" "$payload/"
+	preload="insmod ./${load##*/}"
+fi
 
 # The guest prints each run's CSV between marker lines named after it.
 # Under --icount one run in the first minute or so after boot, A's or
@@ -66,6 +76,7 @@ cp "$build/tools/evobjctl/evobjctl" "$payload/"
 # a warm-up run did not stop it: the median of 3 rounds or more drops it.
 cat >"$payload/ab.sh" <<GUEST
 set -e
+$preload
 for r in \$(seq $rounds); do
 	for m in a b; do
 		insmod ./\$m.ko
