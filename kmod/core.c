@@ -292,9 +292,10 @@ static void evobj_consume_entry(struct evobj_q_entry *e, struct evobj_group *g)
 
 /*
  * True if every object of wait-all @q is signaled. Under the group lock
- * none of them can change state (their all_hint is raised), so their
- * flags may be read without their locks. The object that held the wait
- * back last time is looked at first: usually it still does.
+ * none of them can change state (their all_hint is raised, or the caller
+ * holds their locks too), so their flags may be read without their
+ * locks. The object that held the wait back last time is looked at
+ * first: usually it still does.
  */
 bool evobj_all_signaled(struct evobj_q *q)
 {

@@ -346,11 +346,15 @@ static long evobj_ioc_open(struct evobj_open __user *uargs, size_t usize)
  * released when the wait ends, so the wait is not disturbed. Small waits
  * keep the arrays on the stack; larger ones allocate them, charged to
  * the caller's memory cgroup, so that no ioctl frame grows past 512 bytes.
+ * A large wait-all allocates the wait's entries with them: it queues,
+ * or tests under its locks, through entries, where a wait-any that can
+ * complete at once needs none.
  */
 struct evobj_wait_refs {
 	struct evobj **evs;		/* count */
 	struct file **files;		/* up to count + 2 */
 	s32 *fds;			/* count */
+	struct evobj_q_entry *room;	/* count + 1, or NULL */
 	struct evobj *alert;
 	struct evobj *signal;
 	u32 nr_files;
@@ -462,9 +466,11 @@ static long evobj_do_wait(struct evobj_wait __user *uargs,
 	if (ret)
 		goto out;
 
-	ret = evobj_wait_many(refs->evs, args->count, refs->alert,
-			      refs->signal, all, evobj_wait_clock(args->flags),
-			      evobj_timeout(args->timeout), &index);
+	ret = evobj_wait_many_in(refs->evs, args->count, refs->alert,
+				 refs->signal, all,
+				 evobj_wait_clock(args->flags),
+				 evobj_timeout(args->timeout), refs->room,
+				 &index);
 	ret = evobj_wait_copy_out(ret, index, &uargs->index, refs->signal,
 				  &uargs->signal);
 out:
@@ -500,13 +506,17 @@ static long evobj_ioc_wait(struct evobj_wait __user *uargs, bool all)
 		return -EFAULT;
 
 	if (args.count > EVOBJ_STACK_OBJECTS) {
-		heap = kmalloc(args.count * (sizeof(*refs.evs) +
-					     sizeof(*refs.fds)) +
+		size_t room = all ? (args.count + 1) * sizeof(*refs.room) : 0;
+
+		/* Largest alignment first: entries, pointers, then fds. */
+		heap = kmalloc(room + args.count * (sizeof(*refs.evs) +
+						    sizeof(*refs.fds)) +
 			       (args.count + 2) * sizeof(*refs.files),
 			       GFP_KERNEL_ACCOUNT);
 		if (!heap)
 			return -ENOMEM;
-		refs.files = heap;
+		refs.room = all ? heap : NULL;
+		refs.files = heap + room;
 		refs.evs = (struct evobj **)&refs.files[args.count + 2];
 		refs.fds = (s32 *)&refs.evs[args.count];
 	}

@@ -305,9 +305,20 @@ static __always_inline void evobj_change_end(struct evobj *ev,
 }
 
 /* wait.c */
-int evobj_wait_many(struct evobj *const *evs, u32 count, struct evobj *alert,
-		    struct evobj *signal, bool all, clockid_t clock,
-		    ktime_t timeout, u32 *index);
+int evobj_wait_many_in(struct evobj *const *evs, u32 count,
+		       struct evobj *alert, struct evobj *signal, bool all,
+		       clockid_t clock, ktime_t timeout,
+		       struct evobj_q_entry *room, u32 *index);
+
+/* evobj_wait_many_in() whose entries, if it needs any, are its own. */
+static inline int evobj_wait_many(struct evobj *const *evs, u32 count,
+				  struct evobj *alert, struct evobj *signal,
+				  bool all, clockid_t clock, ktime_t timeout,
+				  u32 *index)
+{
+	return evobj_wait_many_in(evs, count, alert, signal, all, clock,
+				  timeout, NULL, index);
+}
 
 /* group.c: the locks that make a wait-all atomic */
 int evobj_group_join(struct evobj *const *evs, u32 count);

@@ -115,32 +115,50 @@ static bool evobj_test_any(struct evobj_q *q, u32 n)
 }
 
 /*
+ * Locks all of a wait-all's objects under group lock @g, and unlocks
+ * them, consuming them first if @consume. The __release() and
+ * __acquire() tell sparse that the locks are held between the two
+ * calls, which it cannot follow through a loop.
+ */
+static void evobj_lock_objects(struct evobj_q *q, struct evobj_group *g)
+{
+	u32 i;
+
+	for (i = 0; i < q->count; i++) {
+		evobj_lock_nested(q->entries[i].ev, g);
+		__release(&q->entries[i].ev->lock);
+	}
+}
+
+static void evobj_unlock_objects(struct evobj_q *q, bool consume)
+{
+	u32 i;
+
+	for (i = 0; i < q->count; i++) {
+		__acquire(&q->entries[i].ev->lock);
+		if (consume)
+			evobj_consume(q->entries[i].ev);
+		evobj_unlock_nested(q->entries[i].ev);
+	}
+}
+
+/*
  * Takes all the objects of a wait-all if they are all signaled at once,
- * else the alert. Raising their all_hint under the group lock makes
- * every state change of theirs take that lock too, so that their states
- * hold still for the check and the consumption: constant work,
- * EVOBJ_MAX_WAIT objects at most, and nothing queued.
+ * else the alert. Holding every object's lock under the group lock holds
+ * their states still for the check and the consumption, whether or not
+ * a queued wait-all makes their changes take the group lock too: one
+ * lock round trip per object, constant work, EVOBJ_MAX_WAIT objects at
+ * most, and nothing queued.
  */
 static bool evobj_test_all(struct evobj_q *q, u32 n)
 {
 	struct evobj_group *g;
 	bool all;
-	u32 i;
 
 	g = evobj_group_lock_irq(q->entries[0].ev);
-	for (i = 0; i < q->count; i++) {
-		evobj_lock_nested(q->entries[i].ev, g);
-		q->entries[i].ev->all_hint++;
-		evobj_unlock_nested(q->entries[i].ev);
-	}
+	evobj_lock_objects(q, g);
 	all = evobj_all_signaled(q) && evobj_claim(q, 0);
-	for (i = 0; i < q->count; i++) {
-		evobj_lock_nested(q->entries[i].ev, g);
-		if (all)
-			evobj_consume(q->entries[i].ev);
-		q->entries[i].ev->all_hint--;
-		evobj_unlock_nested(q->entries[i].ev);
-	}
+	evobj_unlock_objects(q, all);
 	evobj_group_unlock_irq(g);
 	if (all || n == q->count)
 		return all;
@@ -372,10 +390,14 @@ static int evobj_take_first(struct evobj_q *q, struct evobj *const *evs,
 	return -1;
 }
 
-/* evobj_wait_untraced() for waits that must queue, or wait-alls. */
+/*
+ * evobj_wait_untraced() for waits that must queue, or wait-alls. @room,
+ * if not NULL, holds the entries of a wait too large for the stack.
+ */
 static int evobj_wait_queued(struct evobj_q *q, struct evobj *const *evs,
 			     struct evobj *alert, struct evobj *signal,
-			     clockid_t clock, ktime_t timeout, bool past)
+			     clockid_t clock, ktime_t timeout, bool past,
+			     struct evobj_q_entry *room)
 {
 	/* The objects' entries, and the alert's. */
 	struct evobj_q_entry stack_entries[EVOBJ_STACK_OBJECTS + 1];
@@ -384,8 +406,8 @@ static int evobj_wait_queued(struct evobj_q *q, struct evobj *const *evs,
 
 	q->entries = stack_entries;
 	if (n > ARRAY_SIZE(stack_entries)) {
-		q->entries = kmalloc_array(n, sizeof(*q->entries),
-					   GFP_KERNEL_ACCOUNT);
+		q->entries = room ?: kmalloc_array(n, sizeof(*q->entries),
+						   GFP_KERNEL_ACCOUNT);
 		if (!q->entries)
 			return -ENOMEM;
 	}
@@ -401,11 +423,20 @@ static int evobj_wait_queued(struct evobj_q *q, struct evobj *const *evs,
 			evobj_task_set(signal);
 		if (!evobj_test(q, n))
 			ret = -ETIMEDOUT;
+	} else if (q->all && evobj_test_all(q, q->count)) {
+		/*
+		 * All signaled already: taken as queueing would have, since
+		 * no wait queued on them could take them (a signaled event
+		 * has completed every wait it can), but with one locked pass
+		 * where queueing, completing and dequeueing take three.
+		 */
+		if (signal)
+			evobj_task_set(signal);
 	} else {
 		ret = evobj_block(q, n, signal, clock, timeout);
 	}
 out:
-	if (q->entries != stack_entries)
+	if (q->entries != stack_entries && q->entries != room)
 		kfree(q->entries);
 	return ret;
 }
@@ -414,7 +445,7 @@ out:
 static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
 			       struct evobj *alert, struct evobj *signal,
 			       bool all, clockid_t clock, ktime_t timeout,
-			       u32 *index)
+			       struct evobj_q_entry *room, u32 *index)
 {
 	struct evobj_q q = {
 		.task = current,
@@ -444,7 +475,7 @@ static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
 			return -ETIMEDOUT;
 	}
 	ret = evobj_wait_queued(&q, evs, alert, signal, clock, timeout,
-				past);
+				past, room);
 	/* Read after dequeueing: no claim can come later. */
 	claimed = atomic_read(&q.claimed);
 	if (claimed >= 0) {
@@ -455,7 +486,7 @@ static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
 }
 
 /**
- * evobj_wait_many() - the one wait of the module
+ * evobj_wait_many_in() - the one wait of the module
  * @evs: the objects; the caller holds a reference to each
  * @count: how many, 1 .. %EVOBJ_MAX_WAIT
  * @alert: an extra object that completes the wait with index @count, or NULL
@@ -465,6 +496,9 @@ static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
  * @clock: %CLOCK_MONOTONIC or %CLOCK_REALTIME
  * @timeout: absolute on @clock; KTIME_MAX never expires, a past time
  *           makes the wait a test that never queues
+ * @room: NULL, or room for @count + 1 entries that a caller allocating
+ *        its own arrays for the wait made in the same allocation, so that
+ *        a large wait-all allocates once, not twice
  * @index: out: wait-any's winning index, 0 for a wait-all, @count if the
  *         alert won
  *
@@ -473,9 +507,10 @@ static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
  * object twice, a bad count), -ENOSPC (an object has max_waiters queued)
  * or -ENOMEM.
  */
-int evobj_wait_many(struct evobj *const *evs, u32 count, struct evobj *alert,
-		    struct evobj *signal, bool all, clockid_t clock,
-		    ktime_t timeout, u32 *index)
+int evobj_wait_many_in(struct evobj *const *evs, u32 count,
+		       struct evobj *alert, struct evobj *signal, bool all,
+		       clockid_t clock, ktime_t timeout,
+		       struct evobj_q_entry *room, u32 *index)
 {
 	u64 start = 0;
 	int ret;
@@ -485,7 +520,7 @@ int evobj_wait_many(struct evobj *const *evs, u32 count, struct evobj *alert,
 	if (trace_evobj_wait_end_enabled())
 		start = ktime_get_ns();
 	ret = evobj_wait_untraced(evs, count, alert, signal, all, clock,
-				  timeout, index);
+				  timeout, room, index);
 	trace_evobj_wait_end(evs, count, all, ret, index, start);
 	return ret;
 }
