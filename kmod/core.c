@@ -157,22 +157,6 @@ void evobj_unlock_irq(struct evobj *ev, struct evobj_group *g)
 	local_irq_enable();
 }
 
-/* Takes another object's lock while its group's lock is held. */
-void evobj_lock_nested(struct evobj *ev, struct evobj_group *g)
-	__acquires(&ev->lock)
-{
-	lockdep_assert_held(&g->lock);
-	raw_spin_lock_nest_lock(&ev->lock, &g->lock);
-	evobj_word_take(ev);
-}
-
-void evobj_unlock_nested(struct evobj *ev)
-	__releases(&ev->lock)
-{
-	evobj_word_put(ev);
-	raw_spin_unlock(&ev->lock);
-}
-
 /*
  * The rule of the locking protocol, checked under lockdep: a change of
  * @ev holds its lock and, while a wait-all is queued on it, its group's.
@@ -192,19 +176,10 @@ static void evobj_make_unsignaled(struct evobj *ev)
 	evobj_timer_resume(ev);
 }
 
-/* A satisfied wait resets a synchronization event. */
-void evobj_consume(struct evobj *ev)
+/* evobj_consume() of a synchronization event. */
+void evobj_consume_sync(struct evobj *ev)
 {
-	lockdep_assert_held(&ev->lock);
-	if (ev->type == EVOBJ_SYNCHRONIZATION)
-		evobj_make_unsignaled(ev);
-}
-
-bool evobj_claim(struct evobj_q *q, u32 index)
-{
-	int unclaimed = -1;
-
-	return atomic_try_cmpxchg(&q->claimed, &unclaimed, index);
+	evobj_make_unsignaled(ev);
 }
 
 /* Queues @e on its object, unless the object holds max_waiters already. */

@@ -386,7 +386,9 @@ struct evobj *evobj_fget_event(s32 fd, struct file **filep)
 	return file->private_data;
 }
 
-static struct evobj *evobj_wait_ref(struct evobj_wait_refs *refs, s32 fd)
+/* Inline: it runs for every fd of a wait, -1 included. */
+static __always_inline struct evobj *
+evobj_wait_ref(struct evobj_wait_refs *refs, s32 fd)
 {
 	struct evobj *ev = evobj_fget_event(fd, &refs->files[refs->nr_files]);
 
@@ -401,16 +403,32 @@ static void evobj_put_refs(struct evobj_wait_refs *refs)
 		fput(refs->files[--refs->nr_files]);
 }
 
+/*
+ * Reads a wait's fds in one user-access section: one STAC/CLAC pair
+ * whatever their number, and none of the hardened-usercopy checks that
+ * copy_from_user() makes of a heap buffer.
+ */
+static int evobj_get_fds(s32 *fds, const s32 __user *ufds, u32 count)
+{
+	u32 i;
+
+	if (!user_access_begin(ufds, array_size(count, sizeof(*ufds))))
+		return -EFAULT;
+	for (i = 0; i < count; i++)
+		unsafe_get_user(fds[i], &ufds[i], efault);
+	user_access_end();
+	return 0;
+efault:
+	user_access_end();
+	return -EFAULT;
+}
+
 static int evobj_get_refs(struct evobj_wait_refs *refs,
 			  const struct evobj_wait *args)
 {
-	s32 __user *ufds = u64_to_user_ptr(args->fds);
 	u32 i;
 
-	/* One fd, the commonest wait, is one inline access, not a copy. */
-	if (args->count == 1 ? get_user(refs->fds[0], ufds) :
-	    copy_from_user(refs->fds, ufds,
-			   array_size(args->count, sizeof(refs->fds[0]))))
+	if (evobj_get_fds(refs->fds, u64_to_user_ptr(args->fds), args->count))
 		return -EFAULT;
 	for (i = 0; i < args->count; i++) {
 		refs->evs[i] = evobj_wait_ref(refs, refs->fds[i]);

@@ -266,11 +266,47 @@ static __always_inline bool evobj_peek(const struct evobj *ev)
 bool evobj_task_set(struct evobj *ev);
 bool evobj_task_reset(struct evobj *ev);
 bool evobj_task_pulse(struct evobj *ev);
-void evobj_lock_nested(struct evobj *ev, struct evobj_group *g)
-	__acquires(&ev->lock);
-void evobj_unlock_nested(struct evobj *ev) __releases(&ev->lock);
-void evobj_consume(struct evobj *ev);
-bool evobj_claim(struct evobj_q *q, u32 index);
+
+/*
+ * The helpers below run once per object of a wait-all, often all under
+ * one group lock: inline, as a call and return cost more than they do.
+ */
+
+/* Takes another object's lock while its group's lock is held. */
+static __always_inline void evobj_lock_nested(struct evobj *ev,
+					      struct evobj_group *g)
+	__acquires(&ev->lock)
+{
+	lockdep_assert_held(&g->lock);
+	raw_spin_lock_nest_lock(&ev->lock, &g->lock);
+	evobj_word_take(ev);
+}
+
+static __always_inline void evobj_unlock_nested(struct evobj *ev)
+	__releases(&ev->lock)
+{
+	evobj_word_put(ev);
+	raw_spin_unlock(&ev->lock);
+}
+
+void evobj_consume_sync(struct evobj *ev);
+
+/* A satisfied wait resets a synchronization event. */
+static __always_inline void evobj_consume(struct evobj *ev)
+{
+	lockdep_assert_held(&ev->lock);
+	if (ev->type == EVOBJ_SYNCHRONIZATION)
+		evobj_consume_sync(ev);
+}
+
+/* Completes @q through @index, unless something completed it first. */
+static __always_inline bool evobj_claim(struct evobj_q *q, u32 index)
+{
+	int unclaimed = -1;
+
+	return atomic_try_cmpxchg(&q->claimed, &unclaimed, index);
+}
+
 int evobj_link(struct evobj_q_entry *e);
 void evobj_unlink(struct evobj_q_entry *e);
 void evobj_try_wake_any(struct evobj_q_entry *e, struct evobj_wake *w);
