@@ -74,6 +74,9 @@ static long evobj_event_ioctl(struct file *file, unsigned int cmd,
 	void __user *argp = (void __user *)arg;
 
 	switch (cmd) {
+	case EVOBJ_IOC_WAIT:
+		/* The open file is the wait's reference: no lookup. */
+		return evobj_wait_held(&ev, 1, argp, false);
 	case EVOBJ_IOC_SET:
 		return evobj_ioc_change(ev, argp, evobj_task_set);
 	case EVOBJ_IOC_RESET:
@@ -468,6 +471,53 @@ long evobj_wait_copy_out(int ret, u32 index, u32 __user *uindex,
 	 */
 	if (ret == -ERESTARTSYS && signal && put_user(EVOBJ_NO_FD, usignal))
 		ret = -EFAULT;
+	return ret;
+}
+
+/**
+ * evobj_wait_held() - a wait ioctl on objects the caller holds already
+ * @evs: the objects: a wait set's, or an event fd's own
+ * @count: how many
+ * @uargs: the ioctl's argument
+ * @all: wait for all of @evs rather than any
+ *
+ * Return: the ioctl's result.
+ */
+long evobj_wait_held(struct evobj *const *evs, u32 count,
+		     struct evobj_waitset_wait __user *uargs, bool all)
+{
+	struct file *alert_file, *signal_file = NULL;
+	struct evobj_waitset_wait args;
+	struct evobj *alert, *signal;
+	u32 index;
+	long ret;
+
+	if (copy_from_user(&args, uargs, sizeof(args)))
+		return -EFAULT;
+	if (args.flags & ~EVOBJ_WAIT_FLAGS)
+		return -EINVAL;
+	/* Probed before anything is consumed, as for a list's wait. */
+	if (put_user(0, &uargs->index))
+		return -EFAULT;
+
+	alert = evobj_fget_event(args.alert, &alert_file);
+	if (IS_ERR(alert))
+		return PTR_ERR(alert);
+	signal = evobj_fget_event(args.signal, &signal_file);
+	if (IS_ERR(signal)) {
+		ret = PTR_ERR(signal);
+		goto out;
+	}
+	ret = evobj_wait_many(evs, count, alert, signal, all,
+			      evobj_wait_clock(args.flags),
+			      evobj_timeout(args.timeout), &index);
+	ret = evobj_wait_copy_out(ret, index, &uargs->index, signal,
+				  &uargs->signal);
+out:
+	if (signal_file)
+		fput(signal_file);
+	if (alert_file)
+		fput(alert_file);
 	return ret;
 }
 

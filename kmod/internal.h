@@ -393,6 +393,8 @@ struct file *evobj_file_open(struct evobj *ev, unsigned int flags);
 struct evobj *evobj_fget_event(s32 fd, struct file **filep);
 long evobj_wait_copy_out(int ret, u32 index, u32 __user *uindex,
 			 struct evobj *signal, s32 __user *usignal);
+long evobj_wait_held(struct evobj *const *evs, u32 count,
+		     struct evobj_waitset_wait __user *uargs, bool all);
 
 /* The clock of a wait's EVOBJ_WAIT_FLAGS. */
 static inline clockid_t evobj_wait_clock(u32 flags)

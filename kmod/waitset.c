@@ -32,45 +32,6 @@ static void evobj_set_free(struct evobj_set *set, u32 count)
 	kfree(set);
 }
 
-static long evobj_waitset_wait(struct evobj_set *set,
-			       struct evobj_waitset_wait __user *uargs,
-			       bool all)
-{
-	struct file *alert_file, *signal_file = NULL;
-	struct evobj_waitset_wait args;
-	struct evobj *alert, *signal;
-	u32 index;
-	long ret;
-
-	if (copy_from_user(&args, uargs, sizeof(args)))
-		return -EFAULT;
-	if (args.flags & ~EVOBJ_WAIT_FLAGS)
-		return -EINVAL;
-	/* Probed before anything is consumed, as for a list's wait. */
-	if (put_user(0, &uargs->index))
-		return -EFAULT;
-
-	alert = evobj_fget_event(args.alert, &alert_file);
-	if (IS_ERR(alert))
-		return PTR_ERR(alert);
-	signal = evobj_fget_event(args.signal, &signal_file);
-	if (IS_ERR(signal)) {
-		ret = PTR_ERR(signal);
-		goto out;
-	}
-	ret = evobj_wait_many(set->evs, set->count, alert, signal, all,
-			      evobj_wait_clock(args.flags),
-			      evobj_timeout(args.timeout), &index);
-	ret = evobj_wait_copy_out(ret, index, &uargs->index, signal,
-				  &uargs->signal);
-out:
-	if (signal_file)
-		fput(signal_file);
-	if (alert_file)
-		fput(alert_file);
-	return ret;
-}
-
 static long evobj_waitset_ioctl(struct file *file, unsigned int cmd,
 				unsigned long arg)
 {
@@ -79,9 +40,9 @@ static long evobj_waitset_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case EVOBJ_IOC_WAITSET_ANY:
-		return evobj_waitset_wait(set, argp, false);
+		return evobj_wait_held(set->evs, set->count, argp, false);
 	case EVOBJ_IOC_WAITSET_ALL:
-		return evobj_waitset_wait(set, argp, true);
+		return evobj_wait_held(set->evs, set->count, argp, true);
 	default:
 		return -ENOIOCTLCMD;
 	}

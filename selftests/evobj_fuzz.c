@@ -724,7 +724,7 @@ static void op_acct_wait(struct thr *t)
 	struct evobj_wait *uw;
 	uint64_t limit;
 	int first = rn(t, NACCT);
-	bool al_among = false;
+	bool al_among = false, one;
 	long ret;
 
 	/* A test through the word: takes it if it is 1, else times out. */
@@ -758,13 +758,32 @@ static void op_acct_wait(struct thr *t)
 	w.fds = (uintptr_t)fds;
 	w.count = count;
 	w.flags = rt ? EVOBJ_WAIT_REALTIME : 0;
-	uw = arg_at(t, ro ? P_RO : P_VALID, &w, sizeof(w), 0);
-	if (al)
-		limit = alarm_short(t);
-	begin(t, all ? "WAIT_ALL(acct)" : "WAIT_ANY(acct)", g_dev, count,
-	      (long)w.timeout, limit);
-	ret = end(t, ioctl(g_dev, all ? EVOBJ_IOC_WAIT_ALL : EVOBJ_IOC_WAIT_ANY, uw),
-		  NULL);
+	/* One object: half the time on its own fd (EVOBJ_IOC_WAIT). */
+	one = !all && count == 1 && pct(t, 50);
+	if (one) {
+		struct evobj_waitset_wait sw = {
+			.timeout = w.timeout, .flags = w.flags,
+			.index = POISON32, .alert = w.alert, .signal = w.signal,
+		};
+		struct evobj_waitset_wait *usw;
+
+		usw = arg_at(t, ro ? P_RO : P_VALID, &sw, sizeof(sw), 0);
+		if (al)
+			limit = alarm_short(t);
+		begin(t, "WAIT(acct)", fds[0], 1, (long)w.timeout, limit);
+		ret = end(t, ioctl(fds[0], EVOBJ_IOC_WAIT, usw), NULL);
+		/* The list wait's index: 1 is the alert, as count is. */
+		uw = &w;
+		w.index = usw->index;
+	} else {
+		uw = arg_at(t, ro ? P_RO : P_VALID, &w, sizeof(w), 0);
+		if (al)
+			limit = alarm_short(t);
+		begin(t, all ? "WAIT_ALL(acct)" : "WAIT_ANY(acct)", g_dev,
+		      count, (long)w.timeout, limit);
+		ret = end(t, ioctl(g_dev, all ? EVOBJ_IOC_WAIT_ALL :
+				   EVOBJ_IOC_WAIT_ANY, uw), NULL);
+	}
 	if (al)
 		alarm_off(t);
 	if (ret < 0) {
@@ -1734,15 +1753,15 @@ static void op_ioctl(struct thr *t)
 			EVOBJ_IOC_CREATE, EVOBJ_IOC_WAIT_ANY, EVOBJ_IOC_WAIT_ALL,
 			EVOBJ_IOC_OPEN,
 			EVOBJ_IOC_SET, EVOBJ_IOC_RESET, EVOBJ_IOC_PULSE,
-			EVOBJ_IOC_READ, EVOBJ_IOC_TIMER,
+			EVOBJ_IOC_READ, EVOBJ_IOC_TIMER, EVOBJ_IOC_WAIT,
 			EVOBJ_IOC_WAITSET_ANY, EVOBJ_IOC_WAITSET_ALL,
 		};
-		int i = rn(t, 11);
+		int i = rn(t, 12);
 
 		cmd = real[i];
 		if (fd == g_dev && i < 4)
 			return;
-		if ((fd == g_probe[0] || fd == g_probe[1]) && i >= 4 && i < 9)
+		if ((fd == g_probe[0] || fd == g_probe[1]) && i >= 4 && i < 10)
 			return;
 		begin(t, "ioctl(real)", fd, cmd, (long)arg, 0);
 		ret = end(t, ioctl(fd, cmd, arg), &A_IOCTL);
@@ -1762,6 +1781,7 @@ static void op_ioctl(struct thr *t)
 	case EVOBJ_IOC_SET: case EVOBJ_IOC_RESET: case EVOBJ_IOC_PULSE:
 	case EVOBJ_IOC_READ: case EVOBJ_IOC_TIMER: case EVOBJ_IOC_WAITSET:
 	case EVOBJ_IOC_WAITSET_ANY: case EVOBJ_IOC_WAITSET_ALL:
+	case EVOBJ_IOC_WAIT:
 		return;
 	default:
 		/* EVOBJ_IOC_OPEN takes struct evobj_open of any size: op_named. */

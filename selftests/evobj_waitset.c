@@ -5,6 +5,8 @@
  * wait-all, alert, signal-and-wait, timeouts, EINTR), members that are
  * closed or repeated, poll and epoll on the set, fdinfo, and a stress
  * test whose exact invariant is that every set is taken exactly once.
+ * Also the same wait on one event's own fd (EVOBJ_IOC_WAIT), which takes
+ * a set wait's argument.
  */
 
 #include <poll.h>
@@ -54,11 +56,17 @@ static bool make_events(int dev, int32_t *fds, int n, uint32_t type)
 	return true;
 }
 
-/* A thread blocked in one wait on a set. */
+/* EVOBJ_IOC_WAIT on event fd @fd. */
+static int event_wait(int fd, struct evobj_waitset_wait *w)
+{
+	return ioctl(fd, EVOBJ_IOC_WAIT, w);
+}
+
+/* A thread blocked in one wait on a set, or with @event on an event fd. */
 struct set_waiter {
 	pthread_t thread;
 	int set;
-	bool all;
+	bool all, event;
 	struct evobj_waitset_wait args;
 	atomic_bool done;
 	int ret, err;
@@ -68,7 +76,8 @@ static void *set_waiter_fn(void *arg)
 {
 	struct set_waiter *w = arg;
 
-	w->ret = set_wait(w->set, w->all, &w->args);
+	w->ret = w->event ? event_wait(w->set, &w->args) :
+		 set_wait(w->set, w->all, &w->args);
 	w->err = w->ret < 0 ? errno : 0;
 	atomic_store(&w->done, true);
 	return NULL;
@@ -554,6 +563,140 @@ static void *stress_waiter(void *arg)
 			atomic_fetch_add(&s->taken, 1);
 	}
 	return NULL;
+}
+
+/* EVOBJ_IOC_WAIT: a wait on the one event whose fd it is called on. */
+TEST_F(evobj, event_wait_basics)
+{
+	struct evobj_waitset_wait w = set_args(0);
+	int32_t sync, note;
+	int set;
+
+	ASSERT_TRUE(make_events(self->dev, &sync, 1, EVOBJ_SYNCHRONIZATION));
+	ASSERT_TRUE(make_events(self->dev, &note, 1, EVOBJ_NOTIFICATION));
+	ASSERT_EQ(-1, event_wait(sync, &w));
+	ASSERT_EQ(ETIMEDOUT, errno);
+	ASSERT_EQ(0, w.index);
+	ASSERT_EQ(0, ev_set(sync));
+	w.index = POISON32;
+	ASSERT_EQ(0, event_wait(sync, &w));
+	ASSERT_EQ(0, w.index);
+	ASSERT_EQ(0, ev_signaled(sync));
+	ASSERT_EQ(0, ev_set(note));
+	ASSERT_EQ(0, event_wait(note, &w));
+	ASSERT_EQ(1, ev_signaled(note));
+	/* The checks and errors of a set's wait. */
+	w.flags = EVOBJ_WAIT_REALTIME << 1;
+	ASSERT_EQ(-1, event_wait(note, &w));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, ioctl(note, EVOBJ_IOC_WAIT, bad_address()));
+	ASSERT_EQ(EFAULT, errno);
+	w = set_args(0);
+	{
+		void *ro = readonly_copy(&w, sizeof(w));
+
+		ASSERT_NE(NULL, ro);
+		ASSERT_EQ(0, ev_set(sync));
+		ASSERT_EQ(-1, ioctl(sync, EVOBJ_IOC_WAIT, ro));
+		ASSERT_EQ(EFAULT, errno);
+		/* Probed first: nothing was consumed. */
+		ASSERT_EQ(1, ev_signaled(sync));
+	}
+	/* Only on an event fd. */
+	set = set_create(self->dev, &note, 1, 0);
+	ASSERT_LE(0, set);
+	w = set_args(0);
+	ASSERT_EQ(-1, event_wait(set, &w));
+	ASSERT_EQ(ENOTTY, errno);
+	ASSERT_EQ(-1, event_wait(self->dev, &w));
+	ASSERT_EQ(ENOTTY, errno);
+}
+
+TEST_F(evobj, event_wait_blocks_until_set)
+{
+	struct set_waiter sw;
+	int32_t fd;
+
+	ASSERT_TRUE(make_events(self->dev, &fd, 1, EVOBJ_SYNCHRONIZATION));
+	memset(&sw, 0, sizeof(sw));
+	sw.set = fd;
+	sw.event = true;
+	sw.args = set_args(EVOBJ_TIMEOUT_INFINITE);
+	ASSERT_EQ(0, pthread_create(&sw.thread, NULL, set_waiter_fn, &sw));
+	ASSERT_TRUE(wait_for_waiters(fd, 1));
+	ASSERT_FALSE(atomic_load(&sw.done));
+	ASSERT_EQ(0, ev_set(fd));
+	JOIN_DONE(&sw);
+	ASSERT_EQ(0, sw.ret);
+	ASSERT_EQ(0, sw.args.index);
+	ASSERT_EQ(0, ev_signaled(fd));
+	ASSERT_EQ(0, fdinfo_num(fd, "waiters"));
+}
+
+TEST_F(evobj, event_wait_alert)
+{
+	struct evobj_waitset_wait w = set_args(0);
+	int32_t fd, alert;
+
+	ASSERT_TRUE(make_events(self->dev, &fd, 1, EVOBJ_SYNCHRONIZATION));
+	ASSERT_TRUE(make_events(self->dev, &alert, 1, EVOBJ_SYNCHRONIZATION));
+	ASSERT_EQ(0, ev_set(alert));
+	w.alert = alert;
+	ASSERT_EQ(0, event_wait(fd, &w));
+	ASSERT_EQ(1, w.index);
+	ASSERT_EQ(0, ev_signaled(alert));
+	/* The event wins over the alert when both are signaled. */
+	ASSERT_EQ(0, ev_set(alert));
+	ASSERT_EQ(0, ev_set(fd));
+	w.index = POISON32;
+	ASSERT_EQ(0, event_wait(fd, &w));
+	ASSERT_EQ(0, w.index);
+	ASSERT_EQ(1, ev_signaled(alert));
+	/* The event as its own alert is the event. */
+	ASSERT_EQ(0, ev_set(fd));
+	w.alert = fd;
+	ASSERT_EQ(0, event_wait(fd, &w));
+	ASSERT_EQ(0, w.index);
+	w.alert = -2;
+	ASSERT_EQ(-1, event_wait(fd, &w));
+	ASSERT_EQ(EBADF, errno);
+}
+
+TEST_F(evobj, event_wait_signal_and_wait)
+{
+	struct evobj_waitset_wait w = set_args(0);
+	struct set_waiter sw;
+	int32_t fd, sig;
+
+	ASSERT_TRUE(make_events(self->dev, &fd, 1, EVOBJ_SYNCHRONIZATION));
+	ASSERT_TRUE(make_events(self->dev, &sig, 1, EVOBJ_SYNCHRONIZATION));
+	/* A wait that fails its checks sets nothing. */
+	w.signal = sig;
+	w.alert = -2;
+	ASSERT_EQ(-1, event_wait(fd, &w));
+	ASSERT_EQ(EBADF, errno);
+	ASSERT_EQ(0, ev_signaled(sig));
+	/* The signal may be the event itself: set, then taken. */
+	w = set_args(0);
+	w.signal = fd;
+	ASSERT_EQ(0, event_wait(fd, &w));
+	ASSERT_EQ(0, ev_signaled(fd));
+	/* Interrupted once the signal was set: it is forgotten. */
+	ASSERT_EQ(0, catch_signal(SIGUSR1, false));
+	memset(&sw, 0, sizeof(sw));
+	sw.set = fd;
+	sw.event = true;
+	sw.args = set_args(EVOBJ_TIMEOUT_INFINITE);
+	sw.args.signal = sig;
+	ASSERT_EQ(0, pthread_create(&sw.thread, NULL, set_waiter_fn, &sw));
+	ASSERT_TRUE(wait_for_waiters(fd, 1));
+	ASSERT_EQ(0, pthread_kill(sw.thread, SIGUSR1));
+	JOIN_DONE(&sw);
+	ASSERT_EQ(-1, sw.ret);
+	ASSERT_EQ(EINTR, sw.err);
+	ASSERT_EQ(-1, sw.args.signal);
+	ASSERT_EQ(1, ev_signaled(sig));
+	ASSERT_EQ(0, fdinfo_num(fd, "waiters"));
 }
 
 TEST_F_TIMEOUT(evobj, stress_every_set_taken_once, 120)

@@ -155,6 +155,8 @@ struct evobj_waitset_wait {
 #define EVOBJ_IOC_PULSE		_IOR(EVOBJ_IOC_MAGIC, 0x0A, __u32)
 #define EVOBJ_IOC_READ		_IOR(EVOBJ_IOC_MAGIC, 0x0B, struct evobj_state)
 #define EVOBJ_IOC_TIMER		_IOW(EVOBJ_IOC_MAGIC, 0x0C, struct evobj_timer)
+/* A wait on this one event: a wait set's wait, with index 1 for the alert. */
+#define EVOBJ_IOC_WAIT		_IOWR(EVOBJ_IOC_MAGIC, 0x0F, struct evobj_waitset_wait)
 
 /* On a wait-set fd. */
 #define EVOBJ_IOC_WAITSET_ANY	_IOWR(EVOBJ_IOC_MAGIC, 0x0D, struct evobj_waitset_wait)
