@@ -19,8 +19,9 @@ namespace {
 // A channel has two sides; post(s) hands the token to side s, wait(s)
 // blocks until side s holds it, post_and_wait(p, w) does both.
 
-// Two synchronization events.
-template <bool OneCall>
+// Two synchronization events. OneCall: signal-and-wait, on /dev/evobj
+// (WAIT_ANY) or, with OnEvent, on the waited event's own fd (WAIT).
+template <bool OneCall, bool OnEvent = false>
 class evobj_channel {
 public:
     evobj_channel()
@@ -34,7 +35,9 @@ public:
     void wait(int side) { evobj_wait_any(dev_.get(), {&fd_[side], 1}); }
     void post_and_wait(int p, int w)
     {
-        if constexpr (OneCall) {
+        if constexpr (OneCall && OnEvent) {
+            evobj_wait_fd(fd_[w], fd_[p]);
+        } else if constexpr (OneCall) {
             evobj_wait_any(dev_.get(), {&fd_[w], 1}, fd_[p]);
         } else {
             post(p);
@@ -182,6 +185,7 @@ void bench_pingpong(context& ctx)
 {
     futex_channel futex;
     evobj_channel<true> evobj;
+    evobj_channel<true, true> evobj_on_event;
     eventfd_channel eventfd;
     pipe_channel pipe;
     evobj_channel<false> evobj_2calls;
@@ -194,6 +198,7 @@ void bench_pingpong(context& ctx)
         measure_group(ctx, "ping-pong", where, "round-trip",
                       {make_variant(futex, "futex", cpu, true),
                        make_variant(evobj, "evobj signal-and-wait", cpu),
+                       make_variant(evobj_on_event, "evobj signal-and-wait on the event fd", cpu),
                        make_variant(eventfd, "eventfd", cpu),
                        make_variant(pipe, "pipe", cpu),
                        make_variant(evobj_2calls, "evobj set + wait (2 calls)", cpu),

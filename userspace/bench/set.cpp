@@ -52,6 +52,8 @@ void bench_set(context& ctx)
                   {{"evobj READ ioctl (no change)", true, loop([e] { evobj_read_state(e); })},
                    {"evobj WAIT_ANY 1 fd", false, loop([d, e] { (void)evobj_wait_any(d, {&e, 1}); })},
                    {"evobj WAIT_ANY 1 fd + signal", false, loop([d, e, o] { (void)evobj_wait_any(d, {&e, 1}, o); })},
+                   {"evobj WAIT on the event fd", false, loop([e] { evobj_wait_fd(e); })},
+                   {"evobj WAIT on the event fd + signal", false, loop([e, o] { evobj_wait_fd(e, o); })},
                    {"evobj read()", false, loop([e] { (void)eventfd_take(e); })}});
 }
 

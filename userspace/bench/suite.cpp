@@ -27,13 +27,13 @@ struct target {
 };
 
 constexpr target targets[] = {
-    {"ping-pong vs futex, 2 CPUs", "ping-pong", pingpong_cross_cpu, "evobj signal-and-wait", "futex", "round-trip",
+    {"ping-pong vs futex, 2 CPUs", "ping-pong", pingpong_cross_cpu, "evobj signal-and-wait on the event fd", "futex", "round-trip",
      1.10},
-    {"ping-pong vs eventfd, 2 CPUs", "ping-pong", pingpong_cross_cpu, "evobj signal-and-wait", "eventfd",
+    {"ping-pong vs eventfd, 2 CPUs", "ping-pong", pingpong_cross_cpu, "evobj signal-and-wait on the event fd", "eventfd",
      "round-trip", 0.90},
-    {"ping-pong vs futex, 1 CPU", "ping-pong", pingpong_same_cpu, "evobj signal-and-wait", "futex", "round-trip",
+    {"ping-pong vs futex, 1 CPU", "ping-pong", pingpong_same_cpu, "evobj signal-and-wait on the event fd", "futex", "round-trip",
      1.10},
-    {"ping-pong vs eventfd, 1 CPU", "ping-pong", pingpong_same_cpu, "evobj signal-and-wait", "eventfd",
+    {"ping-pong vs eventfd, 1 CPU", "ping-pong", pingpong_same_cpu, "evobj signal-and-wait on the event fd", "eventfd",
      "round-trip", 0.90},
     {"uncontended set vs eventfd write", "set", "-", "evobj SET ioctl", "eventfd write", "set", 1.00},
     {"repeated wait-any on 64 vs epoll_wait", "wait-many", "64", "evobj WAITSET_ANY on 64 events",

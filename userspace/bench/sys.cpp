@@ -117,6 +117,18 @@ unique_fd evobj_waitset_create(int dev, std::span<const std::int32_t> fds)
     return unique_fd(int(checked("EVOBJ_IOC_WAITSET", [&] { return ::ioctl(dev, EVOBJ_IOC_WAITSET, &args); })));
 }
 
+void evobj_wait_fd(int ev, int signal)
+{
+    evobj_waitset_wait args{
+        .timeout = EVOBJ_TIMEOUT_INFINITE,
+        .flags = 0,
+        .index = 0,
+        .alert = -1,
+        .signal = signal,
+    };
+    checked("EVOBJ_IOC_WAIT", [&] { return ::ioctl(ev, EVOBJ_IOC_WAIT, &args); });
+}
+
 std::uint32_t evobj_waitset_any(int set)
 {
     evobj_waitset_wait args{

@@ -58,6 +58,9 @@ bool evobj_read_state(int ev);
 /// EVOBJ_IOC_WAIT_ANY with no timeout; sets `signal` first unless -1.
 /// Returns the winning index.
 std::uint32_t evobj_wait_any(int dev, std::span<const std::int32_t> fds, int signal = -1);
+/// EVOBJ_IOC_WAIT on the event fd itself, with no timeout; sets `signal`
+/// first unless -1.
+void evobj_wait_fd(int ev, int signal = -1);
 /// EVOBJ_IOC_WAIT_ALL with no timeout.
 void evobj_wait_all(int dev, std::span<const std::int32_t> fds);
 /// EVOBJ_IOC_WAITSET over `fds`.
