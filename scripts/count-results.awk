@@ -3,9 +3,8 @@
 # Counts the results of one guest suite in a VM console log:
 #   awk -v suite=NAME -f count-results.awk LOG   ->   "PASS FAIL SKIP"
 # It reads kselftest totals, GoogleTest summaries, run-tests.sh's lines
-# and the suite's exit
-# status (scripts/guest-tests.sh markers). A suite that never started or
-# never finished, or that failed without saying which test did, counts
+# and the suite's exit status (scripts/guest/guest-tests.sh markers). A
+# suite that never started or never finished, or that failed without saying which test did, counts
 # as one failure; so does one whose every test skipped.
 $0 == "EVOBJ-SUITE-BEGIN " suite { inside = 1; began = 1; next }
 inside && index($0, "EVOBJ-SUITE-END " suite " rc=") == 1 {

@@ -59,5 +59,5 @@ latency_payload() {	# DIR BUILD [ADVERSARY]
 		adversary=$build/bench/evobj-adversary
 	fi
 	cp "$adversary" "$dir/evobj-adversary"
-	cp "$EVOBJ_ROOT/scripts/latency-guest.sh" "$dir/"
+	cp "$EVOBJ_ROOT/scripts/guest/latency-guest.sh" "$dir/"
 }

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The udev rules of system/udev/ applied by a real systemd-udevd in a VM
-# (scripts/udev-guest.sh says what it checks): the host's udevadm with
+# (scripts/guest/udev-guest.sh says what it checks): the host's udevadm with
 # its libraries and loader, and the rules as `make install` installs
 # them, the group one for EVOBJ_GROUP=evtest.
 #
@@ -18,7 +18,7 @@ udevadm=$(command -v udevadm) || die "no udevadm; run scripts/setup.sh (package 
 pay=$EVOBJ_BUILD/udev-payload
 rm -rf "$pay"
 mkdir -p "$pay/udev/lib"
-cp "$EVOBJ_ROOT/scripts/udev-guest.sh" "$pay/"
+cp "$EVOBJ_ROOT/scripts/guest/udev-guest.sh" "$pay/"
 cp -L "$udevadm" "$pay/udev/udevadm"
 # Its libraries, and the loader, run explicitly in the guest.
 ldd "$udevadm" | while read -r name arrow path _; do

@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Runs in the test VM (scripts/udev-check.sh lays out /payload): the
-# installed udev rules applied by a real systemd-udevd, the host's,
-# with its own libraries and loader under /payload/udev. evobj is loaded
-# (scripts/vm-init.sh insmods /lib/evobj.ko).
+# Runs in the guest, the test VM, not on the host (scripts/udev-check.sh
+# lays out /payload): the installed udev rules applied by a real
+# systemd-udevd, the host's, with its own libraries and loader under
+# /payload/udev. evobj is loaded (scripts/guest/vm-init.sh insmods
+# /lib/evobj.ko).
 #
 #  1. 60-evobj.rules: a /dev/evobj whose mode was changed is 0666 root
 #     again after `udevadm trigger --sysname-match=evobj`;
