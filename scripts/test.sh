@@ -35,6 +35,13 @@ check() {	# NAME COMMAND... : one result from one command's status
 	say "$1"
 	if "${@:2}"; then record "$1" 1 0 0; else record "$1" 0 1 0; fi
 }
+# Every result line of one runner's log (lib.sh's parse_results).
+record_results() {	# LABEL RC LOG
+	local p f s name
+	while read -r p f s name; do
+		record "$name" "$p" "$f" "$s"
+	done < <(parse_results "$@")
+}
 elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 
 start=$(date +%s)
@@ -103,17 +110,9 @@ for k in "${kernels[@]}"; do
 		say "KUnit on the debug kernel"
 		mkdir -p "$EVOBJ_BUILD"
 		"$EVOBJ_ROOT/scripts/kunit.sh" 2>&1 | tee "$EVOBJ_BUILD/kunit.log" >&2
-		krc=${PIPESTATUS[0]}
-		out=$(tail -n 1 "$EVOBJ_BUILD/kunit.log")
-		if [[ $out =~ ^KUNIT:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
-			f=${BASH_REMATCH[2]}
-			# A run that failed otherwise (a kernel report) still
-			# prints its counts; make sure it counts as a failure.
-			[ "$krc" = 0 ] || [ "$f" -gt 0 ] || f=1
-			record "kunit (debug kernel)" "${BASH_REMATCH[1]}" "$f" "${BASH_REMATCH[3]}"
-		else
-			record "kunit (debug kernel)" 0 1 0
-		fi
+		# A run that failed otherwise (a kernel report) still prints
+		# its counts: parse_results adds the failure.
+		record_results "kunit (debug kernel)" "${PIPESTATUS[0]}" "$EVOBJ_BUILD/kunit.log"
 		say "KUnit took $(elapsed "$t")"
 		continue
 	fi
@@ -169,11 +168,7 @@ for k in "${kernels[@]}"; do
 		ilog=$EVOBJ_BUILD/irqsoff-quick.log
 		"$EVOBJ_ROOT/scripts/irqsoff.sh" --quick -o "$EVOBJ_BUILD/irqsoff-quick" \
 			--adversary "$payload/userspace/evobj-adversary" 2>&1 | tee "$ilog" >&2
-		if [[ $(tail -n 1 "$ilog") =~ ^IRQSOFF:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
-			record "irqsoff targets ($k)" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}"
-		else
-			record "irqsoff targets ($k)" 0 1 0
-		fi
+		record_results "irqsoff targets ($k)" "${PIPESTATUS[0]}" "$ilog"
 	fi
 	say "$k took $(elapsed "$t") (console log: $log)"
 done
