@@ -75,19 +75,7 @@ dlog=$EVOBJ_BUILD/deb-test.log
 mkdir -p "$EVOBJ_BUILD"
 sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
 $sudo "$EVOBJ_ROOT/scripts/deb-test.sh" 2>&1 | tee "$dlog" >&2
-deb_rc=${PIPESTATUS[0]} deb_steps=0 deb_failed=0
-while IFS= read -r line; do
-	case $line in
-	"DEB ok: "*) record "deb: ${line#DEB ok: }" 1 0 0 ;;
-	"DEB FAIL: "*) record "deb: ${line#DEB FAIL: }" 0 1 0; deb_failed=1 ;;
-	"DEB skip: "*) record "deb: ${line#DEB skip: }" 0 0 1 ;;
-	*) continue ;;
-	esac
-	deb_steps=$((deb_steps + 1))
-done <"$dlog"
-if [ "$deb_steps" = 0 ] || { [ "$deb_rc" != 0 ] && [ "$deb_failed" = 0 ]; }; then
-	record "deb: scripts/deb-test.sh (exit $deb_rc)" 0 1 0
-fi
+record_results "deb: scripts/deb-test.sh" "${PIPESTATUS[0]}" "$dlog"
 
 # The udev rules as installed, applied by the host's systemd-udevd in a
 # VM: 0666 by default, 0660 and the group with EVOBJ_GROUP.
@@ -96,13 +84,7 @@ ulog=$EVOBJ_BUILD/udev-check.log
 "$EVOBJ_ROOT/scripts/udev-check.sh" 6.12 >"$ulog" 2>&1
 urc=$?
 cat "$ulog" >&2
-if [[ $(grep '^# Totals' "$ulog") =~ pass:([0-9]+)\ fail:([0-9]+) ]]; then
-	f=${BASH_REMATCH[2]}
-	[ "$urc" = 0 ] || [ "$f" -gt 0 ] || f=1
-	record "udev rules (6.12)" "${BASH_REMATCH[1]}" "$f" 0
-else
-	record "udev rules (6.12)" 0 1 0
-fi
+record_results "udev rules (6.12)" "$urc" "$ulog"
 
 for k in "${kernels[@]}"; do
 	t=$(date +%s)

@@ -8,8 +8,9 @@
 #
 #   scripts/udev-check.sh [FLAVOUR]   (default 6.12)
 #
-# Prints the guest's checks and kselftest-style totals; exits non-zero
-# on a failure.
+# Prints the guest's checks and its result line, "RESULT udev rules
+# (FLAVOUR): ..." (scripts/lib.sh's result_line); exits non-zero on a
+# failure.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -36,7 +37,7 @@ sed 's/GROUP="evobj"/GROUP="evtest"/' "$EVOBJ_ROOT/system/udev/60-evobj-group.ru
 
 rc=0
 "$EVOBJ_ROOT/scripts/vm.sh" -k "$flavour" -p "$pay" -t 600 -l "$EVOBJ_BUILD/vm/udev-$flavour.log" \
-	-- ./udev-guest.sh >/dev/null || rc=$?
+	-- ./udev-guest.sh "$flavour" >/dev/null || rc=$?
 
-grep -E '^(ok|not ok) - udev|^# Totals' "$EVOBJ_BUILD/vm/udev-$flavour.log" || true
+grep -E '^(ok|not ok) - udev|^RESULT ' "$EVOBJ_BUILD/vm/udev-$flavour.log" || true
 exit $rc
