@@ -153,7 +153,7 @@ userspace:
 	cmake --build $(BUILD)/userspace -j $(JOBS)
 
 # What the test VMs run: the same built static (the guest has no libc)
-# with warnings as errors, laid out for scripts/guest-tests.sh.
+# with warnings as errors, laid out for scripts/guest/guest-tests.sh.
 payload: selftests
 	cmake -S userspace -B $(BUILD)/userspace-static -DCMAKE_BUILD_TYPE=Release \
 		-DEVOBJ_STATIC_PAYLOAD=ON -DEVOBJ_WERROR=ON
@@ -162,7 +162,7 @@ payload: selftests
 	mkdir -p $(BUILD)/payload/selftests $(BUILD)/payload/userspace
 	cp -a selftests/build/. $(BUILD)/payload/selftests/
 	cp -a $(BUILD)/userspace-static/payload/. $(BUILD)/payload/userspace/
-	cp scripts/guest-tests.sh $(BUILD)/payload/
+	cp scripts/guest/guest-tests.sh $(BUILD)/payload/
 
 demo:
 	scripts/demo.sh

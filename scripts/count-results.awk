@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Counts the results of one guest suite in a VM console log:
-#   awk -v suite=NAME -f count-results.awk LOG   ->   "PASS FAIL SKIP"
+# Counts the results of one guest suite in a VM console log, on the host
+# (the guest does not keep its suites' output), and prints its result
+# line in scripts/lib.sh's format, named NAME (default: the suite):
+#   awk -v suite=SUITE [-v name=NAME] -f count-results.awk LOG
+#     ->   "RESULT NAME: P passed, F failed, S skipped"
 # It reads kselftest totals, GoogleTest summaries, run-tests.sh's lines
-# and the suite's exit
-# status (scripts/guest-tests.sh markers). A suite that never started or
-# never finished, or that failed without saying which test did, counts
-# as one failure; so does one whose every test skipped.
+# and the suite's exit status (scripts/guest/guest-tests.sh markers). A
+# suite that never started or never finished, or that failed without
+# saying which test did, counts as one failure; so does one whose every
+# test skipped.
 $0 == "EVOBJ-SUITE-BEGIN " suite { inside = 1; began = 1; next }
 inside && index($0, "EVOBJ-SUITE-END " suite " rc=") == 1 {
 	inside = 0; ended = 1; rc = substr($0, length("EVOBJ-SUITE-END " suite " rc=") + 1)
@@ -40,5 +43,5 @@ END {
 	else if (rc != 0 && fail == 0) fail++
 	else if (pass + fail + skip == 0) { if (rc == 0) pass++ }
 	if (pass == 0 && fail == 0 && skip > 0) fail++
-	printf "%d %d %d\n", pass, fail, skip
+	printf "RESULT %s: %d passed, %d failed, %d skipped\n", (name != "" ? name : suite), pass, fail, skip
 }

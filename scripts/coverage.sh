@@ -4,7 +4,7 @@
 # make coverage: line and branch coverage of kmod/*.c on the debug kernel
 # (CONFIG_GCOV_KERNEL, GCOV_PROFILE := y in kmod/Kbuild). Boots the
 # kernel of scripts/kunit.sh with KUnit enabled, so that the KUnit suites
-# run at boot, then runs every guest suite (scripts/guest-tests.sh: the
+# run at boot, then runs every guest suite (scripts/guest/guest-tests.sh: the
 # selftests, the userspace tests, the demo) and the fuzzer if it is
 # built, and brings evobj's .gcda files back over the serial console
 # (tar, gzip, base64 between marker lines). gcovr pairs them with the

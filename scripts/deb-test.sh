@@ -13,9 +13,9 @@
 # (for the first such kernel), and `make dkms`'s tree is built by dkms in
 # a private dkms tree.
 #
-# Each step prints "DEB ok: NAME", "DEB FAIL: NAME" or "DEB skip: NAME"
-# (scripts/test.sh records each) and the script ends with
-# "DEB: N passed, N failed, N skipped".
+# Each step prints its result line, "RESULT deb: NAME: 1 passed, 0 failed,
+# 0 skipped" or one failed or skipped (scripts/lib.sh's result_line;
+# scripts/test.sh records each), and the script ends with the last.
 #
 #   scripts/deb-test.sh [--no-build]   (--no-build: use build/deb/*.deb as they are)
 set -uo pipefail
@@ -51,16 +51,16 @@ step() {	# NAME COMMAND... : one counted result
 	shift
 	say "$name"
 	if "$@" >"$out" 2>&1; then
-		echo "DEB ok: $name"
+		result_line "deb: $name" 1 0 0
 		passed=$((passed + 1))
 	else
 		cat "$out" >&2
-		echo "DEB FAIL: $name"
+		result_line "deb: $name" 0 1 0
 		failed=$((failed + 1))
 	fi
 	say "($((SECONDS - t))s)"
 }
-skip() { echo "DEB skip: $1 ($2)"; skipped=$((skipped + 1)); }
+skip() { result_line "deb: $1 ($2)" 0 0 1; skipped=$((skipped + 1)); }
 
 # What the packages may touch. A sorted list of names, before and after;
 # the kernel's modules.* indexes are compared by name only (depmod
@@ -309,7 +309,7 @@ step "install with apt" install_debs
 step "installed files, evobjctl runs" files_in_place
 step "man pages evobjctl(1), evobj(4), evobj(3)" man_pages
 if [ ${#kernels[@]} = 0 ]; then
-	echo "DEB FAIL: dkms build (no kernel headers of 6.1 or later installed)"
+	result_line "deb: dkms build (no kernel headers of 6.1 or later installed)" 0 1 0
 	failed=$((failed + 1))
 fi
 for k in "${kernels[@]}"; do
@@ -338,6 +338,5 @@ step "consumers (C++, Win32 from C, pevents) through pkg-config" consumer_pkgcon
 step "purge with apt" purge
 drop_new_indexes
 step "nothing of the packages remains" nothing_remains
-say "deb-test took $(( $(date +%s) - t0 ))s"
-echo "DEB: $passed passed, $failed failed, $skipped skipped"
+say "deb-test: $passed passed, $failed failed, $skipped skipped in $(( $(date +%s) - t0 ))s"
 [ "$failed" = 0 ]

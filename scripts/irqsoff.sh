@@ -27,8 +27,9 @@
 #   results.txt   the table and the targets
 #   traces.txt    the head of the trace of each median measurement
 #   vm.log        the whole console
-# The last line is "IRQSOFF: N passed, N failed, N skipped"; the exit status
-# is non-zero if a target failed or the run did not complete.
+# The last line is "RESULT irqsoff targets (debug): N passed, N failed, N
+# skipped" (scripts/lib.sh's result_line); the exit status is non-zero if
+# a target failed or the run did not complete.
 # EVOBJ_DEBUG_BZIMAGE names another debug kernel (say, one with an older evobj).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -265,5 +266,5 @@ fi
 	done
 } | tee "$out/results.txt"
 say "results: $out/results.csv, $out/results.txt, $out/traces.txt"
-echo "IRQSOFF: $passed passed, $failed failed, $skipped skipped"
+result_line "irqsoff targets (debug)" "$passed" "$failed" "$skipped"
 [ "$failed" = 0 ]

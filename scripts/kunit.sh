@@ -13,11 +13,13 @@
 # scripts/vm.sh with KUnit enabled and a userspace that scans kmemleak
 # afterwards, which kunit.py's init-less boot cannot do; 0 skips it).
 #
-# The last line is always "KUNIT: N passed, N failed, N skipped"; the exit
-# status is non-zero if a case failed, the run crashed or timed out, no
-# case ran, or the log shows a WARNING/BUG/lockdep/KASAN/kmemleak report.
+# The last line is always "RESULT kunit (debug kernel): N passed, N failed,
+# N skipped" (scripts/lib.sh's result_line); the exit status is non-zero
+# if a case failed, the run crashed or timed out, no case ran, or the log
+# shows a WARNING/BUG/lockdep/KASAN/kmemleak report.
 # The bzImage stays in $EVOBJ_CACHE/kunit-build for scripts/vm.sh -k debug.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${EVOBJ_CACHE:-$HOME/.cache/evobj}
@@ -110,5 +112,5 @@ if ((status == 0)) && [[ ${EVOBJ_KUNIT_KMEMLEAK:-1} != 0 ]]; then
 	fi
 fi
 
-echo "KUNIT: $passed passed, $failed failed, $skipped skipped"
+result_line "kunit (debug kernel)" "$passed" "$failed" "$skipped"
 exit "$status"

@@ -22,6 +22,35 @@ EVOBJ_FLAVOURS=(6.12 6.12-rt 6.1)
 die() { echo "${0##*/}: $*" >&2; exit 1; }
 say() { echo "==> $*" >&2; }
 
+# The one result-line format: every suite runner of scripts/test.sh
+# prints one line per suite or step it counted, on stdout,
+#   RESULT NAME: P passed, F failed, S skipped
+# with this function, or in awk or busybox sh the same printf
+# (count-results.awk for the guest suites, scripts/guest/udev-guest.sh).
+result_line() {	# NAME PASS FAIL SKIP
+	printf 'RESULT %s: %d passed, %d failed, %d skipped\n' "$@"
+}
+
+# The one parser of those lines, for scripts/test.sh: prints "PASS FAIL
+# SKIP NAME" for each in LOG, the output of the runner LABEL that exited
+# with RC. One failure more, under LABEL, for a runner that printed no
+# line (it did not run, or died first), and for one that exited non-zero
+# with no failure counted (a kernel report, a crash after its counts).
+parse_results() {	# LABEL RC LOG
+	local label=$1 rc=$2 log=$3 line lines=0 failures=0
+	local re='^RESULT (.+): ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$'
+	while IFS= read -r line; do
+		[[ $line =~ $re ]] || continue
+		echo "${BASH_REMATCH[2]} ${BASH_REMATCH[3]} ${BASH_REMATCH[4]} ${BASH_REMATCH[1]}"
+		lines=$((lines + 1)) failures=$((failures + BASH_REMATCH[3]))
+	done < <(grep -s "^RESULT " "$log")
+	if [ "$lines" = 0 ]; then
+		echo "0 1 0 $label: no result line (exit $rc)"
+	elif [ "$rc" != 0 ] && [ "$failures" = 0 ]; then
+		echo "0 1 0 $label: exit $rc with no failure counted"
+	fi
+}
+
 # The exact kernel release behind a flavour, from the metapackage's
 # dependency (linux-headers-6.12-amd64 -> 6.12.117+deb12-amd64).
 kernel_release() {
@@ -59,5 +88,5 @@ latency_payload() {	# DIR BUILD [ADVERSARY]
 		adversary=$build/bench/evobj-adversary
 	fi
 	cp "$adversary" "$dir/evobj-adversary"
-	cp "$EVOBJ_ROOT/scripts/latency-guest.sh" "$dir/"
+	cp "$EVOBJ_ROOT/scripts/guest/latency-guest.sh" "$dir/"
 }

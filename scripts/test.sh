@@ -35,6 +35,13 @@ check() {	# NAME COMMAND... : one result from one command's status
 	say "$1"
 	if "${@:2}"; then record "$1" 1 0 0; else record "$1" 0 1 0; fi
 }
+# Every result line of one runner's log (lib.sh's parse_results).
+record_results() {	# LABEL RC LOG
+	local p f s name
+	while read -r p f s name; do
+		record "$name" "$p" "$f" "$s"
+	done < <(parse_results "$@")
+}
 elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 
 start=$(date +%s)
@@ -68,19 +75,7 @@ dlog=$EVOBJ_BUILD/deb-test.log
 mkdir -p "$EVOBJ_BUILD"
 sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
 $sudo "$EVOBJ_ROOT/scripts/deb-test.sh" 2>&1 | tee "$dlog" >&2
-deb_rc=${PIPESTATUS[0]} deb_steps=0 deb_failed=0
-while IFS= read -r line; do
-	case $line in
-	"DEB ok: "*) record "deb: ${line#DEB ok: }" 1 0 0 ;;
-	"DEB FAIL: "*) record "deb: ${line#DEB FAIL: }" 0 1 0; deb_failed=1 ;;
-	"DEB skip: "*) record "deb: ${line#DEB skip: }" 0 0 1 ;;
-	*) continue ;;
-	esac
-	deb_steps=$((deb_steps + 1))
-done <"$dlog"
-if [ "$deb_steps" = 0 ] || { [ "$deb_rc" != 0 ] && [ "$deb_failed" = 0 ]; }; then
-	record "deb: scripts/deb-test.sh (exit $deb_rc)" 0 1 0
-fi
+record_results "deb: scripts/deb-test.sh" "${PIPESTATUS[0]}" "$dlog"
 
 # The udev rules as installed, applied by the host's systemd-udevd in a
 # VM: 0666 by default, 0660 and the group with EVOBJ_GROUP.
@@ -89,13 +84,7 @@ ulog=$EVOBJ_BUILD/udev-check.log
 "$EVOBJ_ROOT/scripts/udev-check.sh" 6.12 >"$ulog" 2>&1
 urc=$?
 cat "$ulog" >&2
-if [[ $(grep '^# Totals' "$ulog") =~ pass:([0-9]+)\ fail:([0-9]+) ]]; then
-	f=${BASH_REMATCH[2]}
-	[ "$urc" = 0 ] || [ "$f" -gt 0 ] || f=1
-	record "udev rules (6.12)" "${BASH_REMATCH[1]}" "$f" 0
-else
-	record "udev rules (6.12)" 0 1 0
-fi
+record_results "udev rules (6.12)" "$urc" "$ulog"
 
 for k in "${kernels[@]}"; do
 	t=$(date +%s)
@@ -103,17 +92,9 @@ for k in "${kernels[@]}"; do
 		say "KUnit on the debug kernel"
 		mkdir -p "$EVOBJ_BUILD"
 		"$EVOBJ_ROOT/scripts/kunit.sh" 2>&1 | tee "$EVOBJ_BUILD/kunit.log" >&2
-		krc=${PIPESTATUS[0]}
-		out=$(tail -n 1 "$EVOBJ_BUILD/kunit.log")
-		if [[ $out =~ ^KUNIT:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
-			f=${BASH_REMATCH[2]}
-			# A run that failed otherwise (a kernel report) still
-			# prints its counts; make sure it counts as a failure.
-			[ "$krc" = 0 ] || [ "$f" -gt 0 ] || f=1
-			record "kunit (debug kernel)" "${BASH_REMATCH[1]}" "$f" "${BASH_REMATCH[3]}"
-		else
-			record "kunit (debug kernel)" 0 1 0
-		fi
+		# A run that failed otherwise (a kernel report) still prints
+		# its counts: parse_results adds the failure.
+		record_results "kunit (debug kernel)" "${PIPESTATUS[0]}" "$EVOBJ_BUILD/kunit.log"
 		say "KUnit took $(elapsed "$t")"
 		continue
 	fi
@@ -148,9 +129,13 @@ for k in "${kernels[@]}"; do
 	say "guest suites on $k"
 	"$EVOBJ_ROOT/scripts/vm.sh" "${vmargs[@]}" -- "$guest" >/dev/null
 	vm_rc=$?
+	# The guest cannot keep its suites' output to count it: the host
+	# counts each from the console. Its exit status is in the markers,
+	# which count-results.awk judges.
 	for s in "${suites[@]}"; do
-		# shellcheck disable=SC2046
-		record "$s ($k)" $(awk -v suite="$s" -f "$EVOBJ_ROOT/scripts/count-results.awk" "$log")
+		awk -v suite="$s" -v name="$s ($k)" -f "$EVOBJ_ROOT/scripts/count-results.awk" \
+			"$log" >"$log.$s"
+		record_results "$s ($k)" 0 "$log.$s"
 	done
 	for f in "$log.hung" "$log.first-boot"; do
 		[ -e "$f" ] && results+=("note: the $k guest was booted twice; the first console is $f")
@@ -169,11 +154,7 @@ for k in "${kernels[@]}"; do
 		ilog=$EVOBJ_BUILD/irqsoff-quick.log
 		"$EVOBJ_ROOT/scripts/irqsoff.sh" --quick -o "$EVOBJ_BUILD/irqsoff-quick" \
 			--adversary "$payload/userspace/evobj-adversary" 2>&1 | tee "$ilog" >&2
-		if [[ $(tail -n 1 "$ilog") =~ ^IRQSOFF:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
-			record "irqsoff targets ($k)" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}"
-		else
-			record "irqsoff targets ($k)" 0 1 0
-		fi
+		record_results "irqsoff targets ($k)" "${PIPESTATUS[0]}" "$ilog"
 	fi
 	say "$k took $(elapsed "$t") (console log: $log)"
 done

@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The udev rules of system/udev/ applied by a real systemd-udevd in a VM
-# (scripts/udev-guest.sh says what it checks): the host's udevadm with
+# (scripts/guest/udev-guest.sh says what it checks): the host's udevadm with
 # its libraries and loader, and the rules as `make install` installs
 # them, the group one for EVOBJ_GROUP=evtest.
 #
 #   scripts/udev-check.sh [FLAVOUR]   (default 6.12)
 #
-# Prints the guest's checks and kselftest-style totals; exits non-zero
-# on a failure.
+# Prints the guest's checks and its result line, "RESULT udev rules
+# (FLAVOUR): ..." (scripts/lib.sh's result_line); exits non-zero on a
+# failure.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -18,7 +19,7 @@ udevadm=$(command -v udevadm) || die "no udevadm; run scripts/setup.sh (package 
 pay=$EVOBJ_BUILD/udev-payload
 rm -rf "$pay"
 mkdir -p "$pay/udev/lib"
-cp "$EVOBJ_ROOT/scripts/udev-guest.sh" "$pay/"
+cp "$EVOBJ_ROOT/scripts/guest/udev-guest.sh" "$pay/"
 cp -L "$udevadm" "$pay/udev/udevadm"
 # Its libraries, and the loader, run explicitly in the guest.
 ldd "$udevadm" | while read -r name arrow path _; do
@@ -36,7 +37,7 @@ sed 's/GROUP="evobj"/GROUP="evtest"/' "$EVOBJ_ROOT/system/udev/60-evobj-group.ru
 
 rc=0
 "$EVOBJ_ROOT/scripts/vm.sh" -k "$flavour" -p "$pay" -t 600 -l "$EVOBJ_BUILD/vm/udev-$flavour.log" \
-	-- ./udev-guest.sh >/dev/null || rc=$?
+	-- ./udev-guest.sh "$flavour" >/dev/null || rc=$?
 
-grep -E '^(ok|not ok) - udev|^# Totals' "$EVOBJ_BUILD/vm/udev-$flavour.log" || true
+grep -E '^(ok|not ok) - udev|^RESULT ' "$EVOBJ_BUILD/vm/udev-$flavour.log" || true
 exit $rc

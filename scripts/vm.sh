@@ -74,7 +74,7 @@ done
 [ "$module" = 0 ] ||
 	cp "${EVOBJ_MODULE:-$("$EVOBJ_ROOT/scripts/build-module.sh" "$flavour")}" "$root/lib/evobj.ko"
 printf '%s\n' "$*" >"$root/command"
-cp "$EVOBJ_ROOT/scripts/vm-init.sh" "$root/init"
+cp "$EVOBJ_ROOT/scripts/guest/vm-init.sh" "$root/init"
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initrd"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * evobj_fuzz: a seeded, multi-threaded fuzzer for /dev/evobj and its
- * event fds. Not a kselftest: run.sh skips it, scripts/guest-tests.sh and
+ * event fds. Not a kselftest: run.sh skips it, scripts/guest/guest-tests.sh and
  * `make fuzz` run it on its own.
  *
  *   evobj_fuzz [--seed S] [--calls N] [--seconds S] [--threads T]

@@ -9,7 +9,7 @@ rc=0
 ran=0
 for t in "$dir"/evobj_*; do
 	[ -f "$t" ] && [ -x "$t" ] || continue
-	# The fuzzer runs on its own (scripts/guest-tests.sh, make fuzz).
+	# The fuzzer runs on its own (scripts/guest/guest-tests.sh, make fuzz).
 	case ${t##*/} in evobj_fuzz*) continue ;; esac
 	# A 32-bit build needs a kernel with IA32 emulation: the harness's
 	# -l lists the tests and exits 4 (skip) wherever the binary runs.

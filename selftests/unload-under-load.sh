@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Unload under load (issue 9, item 4), in a test VM where evobj is a
-# loaded module (scripts/vm-init.sh insmods /lib/evobj.ko):
+# loaded module (scripts/guest/vm-init.sh insmods /lib/evobj.ko):
 #
 #  1. while evobj_fuzz runs, `rmmod evobj` again and again must be refused
 #     (the module busy) and leave the module loaded and working;

@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Runs in the test VM (scripts/udev-check.sh lays out /payload): the
-# installed udev rules applied by a real systemd-udevd, the host's,
-# with its own libraries and loader under /payload/udev. evobj is loaded
-# (scripts/vm-init.sh insmods /lib/evobj.ko).
+# Runs in the guest, the test VM, not on the host (scripts/udev-check.sh
+# lays out /payload): the installed udev rules applied by a real
+# systemd-udevd, the host's, with its own libraries and loader under
+# /payload/udev. evobj is loaded (scripts/guest/vm-init.sh insmods
+# /lib/evobj.ko).
 #
 #  1. 60-evobj.rules: a /dev/evobj whose mode was changed is 0666 root
 #     again after `udevadm trigger --sysname-match=evobj`;
@@ -14,16 +15,22 @@
 #  3. the same after unloading and loading the module (the uevent a
 #     boot sends), where the kernel makes the node 0666.
 #
-# Prints one line per check and kselftest-style totals. POSIX sh, for busybox.
+# Prints one line per check, then the result line of scripts/lib.sh's
+# result_line, named after the host's flavour (FLAVOUR):
+#   RESULT udev rules (FLAVOUR): N passed, N failed, 0 skipped
+# POSIX sh, for busybox.
+#
+#   udev-guest.sh FLAVOUR
 
 u=/payload/udev
 pass=0 fail=0
+name="udev rules (${1:-unknown kernel})"
 
 ok() { echo "ok - udev: $*"; pass=$((pass + 1)); }
 notok() { echo "not ok - udev: $*"; fail=$((fail + 1)); }
 totals() {
 	udevadm control --exit 2>/dev/null
-	echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
+	echo "RESULT $name: $pass passed, $fail failed, 0 skipped"
 	[ "$fail" -eq 0 ]
 	exit $?
 }

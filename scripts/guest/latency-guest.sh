@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Runs inside the VM (scripts/irqsoff.sh and scripts/rt-latency.sh put it
-# in /payload): measures the kernel with a tracer while evobj-adversary
-# runs each load, and prints one result line per measurement for the host.
+# Runs in the guest, the test VM, not on the host (scripts/irqsoff.sh and
+# scripts/rt-latency.sh put it in /payload): measures the kernel with a
+# tracer while evobj-adversary runs each load, and prints one result line
+# per measurement for the host.
 #
 #   latency-guest.sh irqsoff|timerlat REPS SECONDS "LOADS" "NS"
 #

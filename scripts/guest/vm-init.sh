@@ -1,9 +1,10 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# /init of the test VM (scripts/vm.sh): mount, load evobj, run /command
-# in /payload, unload, scan for leaks, print the kernel log between
-# markers for the host to check, power off.
+# Runs in the guest, not on the host: the test VM's /init (scripts/vm.sh
+# puts it in the initramfs). Mounts, loads evobj, runs /command in
+# /payload, unloads, scans for leaks, prints the kernel log between
+# markers for the host to check, powers off.
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys

@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Runs inside the test VM (scripts/test.sh puts it in /payload): every
-# guest suite in turn, each between markers that carry its exit status,
-# so the host can count each suite's results and notice a suite that
-# never ran or died.
+# Runs in the guest, the test VM, not on the host (make payload puts it
+# in /payload; scripts/test.sh and scripts/coverage.sh run it there):
+# every guest suite in turn, each between markers that carry its exit
+# status, so that the host (scripts/count-results.awk) can count each
+# suite's results and notice a suite that never ran or died.
 suite() {
 	name=$1; shift
 	echo "EVOBJ-SUITE-BEGIN $name"
