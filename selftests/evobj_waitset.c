@@ -83,15 +83,48 @@ static void *set_waiter_fn(void *arg)
 	return NULL;
 }
 
+/* Starts @w waiting on @target, a set or (@event) an event fd. */
+static int waiter_start_on(struct set_waiter *w, int target, bool event,
+			   bool all, uint64_t timeout, int signal)
+{
+	memset(w, 0, sizeof(*w));
+	w->set = target;
+	w->event = event;
+	w->all = all;
+	w->args = set_args(timeout);
+	w->args.signal = signal;
+	atomic_init(&w->done, false);
+	return pthread_create(&w->thread, NULL, set_waiter_fn, w);
+}
+
 static int set_waiter_start(struct set_waiter *w, int set, bool all,
 			    uint64_t timeout)
 {
-	memset(w, 0, sizeof(*w));
-	w->set = set;
-	w->all = all;
-	w->args = set_args(timeout);
-	atomic_init(&w->done, false);
-	return pthread_create(&w->thread, NULL, set_waiter_fn, w);
+	return waiter_start_on(w, set, false, all, timeout, -1);
+}
+
+/*
+ * A wait-any on @target (a set of @fd alone, or with @event @fd's own
+ * fd) that a signal interrupts once it has set @sig: EINTR, and the
+ * argument forgets @sig so that a retry does not set it again.
+ */
+static void interrupted_wait_forgets_signal(struct __test_metadata *_metadata,
+					    int target, bool event, int fd,
+					    int sig)
+{
+	struct set_waiter sw;
+
+	ASSERT_EQ(0, catch_signal(SIGUSR1, false));
+	ASSERT_EQ(0, waiter_start_on(&sw, target, event, false,
+				     EVOBJ_TIMEOUT_INFINITE, sig));
+	ASSERT_TRUE(wait_for_waiters(fd, 1));
+	ASSERT_EQ(0, pthread_kill(sw.thread, SIGUSR1));
+	JOIN_DONE(&sw);
+	ASSERT_EQ(-1, sw.ret);
+	ASSERT_EQ(EINTR, sw.err);
+	ASSERT_EQ(-1, sw.args.signal);
+	ASSERT_EQ(1, ev_signaled(sig));
+	ASSERT_EQ(0, fdinfo_num(fd, "waiters"));
 }
 
 TEST_F(evobj, create_bad_args)
@@ -355,7 +388,6 @@ TEST_F(evobj, signal_and_wait)
 
 TEST_F(evobj, signal_interrupts_and_forgets_signal)
 {
-	struct set_waiter sw;
 	int32_t fd, sig;
 	int set;
 
@@ -363,20 +395,7 @@ TEST_F(evobj, signal_interrupts_and_forgets_signal)
 	ASSERT_TRUE(make_events(self->dev, &sig, 1, EVOBJ_SYNCHRONIZATION));
 	set = set_create(self->dev, &fd, 1, 0);
 	ASSERT_LE(0, set);
-	ASSERT_EQ(0, catch_signal(SIGUSR1, false));
-	memset(&sw, 0, sizeof(sw));
-	sw.set = set;
-	sw.args = set_args(EVOBJ_TIMEOUT_INFINITE);
-	sw.args.signal = sig;
-	ASSERT_EQ(0, pthread_create(&sw.thread, NULL, set_waiter_fn, &sw));
-	ASSERT_TRUE(wait_for_waiters(fd, 1));
-	ASSERT_EQ(0, pthread_kill(sw.thread, SIGUSR1));
-	JOIN_DONE(&sw);
-	ASSERT_EQ(-1, sw.ret);
-	ASSERT_EQ(EINTR, sw.err);
-	ASSERT_EQ(-1, sw.args.signal);
-	ASSERT_EQ(1, ev_signaled(sig));
-	ASSERT_EQ(0, fdinfo_num(fd, "waiters"));
+	interrupted_wait_forgets_signal(_metadata, set, false, fd, sig);
 }
 
 TEST_F(evobj, members_are_events_not_fds)
@@ -618,11 +637,8 @@ TEST_F(evobj, event_wait_blocks_until_set)
 	int32_t fd;
 
 	ASSERT_TRUE(make_events(self->dev, &fd, 1, EVOBJ_SYNCHRONIZATION));
-	memset(&sw, 0, sizeof(sw));
-	sw.set = fd;
-	sw.event = true;
-	sw.args = set_args(EVOBJ_TIMEOUT_INFINITE);
-	ASSERT_EQ(0, pthread_create(&sw.thread, NULL, set_waiter_fn, &sw));
+	ASSERT_EQ(0, waiter_start_on(&sw, fd, true, false,
+				     EVOBJ_TIMEOUT_INFINITE, -1));
 	ASSERT_TRUE(wait_for_waiters(fd, 1));
 	ASSERT_FALSE(atomic_load(&sw.done));
 	ASSERT_EQ(0, ev_set(fd));
@@ -665,7 +681,6 @@ TEST_F(evobj, event_wait_alert)
 TEST_F(evobj, event_wait_signal_and_wait)
 {
 	struct evobj_waitset_wait w = set_args(0);
-	struct set_waiter sw;
 	int32_t fd, sig;
 
 	ASSERT_TRUE(make_events(self->dev, &fd, 1, EVOBJ_SYNCHRONIZATION));
@@ -682,21 +697,7 @@ TEST_F(evobj, event_wait_signal_and_wait)
 	ASSERT_EQ(0, event_wait(fd, &w));
 	ASSERT_EQ(0, ev_signaled(fd));
 	/* Interrupted once the signal was set: it is forgotten. */
-	ASSERT_EQ(0, catch_signal(SIGUSR1, false));
-	memset(&sw, 0, sizeof(sw));
-	sw.set = fd;
-	sw.event = true;
-	sw.args = set_args(EVOBJ_TIMEOUT_INFINITE);
-	sw.args.signal = sig;
-	ASSERT_EQ(0, pthread_create(&sw.thread, NULL, set_waiter_fn, &sw));
-	ASSERT_TRUE(wait_for_waiters(fd, 1));
-	ASSERT_EQ(0, pthread_kill(sw.thread, SIGUSR1));
-	JOIN_DONE(&sw);
-	ASSERT_EQ(-1, sw.ret);
-	ASSERT_EQ(EINTR, sw.err);
-	ASSERT_EQ(-1, sw.args.signal);
-	ASSERT_EQ(1, ev_signaled(sig));
-	ASSERT_EQ(0, fdinfo_num(fd, "waiters"));
+	interrupted_wait_forgets_signal(_metadata, fd, true, fd, sig);
 }
 
 TEST_F_TIMEOUT(evobj, stress_every_set_taken_once, 120)
