@@ -117,7 +117,11 @@ unique_fd evobj_waitset_create(int dev, std::span<const std::int32_t> fds)
     return unique_fd(int(checked("EVOBJ_IOC_WAITSET", [&] { return ::ioctl(dev, EVOBJ_IOC_WAITSET, &args); })));
 }
 
-void evobj_wait_fd(int ev, int signal)
+namespace {
+
+// A wait-set wait's argument (EVOBJ_IOC_WAITSET_ANY, EVOBJ_IOC_WAIT) with
+// no timeout or alert; returns the index.
+std::uint32_t infinite_waitset_wait(int fd, unsigned long request, const char* name, int signal)
 {
     evobj_waitset_wait args{
         .timeout = EVOBJ_TIMEOUT_INFINITE,
@@ -126,20 +130,20 @@ void evobj_wait_fd(int ev, int signal)
         .alert = -1,
         .signal = signal,
     };
-    checked("EVOBJ_IOC_WAIT", [&] { return ::ioctl(ev, EVOBJ_IOC_WAIT, &args); });
+    checked(name, [&] { return ::ioctl(fd, request, &args); });
+    return args.index;
+}
+
+} // namespace
+
+void evobj_wait_fd(int ev, int signal)
+{
+    (void)infinite_waitset_wait(ev, EVOBJ_IOC_WAIT, "EVOBJ_IOC_WAIT", signal);
 }
 
 std::uint32_t evobj_waitset_any(int set)
 {
-    evobj_waitset_wait args{
-        .timeout = EVOBJ_TIMEOUT_INFINITE,
-        .flags = 0,
-        .index = 0,
-        .alert = -1,
-        .signal = -1,
-    };
-    checked("EVOBJ_IOC_WAITSET_ANY", [&] { return ::ioctl(set, EVOBJ_IOC_WAITSET_ANY, &args); });
-    return args.index;
+    return infinite_waitset_wait(set, EVOBJ_IOC_WAITSET_ANY, "EVOBJ_IOC_WAITSET_ANY", -1);
 }
 
 void evobj_arm_timer(int ev, std::uint64_t expires)

@@ -140,6 +140,20 @@ inline int wait_list(int dev, bool all, evobj_wait& args) noexcept
     return 0;
 }
 
+/// A wait on the objects that `fd` holds, a wait set's or an event fd's
+/// own (EVOBJ_IOC_WAITSET_ANY, _ALL, EVOBJ_IOC_WAIT: struct
+/// evobj_waitset_wait), restarted after EINTR as wait_list() is, for the
+/// same reasons.
+inline int held_wait(int fd, unsigned long request, evobj_waitset_wait& args) noexcept
+{
+    while (::ioctl(fd, request, &args) != 0) {
+        if (errno != EINTR)
+            return errno;
+        args.signal = -1;
+    }
+    return 0;
+}
+
 /// wait_list(), but a wait-any on one object is EVOBJ_IOC_WAIT on that
 /// object's own fd, which reads no list and looks up no fd: the commonest
 /// wait, 17% cheaper on a signaled event. ENOTTY from it means that the
@@ -160,13 +174,11 @@ inline int wait(int dev, bool all, evobj_wait& args) noexcept
         .signal = args.signal,
     };
     const int fd = *reinterpret_cast<const std::int32_t*>(static_cast<std::uintptr_t>(args.fds));
-    int ret;
-    while ((ret = ::ioctl(fd, EVOBJ_IOC_WAIT, &one)) != 0 && errno == EINTR)
-        one.signal = -1;
+    const int ret = held_wait(fd, EVOBJ_IOC_WAIT, one);
     args.signal = one.signal;
-    if (ret == 0 || errno != ENOTTY) {
+    if (ret != ENOTTY) {
         args.index = one.index; // 1, the list's count, if the alert won
-        return ret == 0 ? 0 : errno;
+        return ret;
     }
     const int err = wait_list(dev, all, args);
     if (err == 0)
@@ -181,17 +193,10 @@ inline int waitset(int dev, evobj_waitset& args, int& fd) noexcept
     return result(fd);
 }
 
-/// EVOBJ_IOC_WAITSET_ALL or _ANY on wait set `set`, restarted after
-/// EINTR as wait() is, for the same reasons.
+/// EVOBJ_IOC_WAITSET_ALL or _ANY on wait set `set`.
 inline int waitset_wait(int set, bool all, evobj_waitset_wait& args) noexcept
 {
-    const unsigned long request = all ? EVOBJ_IOC_WAITSET_ALL : EVOBJ_IOC_WAITSET_ANY;
-    while (::ioctl(set, request, &args) != 0) {
-        if (errno != EINTR)
-            return errno;
-        args.signal = -1;
-    }
-    return 0;
+    return held_wait(set, all ? EVOBJ_IOC_WAITSET_ALL : EVOBJ_IOC_WAITSET_ANY, args);
 }
 
 } // namespace evobj::sys
