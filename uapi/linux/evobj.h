@@ -16,6 +16,8 @@
 /* Event types (struct evobj_create.type, struct evobj_state.type). */
 #define EVOBJ_NOTIFICATION	0	/* manual-reset */
 #define EVOBJ_SYNCHRONIZATION	1	/* auto-reset */
+/* A semaphore: struct evobj_state.type only; made by ..._CREATE_SEMAPHORE. */
+#define EVOBJ_SEMAPHORE		2
 
 /* Flags for EVOBJ_IOC_CREATE (bits 0, 1, 2). */
 #define EVOBJ_SIGNALED		0x1U	/* created signaled */
@@ -51,6 +53,9 @@
 
 /* Out flags of EVOBJ_IOC_OPEN (struct evobj_open.result). */
 #define EVOBJ_OPEN_CREATED	0x1U	/* this call created the event */
+
+/* The largest maximum count of a semaphore (Win32's LONG maximum). */
+#define EVOBJ_SEMAPHORE_MAX	0x7fffffffU
 
 /* The longest name, in bytes, without its terminating NUL. */
 #define EVOBJ_NAME_MAX		255
@@ -104,10 +109,14 @@ struct evobj_open {
 	__u32 mode;		/* permission bits (0777) of a created name */
 	__u32 result;		/* out: EVOBJ_OPEN_CREATED or 0 */
 	__u32 pad;		/* must be 0 */
+	/* Since VER1: a created EVOBJ_SEMAPHORE's; 0 for an event. */
+	__u32 count;		/* initial count, 0 .. max */
+	__u32 max;		/* 1 .. EVOBJ_SEMAPHORE_MAX */
 };
 
-/* The size of the first struct evobj_open. */
+/* The size of the first struct evobj_open, and with count and max. */
 #define EVOBJ_OPEN_SIZE_VER0	32
+#define EVOBJ_OPEN_SIZE_VER1	40
 
 /*
  * A wait set (EVOBJ_IOC_WAITSET): a list of events named once, then
@@ -131,8 +140,21 @@ struct evobj_waitset_wait {
 				 */
 };
 
+/* A semaphore (EVOBJ_IOC_CREATE_SEMAPHORE). */
+struct evobj_semaphore {
+	__u32 count;		/* initial count, 0 .. max */
+	__u32 max;		/* 1 .. EVOBJ_SEMAPHORE_MAX */
+	__u32 flags;		/* EVOBJ_CLOEXEC | EVOBJ_NONBLOCK */
+	__u32 pad;		/* must be 0 */
+};
+
+struct evobj_semaphore_state {
+	__u32 count;		/* out */
+	__u32 max;		/* out */
+};
+
 /*
- * ioctl code 0xE6, numbers 0x00-0x0F, is reserved for evobj (free in
+ * ioctl code 0xE6, numbers 0x00-0x1F, is reserved for evobj (free in
  * Documentation/userspace-api/ioctl/ioctl-number.rst as of Linux 6.12).
  */
 #define EVOBJ_IOC_MAGIC		0xE6
@@ -145,6 +167,9 @@ struct evobj_waitset_wait {
 #define EVOBJ_IOC_OPEN		_IOWR(EVOBJ_IOC_MAGIC, 0x03, struct evobj_open)
 /* Returns the new wait-set fd. */
 #define EVOBJ_IOC_WAITSET	_IOW(EVOBJ_IOC_MAGIC, 0x04, struct evobj_waitset)
+/* Returns the new semaphore fd. */
+#define EVOBJ_IOC_CREATE_SEMAPHORE \
+	_IOW(EVOBJ_IOC_MAGIC, 0x05, struct evobj_semaphore)
 
 /*
  * On an event fd. SET, RESET and PULSE write the previous state (0 or 1)
@@ -161,5 +186,13 @@ struct evobj_waitset_wait {
 /* On a wait-set fd. */
 #define EVOBJ_IOC_WAITSET_ANY	_IOWR(EVOBJ_IOC_MAGIC, 0x0D, struct evobj_waitset_wait)
 #define EVOBJ_IOC_WAITSET_ALL	_IOWR(EVOBJ_IOC_MAGIC, 0x0E, struct evobj_waitset_wait)
+
+/*
+ * On a semaphore fd, which also takes EVOBJ_IOC_READ and EVOBJ_IOC_WAIT.
+ * RELEASE reads the units to release and writes back the previous count.
+ */
+#define EVOBJ_IOC_RELEASE	_IOWR(EVOBJ_IOC_MAGIC, 0x10, __u32)
+#define EVOBJ_IOC_READ_SEMAPHORE \
+	_IOR(EVOBJ_IOC_MAGIC, 0x11, struct evobj_semaphore_state)
 
 #endif /* _UAPI_LINUX_EVOBJ_H */
