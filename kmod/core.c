@@ -27,7 +27,8 @@
  * Bounded cost. A set or pulse runs with interrupts off, possibly in
  * hardirq context, so what it does under the event's lock is bounded:
  *  - it walks the event's queue only as far as it completes waits: a
- *    synchronization event stops at the first wait it completes;
+ *    synchronization event stops at the first wait it completes, a
+ *    semaphore's release of n units after at most n (semaphore.c);
  *  - a completed wait's entry is unlinked by whoever completes it, and an
  *    entry of a wait already completed through another object is
  *    unlinked the first time a walk meets it, so none is walked twice;
@@ -176,9 +177,12 @@ static void evobj_make_unsignaled(struct evobj *ev)
 	evobj_timer_resume(ev);
 }
 
-/* evobj_consume() of a synchronization event. */
+/* evobj_consume() of a synchronization event or a semaphore. */
 void evobj_consume_sync(struct evobj *ev)
 {
+	/* Consumed only while signaled: a semaphore's count is above 0. */
+	if (ev->type == EVOBJ_SEMAPHORE && --ev->count)
+		return;
 	evobj_make_unsignaled(ev);
 }
 
@@ -436,6 +440,37 @@ void evobj_wake_finish(struct evobj *ev, struct evobj_wake *w, bool pollers)
 	}
 }
 
+/*
+ * A new object of any kind, with one reference for the caller, charged
+ * to the current task's memory cgroup: ERR_PTR(-EINVAL) for an @attr
+ * that evobj_attr_valid() refuses, or ERR_PTR(-ENOMEM).
+ */
+struct evobj *evobj_alloc(const struct evobj_attr *attr)
+{
+	static atomic64_t last_id;
+	struct evobj *ev;
+
+	if (!evobj_attr_valid(attr))
+		return ERR_PTR(-EINVAL);
+	ev = kzalloc(sizeof(*ev), GFP_KERNEL_ACCOUNT);
+	if (!ev)
+		return ERR_PTR(-ENOMEM);
+	raw_spin_lock_init(&ev->lock);
+	INIT_LIST_HEAD(&ev->waiters);
+	INIT_LIST_HEAD(&ev->wake_list);
+	ev->type = attr->type;
+	ev->id = atomic64_inc_return(&last_id);
+	ev->count = attr->count;
+	ev->max = attr->max;
+	ev->signaled = attr->signaled || attr->count;
+	kref_init(&ev->ref);
+	init_waitqueue_head(&ev->poll_wq);
+	init_irq_work(&ev->work, evobj_work);
+	evobj_timer_init(ev);
+	trace_evobj_create(ev);
+	return ev;
+}
+
 /**
  * evobj_create() - create a kernel-owned event
  * @type: %EVOBJ_NOTIFICATION or %EVOBJ_SYNCHRONIZATION
@@ -450,42 +485,28 @@ void evobj_wake_finish(struct evobj *ev, struct evobj_wake *w, bool pollers)
  */
 struct evobj *evobj_create(u32 type, bool signaled)
 {
-	static atomic64_t last_id;
-	struct evobj *ev;
+	const struct evobj_attr attr = { .type = type, .signaled = signaled };
 
-	if (type != EVOBJ_NOTIFICATION && type != EVOBJ_SYNCHRONIZATION)
+	/* Not a way to make a semaphore with no units and no maximum. */
+	if (type == EVOBJ_SEMAPHORE)
 		return ERR_PTR(-EINVAL);
-	ev = kzalloc(sizeof(*ev), GFP_KERNEL_ACCOUNT);
-	if (!ev)
-		return ERR_PTR(-ENOMEM);
-	raw_spin_lock_init(&ev->lock);
-	INIT_LIST_HEAD(&ev->waiters);
-	INIT_LIST_HEAD(&ev->wake_list);
-	ev->type = type;
-	ev->id = atomic64_inc_return(&last_id);
-	ev->signaled = signaled;
-	kref_init(&ev->ref);
-	init_waitqueue_head(&ev->poll_wq);
-	init_irq_work(&ev->work, evobj_work);
-	evobj_timer_init(ev);
-	trace_evobj_create(ev);
-	return ev;
+	return evobj_alloc(&attr);
 }
 EXPORT_SYMBOL_GPL(evobj_create);
 
 /**
- * evobj_get_file() - take a reference to the event behind a file
- * @file: a file that may be an evobj event fd's
+ * evobj_get_file() - take a reference to the object behind a file
+ * @file: a file that may be an evobj event's or semaphore's
  *
  * Context: Any context.
- * Return: the event with a new reference, or ERR_PTR(-EINVAL) if @file is
- * not an evobj event.
+ * Return: the object with a new reference, or ERR_PTR(-EINVAL) if @file
+ * is not an evobj event or semaphore.
  */
 struct evobj *evobj_get_file(struct file *file)
 {
 	struct evobj *ev;
 
-	if (file->f_op != &evobj_event_fops)
+	if (!evobj_is_object_file(file))
 		return ERR_PTR(-EINVAL);
 	ev = file->private_data;
 	kref_get(&ev->ref);
@@ -519,7 +540,7 @@ struct evobj *evobj_get(int fd)
 }
 EXPORT_SYMBOL_GPL(evobj_get);
 
-static void evobj_release(struct kref *ref)
+static void evobj_last_put(struct kref *ref)
 {
 	struct evobj *ev = container_of(ref, struct evobj, ref);
 
@@ -553,7 +574,7 @@ static void evobj_release(struct kref *ref)
 void evobj_put(struct evobj *ev)
 {
 	might_sleep();
-	kref_put(&ev->ref, evobj_release);
+	kref_put(&ev->ref, evobj_last_put);
 }
 EXPORT_SYMBOL_GPL(evobj_put);
 
@@ -622,6 +643,8 @@ bool evobj_task_pulse(struct evobj *ev)
  * and stays signaled. A synchronization event completes the longest
  * waiting wait that can complete and stays non-signaled, or becomes
  * signaled if none can. Setting a signaled event changes nothing.
+ * Given a semaphore, it releases one unit, unless the count is at its
+ * maximum (evobj_release() reports that; this one never fails).
  *
  * The time spent with interrupts off is bounded by the waits this
  * completes (see "Bounded cost" in the evobj core); tasks are woken after
@@ -634,6 +657,8 @@ bool evobj_task_pulse(struct evobj *ev)
  */
 bool evobj_set(struct evobj *ev)
 {
+	if (unlikely(ev->type == EVOBJ_SEMAPHORE))
+		return evobj_sem_set(ev);
 	return evobj_signal(ev, false, false);
 }
 EXPORT_SYMBOL_GPL(evobj_set);
@@ -642,11 +667,15 @@ EXPORT_SYMBOL_GPL(evobj_set);
  * evobj_reset() - make an event non-signaled
  * @ev: the event
  *
+ * A semaphore is left as it is.
+ *
  * Context: Any context, including hardirq. Never sleeps.
  * Return: the previous state.
  */
 bool evobj_reset(struct evobj *ev)
 {
+	if (unlikely(ev->type == EVOBJ_SEMAPHORE))
+		return evobj_signaled(ev);
 	return evobj_unsignal(ev, false);
 }
 EXPORT_SYMBOL_GPL(evobj_reset);
@@ -656,13 +685,15 @@ EXPORT_SYMBOL_GPL(evobj_reset);
  * @ev: the event
  *
  * Nobody sees the event signaled: not evobj_signaled(), not poll, not a
- * wait that does not block.
+ * wait that does not block. A semaphore is left as it is.
  *
  * Context: Any context, including hardirq. Never sleeps.
  * Return: the previous state.
  */
 bool evobj_pulse(struct evobj *ev)
 {
+	if (unlikely(ev->type == EVOBJ_SEMAPHORE))
+		return evobj_signaled(ev);
 	return evobj_signal(ev, true, false);
 }
 EXPORT_SYMBOL_GPL(evobj_pulse);

@@ -2,9 +2,10 @@
 /*
  * evobj device: /dev/evobj and the event fds it hands out.
  *
- * /dev/evobj creates events and wait sets (waitset.c) and runs waits on
- * many events; each event is an anon-inode fd that works like an eventfd
- * (poll, read, write, fdinfo) and takes the per-event ioctls. Handlers
+ * /dev/evobj creates events, semaphores and wait sets (waitset.c) and
+ * runs waits on many objects; each object is an anon-inode fd that works
+ * like an eventfd (poll, read, write, fdinfo) and takes its kind's
+ * ioctls. Handlers
  * copy in and validate, call into the core, then copy out.
  */
 
@@ -87,6 +88,63 @@ static long evobj_event_ioctl(struct file *file, unsigned int cmd,
 		return evobj_ioc_read(ev, argp);
 	case EVOBJ_IOC_TIMER:
 		return evobj_ioc_timer(ev, argp);
+	case EVOBJ_IOC_RELEASE:
+	case EVOBJ_IOC_READ_SEMAPHORE:
+		return -EINVAL;		/* a semaphore's, on an event */
+	default:
+		return -ENOIOCTLCMD;
+	}
+}
+
+/* Semaphore fd ioctls. */
+
+/* The units come in where the previous count goes out. */
+static long evobj_ioc_release(struct evobj *sem, u32 __user *uarg)
+{
+	u32 n, prev;
+	int ret;
+
+	if (get_user(n, uarg))
+		return -EFAULT;
+	ret = evobj_task_release(sem, n, &prev);
+	if (ret)
+		return ret;
+	/* Fails only if another thread unmapped it meanwhile. */
+	return put_user(prev, uarg);
+}
+
+static long evobj_ioc_read_sem(struct evobj *sem,
+			       struct evobj_semaphore_state __user *ustate)
+{
+	struct evobj_semaphore_state state;
+
+	raw_spin_lock_irq(&sem->lock);
+	state.count = sem->count;
+	state.max = sem->max;
+	raw_spin_unlock_irq(&sem->lock);
+	return copy_to_user(ustate, &state, sizeof(state)) ? -EFAULT : 0;
+}
+
+static long evobj_sem_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct evobj *sem = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case EVOBJ_IOC_WAIT:
+		return evobj_wait_held(&sem, 1, argp, false);
+	case EVOBJ_IOC_RELEASE:
+		return evobj_ioc_release(sem, argp);
+	case EVOBJ_IOC_READ_SEMAPHORE:
+		return evobj_ioc_read_sem(sem, argp);
+	case EVOBJ_IOC_READ:
+		return evobj_ioc_read(sem, argp);
+	case EVOBJ_IOC_SET:
+	case EVOBJ_IOC_RESET:
+	case EVOBJ_IOC_PULSE:
+	case EVOBJ_IOC_TIMER:
+		return -EINVAL;		/* an event's, on a semaphore */
 	default:
 		return -ENOIOCTLCMD;
 	}
@@ -155,6 +213,25 @@ static ssize_t evobj_write(struct file *file, const char __user *buf,
 	return sizeof(value);
 }
 
+/* A semaphore's write() releases as many units as it says. */
+static ssize_t evobj_sem_write(struct file *file, const char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	struct evobj *sem = file->private_data;
+	u64 value;
+	u32 prev;
+	int ret;
+
+	if (count < sizeof(value))
+		return -EINVAL;
+	if (copy_from_user(&value, buf, sizeof(value)))
+		return -EFAULT;
+	if (!value || value > EVOBJ_SEMAPHORE_MAX)
+		return -EINVAL;
+	ret = evobj_task_release(sem, value, &prev);
+	return ret ?: sizeof(value);
+}
+
 static const char *const evobj_timer_states[] = {
 	[EVOBJ_TIMER_OFF]	= "off",
 	[EVOBJ_TIMER_ARMED]	= "armed",
@@ -205,6 +282,26 @@ static int evobj_event_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+static void evobj_sem_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct evobj *sem = file->private_data;
+	unsigned int waiters;
+	u32 count;
+
+	raw_spin_lock_irq(&sem->lock);
+	count = sem->count;
+	waiters = sem->nr_waiters;
+	raw_spin_unlock_irq(&sem->lock);
+
+	seq_printf(m, "id:\t%llu\n", sem->id);
+	seq_puts(m, "type:\tsemaphore\n");
+	seq_printf(m, "signaled:\t%d\n", count > 0);
+	seq_printf(m, "count:\t%u\n", count);
+	seq_printf(m, "max:\t%u\n", sem->max);
+	seq_printf(m, "waiters:\t%u\n", waiters);
+	evobj_name_show(m, sem);
+}
+
 const struct file_operations evobj_event_fops = {
 	.owner		= THIS_MODULE,
 	.release	= evobj_event_release,
@@ -218,9 +315,22 @@ const struct file_operations evobj_event_fops = {
 	.llseek		= noop_llseek,
 };
 
+/* A semaphore's: an event's without the mapped word (no .mmap: ENODEV). */
+const struct file_operations evobj_sem_fops = {
+	.owner		= THIS_MODULE,
+	.release	= evobj_event_release,
+	.poll		= evobj_poll,
+	.read		= evobj_read,
+	.write		= evobj_sem_write,
+	.show_fdinfo	= evobj_sem_show_fdinfo,
+	.unlocked_ioctl	= evobj_sem_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
 /**
- * evobj_file_open() - a new open file for an event
- * @ev: the event; the file takes over one reference the caller holds
+ * evobj_file_open() - a new open file for an event or semaphore
+ * @ev: the object; the file takes over one reference the caller holds
  * @flags: EVOBJ_NONBLOCK or 0
  *
  * Return: the file, or an ERR_PTR; on error the reference is the
@@ -230,7 +340,8 @@ struct file *evobj_file_open(struct evobj *ev, unsigned int flags)
 {
 	struct file *file;
 
-	file = anon_inode_getfile("[evobj]", &evobj_event_fops, ev,
+	file = anon_inode_getfile("[evobj]", ev->type == EVOBJ_SEMAPHORE ?
+				  &evobj_sem_fops : &evobj_event_fops, ev,
 				  O_RDWR | (flags & EVOBJ_NONBLOCK ?
 					    O_NONBLOCK : 0));
 	if (!IS_ERR(file))
@@ -240,27 +351,17 @@ struct file *evobj_file_open(struct evobj *ev, unsigned int flags)
 
 /* /dev/evobj ioctls. */
 
-static long evobj_ioc_create(struct evobj_create __user *uargs)
+/* A new object's fd: @ev's reference goes to the file, or is dropped. */
+static int evobj_install(struct evobj *ev, u32 flags)
 {
-	struct evobj_create args;
 	struct file *file;
-	struct evobj *ev;
 	int fd;
 
-	if (copy_from_user(&args, uargs, sizeof(args)))
-		return -EFAULT;
-	if (args.flags & ~EVOBJ_CREATE_FLAGS)
-		return -EINVAL;
-
-	ev = evobj_create(args.type, args.flags & EVOBJ_SIGNALED);
-	if (IS_ERR(ev))
-		return PTR_ERR(ev);
-
 	fd = get_unused_fd_flags(O_RDWR |
-				 (args.flags & EVOBJ_CLOEXEC ? O_CLOEXEC : 0));
+				 (flags & EVOBJ_CLOEXEC ? O_CLOEXEC : 0));
 	if (fd < 0)
 		goto err_put;
-	file = evobj_file_open(ev, args.flags);
+	file = evobj_file_open(ev, flags);
 	if (IS_ERR(file)) {
 		put_unused_fd(fd);
 		fd = PTR_ERR(file);
@@ -274,6 +375,36 @@ err_put:
 	return fd;
 }
 
+static long evobj_ioc_create(struct evobj_create __user *uargs)
+{
+	struct evobj_create args;
+	struct evobj *ev;
+
+	if (copy_from_user(&args, uargs, sizeof(args)))
+		return -EFAULT;
+	if (args.flags & ~EVOBJ_CREATE_FLAGS)
+		return -EINVAL;
+	ev = evobj_create(args.type, args.flags & EVOBJ_SIGNALED);
+	if (IS_ERR(ev))
+		return PTR_ERR(ev);
+	return evobj_install(ev, args.flags);
+}
+
+static long evobj_ioc_create_sem(struct evobj_semaphore __user *uargs)
+{
+	struct evobj_semaphore args;
+	struct evobj *sem;
+
+	if (copy_from_user(&args, uargs, sizeof(args)))
+		return -EFAULT;
+	if ((args.flags & ~(EVOBJ_CLOEXEC | EVOBJ_NONBLOCK)) || args.pad)
+		return -EINVAL;
+	sem = evobj_create_semaphore(args.count, args.max);
+	if (IS_ERR(sem))
+		return PTR_ERR(sem);
+	return evobj_install(sem, args.flags);
+}
+
 /*
  * struct evobj_open may grow: the size comes from the ioctl number, a
  * larger struct from newer userspace is accepted if what this module
@@ -283,6 +414,7 @@ err_put:
  */
 static long evobj_ioc_open(struct evobj_open __user *uargs, size_t usize)
 {
+	struct evobj_attr attr;
 	struct evobj_open args;
 	struct file *file;
 	struct evobj *ev;
@@ -324,9 +456,14 @@ static long evobj_ioc_open(struct evobj_open __user *uargs, size_t usize)
 		kfree(name);
 		return fd;
 	}
-	ev = evobj_do_open(name, args.type, args.flags & EVOBJ_SIGNALED,
-			   args.disposition, args.mode, &created, &file,
-			   args.flags);
+	attr = (struct evobj_attr) {
+		.type = args.type,
+		.signaled = args.flags & EVOBJ_SIGNALED,
+		.count = args.count,	/* 0 from a VER0 struct */
+		.max = args.max,
+	};
+	ev = evobj_do_open(name, &attr, args.disposition, args.mode, &created,
+			   &file, args.flags);
 	kfree(name);
 	if (IS_ERR(ev)) {
 		put_unused_fd(fd);
@@ -381,7 +518,7 @@ struct evobj *evobj_fget_event(s32 fd, struct file **filep)
 	file = fget(fd);
 	if (!file)
 		return ERR_PTR(-EBADF);
-	if (file->f_op != &evobj_event_fops) {
+	if (!evobj_is_object_file(file)) {
 		fput(file);
 		return ERR_PTR(-EINVAL);
 	}
@@ -462,14 +599,21 @@ static int evobj_get_refs(struct evobj_wait_refs *refs,
 long evobj_wait_copy_out(int ret, u32 index, u32 __user *uindex,
 			 struct evobj *signal, s32 __user *usignal)
 {
+	bool forget;
+
 	if (!ret && index)
 		ret = put_user(index, uindex);
 	/*
 	 * Interrupted after the signal event was set: the restart (under
 	 * SA_RESTART, or the caller's retry after EINTR) continues this
-	 * call and must not set it again, so the call forgets it.
+	 * call and must not set it again, so the call forgets it. A
+	 * semaphore is released before the checks made while queueing, so
+	 * their failures forget it too.
 	 */
-	if (ret == -ERESTARTSYS && signal && put_user(EVOBJ_NO_FD, usignal))
+	forget = ret == -ERESTARTSYS ||
+		 (signal && signal->type == EVOBJ_SEMAPHORE &&
+		  (ret == -ENOSPC || ret == -ENOMEM || ret == -EINVAL));
+	if (forget && signal && put_user(EVOBJ_NO_FD, usignal))
 		ret = -EFAULT;
 	return ret;
 }
@@ -607,6 +751,8 @@ static long evobj_dev_ioctl(struct file *file, unsigned int cmd,
 		return evobj_ioc_wait(argp, true);
 	case EVOBJ_IOC_WAITSET:
 		return evobj_ioc_waitset(argp);
+	case EVOBJ_IOC_CREATE_SEMAPHORE:
+		return evobj_ioc_create_sem(argp);
 	default:
 		/* EVOBJ_IOC_OPEN, whatever size of struct evobj_open. */
 		if (_IOC_TYPE(cmd) == EVOBJ_IOC_MAGIC &&
@@ -652,6 +798,6 @@ static void __exit evobj_exit(void)
 module_exit(evobj_exit);
 
 MODULE_AUTHOR("The evobj developers");
-MODULE_DESCRIPTION("NT-style event objects: notification and synchronization events");
+MODULE_DESCRIPTION("NT-style event objects: notification and synchronization events, semaphores");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(EVOBJ_VERSION);

@@ -83,7 +83,14 @@ struct evobj {
 	unsigned int all_hint;
 	/* Completed waits whose task is still to be woken; under lock. */
 	struct list_head wake_list;
-	u32 type;			/* EVOBJ_NOTIFICATION or _SYNCHRONIZATION */
+	u32 type;			/* EVOBJ_NOTIFICATION, _SYNCHRONIZATION, _SEMAPHORE */
+	/*
+	 * A semaphore's count, under lock (and the group lock as signaled
+	 * is), and its maximum, fixed. signaled is always count > 0, so
+	 * that every wait reads one flag whatever the kind.
+	 */
+	u32 count;
+	u32 max;
 	u64 id;				/* unique this boot: fdinfo, tracepoints */
 	struct kref ref;
 	atomic_t files;			/* open struct files */
@@ -171,7 +178,32 @@ struct evobj_wake {
 	bool deferred;			/* more on the event's wake_list */
 };
 
+/*
+ * What a new object is made of: an event's type and initial state, or a
+ * semaphore's (type EVOBJ_SEMAPHORE) counts. The fields of the other
+ * kind are 0.
+ */
+struct evobj_attr {
+	u32 type;
+	bool signaled;
+	u32 count;
+	u32 max;
+};
+
+/* Whether @attr makes an event or a semaphore, and nothing else. */
+static inline bool evobj_attr_valid(const struct evobj_attr *attr)
+{
+	if (attr->type == EVOBJ_SEMAPHORE)
+		return !attr->signaled && attr->max &&
+		       attr->max <= EVOBJ_SEMAPHORE_MAX &&
+		       attr->count <= attr->max;
+	return (attr->type == EVOBJ_NOTIFICATION ||
+		attr->type == EVOBJ_SYNCHRONIZATION) &&
+	       !attr->count && !attr->max;
+}
+
 /* core.c: locking, state changes and completing waits */
+struct evobj *evobj_alloc(const struct evobj_attr *attr);
 struct evobj_group *evobj_lock(struct evobj *ev, unsigned long *flags)
 	__acquires(evobj_group) __acquires(&ev->lock);
 void evobj_unlock(struct evobj *ev, struct evobj_group *g,
@@ -291,11 +323,14 @@ static __always_inline void evobj_unlock_nested(struct evobj *ev)
 
 void evobj_consume_sync(struct evobj *ev);
 
-/* A satisfied wait resets a synchronization event. */
+/*
+ * A satisfied wait resets a synchronization event and takes one unit of
+ * a semaphore.
+ */
 static __always_inline void evobj_consume(struct evobj *ev)
 {
 	lockdep_assert_held(&ev->lock);
-	if (ev->type == EVOBJ_SYNCHRONIZATION)
+	if (ev->type != EVOBJ_NOTIFICATION)
 		evobj_consume_sync(ev);
 }
 
@@ -339,6 +374,10 @@ static __always_inline void evobj_change_end(struct evobj *ev,
 	evobj_unlock_ctx(ev, g, flags, task);
 	evobj_wake_finish(ev, w, pollers);
 }
+
+/* semaphore.c */
+int evobj_task_release(struct evobj *sem, u32 n, u32 *prev);
+bool evobj_sem_set(struct evobj *sem);
 
 /* wait.c */
 int evobj_wait_many_in(struct evobj *const *evs, u32 count,
@@ -389,6 +428,15 @@ void evobj_group_put(struct evobj *ev);
 #define EVOBJ_NO_FD		(-1)
 
 extern const struct file_operations evobj_event_fops;
+extern const struct file_operations evobj_sem_fops;
+
+/* Whether @file is one of an object's: an event's or a semaphore's. */
+static inline bool evobj_is_object_file(const struct file *file)
+{
+	return file->f_op == &evobj_event_fops ||
+	       file->f_op == &evobj_sem_fops;
+}
+
 struct file *evobj_file_open(struct evobj *ev, unsigned int flags);
 struct evobj *evobj_fget_event(s32 fd, struct file **filep);
 long evobj_wait_copy_out(int ret, u32 index, u32 __user *uindex,
@@ -428,7 +476,7 @@ int evobj_names_init(void);
 void evobj_names_exit(void);
 void evobj_name_release(struct evobj *ev);
 void evobj_name_show(struct seq_file *m, const struct evobj *ev);
-struct evobj *evobj_do_open(const char *name, u32 type, bool signaled,
+struct evobj *evobj_do_open(const char *name, const struct evobj_attr *attr,
 			    u32 disposition, umode_t mode, bool *created,
 			    struct file **filep, unsigned int fflags);
 

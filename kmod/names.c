@@ -195,14 +195,19 @@ static bool evobj_name_permitted(const struct evobj_name *n)
  * names lock is not held, as dropping the reference may release the
  * event, which unhashes its name under that lock.
  */
-static struct evobj *evobj_name_opened(struct evobj_name *n, u32 disposition)
+static struct evobj *evobj_name_opened(struct evobj_name *n, u32 disposition,
+				       const struct evobj_attr *attr)
 {
 	int err = 0;
 
+	/* The kind only after the access check: it is not for everyone. */
 	if (disposition == EVOBJ_CREATE_NEW)
 		err = -EEXIST;
 	else if (!evobj_name_permitted(n))
 		err = -EACCES;
+	else if ((n->ev->type == EVOBJ_SEMAPHORE) !=
+		 (attr->type == EVOBJ_SEMAPHORE))
+		err = -EMEDIUMTYPE;
 	if (err) {
 		evobj_put(n->ev);
 		return ERR_PTR(err);
@@ -213,7 +218,7 @@ static struct evobj *evobj_name_opened(struct evobj_name *n, u32 disposition)
 /* A new event and its unhashed name, charged to the current user. */
 static struct evobj_name *evobj_name_alloc(struct ipc_namespace *ns,
 					   const char *str, unsigned int len,
-					   u32 type, bool signaled,
+					   const struct evobj_attr *attr,
 					   umode_t mode)
 {
 	struct evobj_name *n;
@@ -227,7 +232,7 @@ static struct evobj_name *evobj_name_alloc(struct ipc_namespace *ns,
 		ev = ERR_CAST(n->user);
 		goto err_free;
 	}
-	ev = evobj_create(type, signaled);
+	ev = evobj_alloc(attr);
 	if (IS_ERR(ev))
 		goto err_uncharge;
 	n->ns = ns;
@@ -260,10 +265,11 @@ static void evobj_name_free_unused(struct evobj_name *n)
  */
 static struct evobj *evobj_name_opened_file(struct evobj_name *n,
 					    u32 disposition,
+					    const struct evobj_attr *attr,
 					    struct file **filep,
 					    unsigned int fflags)
 {
-	struct evobj *ev = evobj_name_opened(n, disposition);
+	struct evobj *ev = evobj_name_opened(n, disposition, attr);
 	struct file *file;
 
 	if (IS_ERR(ev) || !filep)
@@ -283,7 +289,7 @@ static struct evobj *evobj_name_opened_file(struct evobj_name *n,
  * that nothing can fail once another task may have opened the name. The
  * creator is then the only one to see "created", whatever happens later.
  */
-struct evobj *evobj_do_open(const char *name, u32 type, bool signaled,
+struct evobj *evobj_do_open(const char *name, const struct evobj_attr *attr,
 			    u32 disposition, umode_t mode, bool *created,
 			    struct file **filep, unsigned int fflags)
 {
@@ -293,8 +299,8 @@ struct evobj *evobj_do_open(const char *name, u32 type, bool signaled,
 	struct file *file = NULL;
 	int ret;
 
-	if (!len || (type != EVOBJ_NOTIFICATION &&
-		     type != EVOBJ_SYNCHRONIZATION) ||
+	/* evobj_alloc() checks @attr again: only a creator needs it. */
+	if (!len || !evobj_attr_valid(attr) ||
 	    disposition > EVOBJ_CREATE_NEW || (mode & ~0777))
 		return ERR_PTR(-EINVAL);
 	if (len > EVOBJ_NAME_MAX)
@@ -316,11 +322,12 @@ struct evobj *evobj_do_open(const char *name, u32 type, bool signaled,
 	n = evobj_name_find(ns, name, len);
 	mutex_unlock(&evobj_names_lock);
 	if (n || disposition == EVOBJ_OPEN_EXISTING)
-		return n ? evobj_name_opened_file(n, disposition, filep, fflags) :
+		return n ? evobj_name_opened_file(n, disposition, attr, filep,
+						  fflags) :
 			   ERR_PTR(-ENOENT);
 
 	pinned = evobj_ns_get();	/* ns itself */
-	fresh = evobj_name_alloc(pinned, name, len, type, signaled, mode);
+	fresh = evobj_name_alloc(pinned, name, len, attr, mode);
 	if (!IS_ERR(fresh) && filep) {
 		file = evobj_file_open(fresh->ev, fflags);
 		if (IS_ERR(file)) {
@@ -357,8 +364,8 @@ struct evobj *evobj_do_open(const char *name, u32 type, bool signaled,
 		evobj_ns_put(pinned);
 		/* Whoever created it meanwhile saves a failed allocation. */
 		if (n)
-			return evobj_name_opened_file(n, disposition, filep,
-						      fflags);
+			return evobj_name_opened_file(n, disposition, attr,
+						      filep, fflags);
 		/*
 		 * rhashtable fails an insert with -EBUSY or -E2BIG when it
 		 * cannot grow in time: to the caller, memory refused.
@@ -395,13 +402,18 @@ struct evobj *evobj_do_open(const char *name, u32 type, bool signaled,
  * evobj_put(), or ERR_PTR(-EINVAL) for an empty name or a bad @type,
  * @disposition or @mode, -ENAMETOOLONG, -ENOENT (%EVOBJ_OPEN_EXISTING of
  * an absent name), -EEXIST (%EVOBJ_CREATE_NEW of an existing one),
- * -EACCES, -ENOSPC (the user's named events at max_names) or -ENOMEM.
+ * -EACCES, -EMEDIUMTYPE (the name is a semaphore's), -ENOSPC (the
+ * user's named events at max_names) or -ENOMEM.
  */
 struct evobj *evobj_open(const char *name, u32 type, bool signaled,
 			 u32 disposition, umode_t mode, bool *created)
 {
-	return evobj_do_open(name, type, signaled, disposition, mode, created,
-			     NULL, 0);
+	const struct evobj_attr attr = { .type = type, .signaled = signaled };
+
+	/* Named semaphores are userspace's (EVOBJ_IOC_OPEN) for now. */
+	if (type == EVOBJ_SEMAPHORE)
+		return ERR_PTR(-EINVAL);
+	return evobj_do_open(name, &attr, disposition, mode, created, NULL, 0);
 }
 EXPORT_SYMBOL_GPL(evobj_open);
 

@@ -63,7 +63,8 @@ static inline s64 evobj_trace_timeout(clockid_t clock, ktime_t timeout)
 #define evobj_trace_type(type)						\
 	__print_symbolic(type,						\
 			 { EVOBJ_NOTIFICATION, "notification" },	\
-			 { EVOBJ_SYNCHRONIZATION, "synchronization" })
+			 { EVOBJ_SYNCHRONIZATION, "synchronization" },	\
+			 { EVOBJ_SEMAPHORE, "semaphore" })
 
 #define evobj_trace_kind(all)	((all) ? "all" : "any")
 
@@ -118,6 +119,26 @@ DEFINE_EVENT(evobj_change, evobj_reset,
 DEFINE_EVENT(evobj_change, evobj_pulse,
 	     TP_PROTO(const struct evobj *ev, bool prev),
 	     TP_ARGS(ev, prev)
+);
+
+/*
+ * A semaphore's release, under its lock: prev is the count before, count
+ * what is left once the waits it completed took their units.
+ */
+TRACE_EVENT(evobj_release,
+	    TP_PROTO(const struct evobj *sem, u32 prev),
+	    TP_ARGS(sem, prev),
+	    TP_STRUCT__entry(__field(u64, id)
+			     __field(u32, prev)
+			     __field(u32, count)
+			     __field(u8, ctx)),
+	    TP_fast_assign(__entry->id = sem->id;
+			   __entry->prev = prev;
+			   __entry->count = sem->count;
+			   __entry->ctx = evobj_trace_ctx();),
+	    TP_printk("id=%llu prev=%u count=%u ctx=%s", __entry->id,
+		      __entry->prev, __entry->count,
+		      evobj_trace_ctx_name(__entry->ctx))
 );
 
 /*

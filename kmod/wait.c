@@ -458,6 +458,19 @@ static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
 
 	if (!count || count > EVOBJ_MAX_WAIT)
 		return -EINVAL;
+	/*
+	 * A semaphore as the signal is released first, where an event is
+	 * set once the wait is queued: a release can fail (EOVERFLOW), and
+	 * must fail before the wait can have taken anything.
+	 */
+	if (signal && signal->type == EVOBJ_SEMAPHORE) {
+		u32 prev;
+
+		ret = evobj_task_release(signal, 1, &prev);
+		if (ret)
+			return ret;
+		signal = NULL;
+	}
 	past = timeout != KTIME_MAX &&
 	       ktime_compare(timeout, evobj_now(clock)) <= 0;
 	if (!all) {
@@ -491,7 +504,9 @@ static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
  * @count: how many, 1 .. %EVOBJ_MAX_WAIT
  * @alert: an extra object that completes the wait with index @count, or NULL
  * @signal: an object to set once the wait is queued (signal-and-wait), or
- *          NULL; a wait that fails its checks does not set it
+ *          NULL; a wait that fails its checks does not set it. A
+ *          semaphore is released by one unit first, before anything
+ *          else: -EOVERFLOW at its maximum
  * @all: wait for all of @evs at once rather than for any
  * @clock: %CLOCK_MONOTONIC or %CLOCK_REALTIME
  * @timeout: absolute on @clock; KTIME_MAX never expires, a past time
@@ -504,8 +519,8 @@ static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
  *
  * Context: Process context; may sleep.
  * Return: 0, -ETIMEDOUT, -ERESTARTSYS, -EINVAL (a wait-all naming an
- * object twice, a bad count), -ENOSPC (an object has max_waiters queued)
- * or -ENOMEM.
+ * object twice, a bad count), -ENOSPC (an object has max_waiters queued),
+ * -EOVERFLOW (the signal is a semaphore at its maximum) or -ENOMEM.
  */
 int evobj_wait_many_in(struct evobj *const *evs, u32 count,
 		       struct evobj *alert, struct evobj *signal, bool all,
@@ -531,7 +546,8 @@ int evobj_wait_many_in(struct evobj *const *evs, u32 count,
  * @abs_timeout: absolute %CLOCK_MONOTONIC time; KTIME_MAX waits forever,
  *               a time already past only tests the state
  *
- * Consumes a synchronization event. Waits are served in FIFO order with
+ * Consumes a synchronization event, or one unit of a semaphore. Waits
+ * are served in FIFO order with
  * every other wait on @ev, including userspace's.
  *
  * Context: Process context; sleeps interruptibly.
