@@ -289,9 +289,21 @@ TEST_F(evobj, struct_sizes)
 					    EVOBJ_IOC_MAGIC, 0x03, sizeof(big));
 	const unsigned long open_small = _IOC(_IOC_READ | _IOC_WRITE,
 					      EVOBJ_IOC_MAGIC, 0x03, 24);
+	/* What a program built before semaphores (VER1) sends. */
+	const unsigned long open_v0 = _IOC(_IOC_READ | _IOC_WRITE,
+					   EVOBJ_IOC_MAGIC, 0x03,
+					   EVOBJ_OPEN_SIZE_VER0);
+	struct evobj_open v0 = {
+		.name = (uintptr_t)UNAME("sizes-v0"), .type = N,
+		.disposition = NEW, .mode = 0600,
+	};
 	int fd;
 
-	ASSERT_EQ(EVOBJ_OPEN_SIZE_VER0, sizeof(struct evobj_open));
+	ASSERT_EQ(EVOBJ_OPEN_SIZE_VER1, sizeof(struct evobj_open));
+	fd = ioctl(self->dev, open_v0, &v0);
+	ASSERT_LE(0, fd) TH_LOG("a VER0 struct: %s", strerror(errno));
+	EXPECT_EQ(EVOBJ_OPEN_CREATED, v0.result);
+	close(fd);
 	big.more = 1;
 	errno = 0;
 	EXPECT_EQ(-1, ioctl(self->dev, open_big, &big));
