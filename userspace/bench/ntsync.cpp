@@ -5,7 +5,10 @@
 // EVOBJ_IOC_SET), a wait-any over 64 manual-reset events of which only the
 // last is signaled, and a wait-all over 8 signaled manual-reset events
 // (both complete at once, consuming nothing). evobj's wait set of the 64
-// is shown beside its list. Without /dev/ntsync (Debian's 6.1 and 6.12
+// is shown beside its list. Semaphores: an uncontended release and take,
+// and a ping-pong on two semaphores, with two calls a hop on both sides
+// (ntsync has no signal-and-wait) and evobj's one-call hop beside them.
+// Without /dev/ntsync (Debian's 6.1 and 6.12
 // have none) the benchmark says so and measures nothing.
 //
 // The ntsync ABI is declared here from its documentation, not included:
@@ -18,9 +21,11 @@
 #include <array>
 #include <cstdint>
 #include <iostream>
+#include <string_view>
 #include <vector>
 
 #include "harness.hpp"
+#include "pingpong.hpp"
 #include "sys.hpp"
 
 namespace evobj::bench {
@@ -29,6 +34,11 @@ namespace {
 struct nt_event_args {
     std::uint32_t manual;
     std::uint32_t signaled;
+};
+
+struct nt_sem_args {
+    std::uint32_t count;
+    std::uint32_t max;
 };
 
 struct nt_wait_args {
@@ -46,6 +56,8 @@ constexpr unsigned long nt_create_event = _IOW('N', 0x87, nt_event_args);
 constexpr unsigned long nt_wait_any = _IOWR('N', 0x82, nt_wait_args);
 constexpr unsigned long nt_wait_all = _IOWR('N', 0x83, nt_wait_args);
 constexpr unsigned long nt_event_set = _IOR('N', 0x88, std::uint32_t);
+constexpr unsigned long nt_create_sem = _IOW('N', 0x80, nt_sem_args);
+constexpr unsigned long nt_sem_release = _IOWR('N', 0x81, std::uint32_t);
 
 constexpr std::size_t many = 64, all = 8;
 
@@ -53,6 +65,19 @@ unique_fd nt_event(int dev, bool manual, bool signaled)
 {
     nt_event_args args{.manual = manual, .signaled = signaled};
     return unique_fd(int(checked("NTSYNC_IOC_CREATE_EVENT", [&] { return ::ioctl(dev, nt_create_event, &args); })));
+}
+
+unique_fd nt_semaphore(int dev, std::uint32_t count, std::uint32_t max)
+{
+    nt_sem_args args{.count = count, .max = max};
+    return unique_fd(int(checked("NTSYNC_IOC_CREATE_SEM", [&] { return ::ioctl(dev, nt_create_sem, &args); })));
+}
+
+std::uint32_t nt_release(int sem)
+{
+    std::uint32_t n = 1;
+    checked("NTSYNC_IOC_SEM_RELEASE", [&] { return ::ioctl(sem, nt_sem_release, &n); });
+    return n;
 }
 
 std::uint32_t nt_wait(int dev, bool wait_all, std::span<const std::int32_t> fds)
@@ -64,6 +89,81 @@ std::uint32_t nt_wait(int dev, bool wait_all, std::span<const std::int32_t> fds)
     checked(wait_all ? "NTSYNC_IOC_WAIT_ALL" : "NTSYNC_IOC_WAIT_ANY",
             [&] { return ::ioctl(dev, wait_all ? nt_wait_all : nt_wait_any, &args); });
     return args.index;
+}
+
+// Two semaphores of one unit at most, one per side.
+class nt_sem_channel {
+public:
+    explicit nt_sem_channel(int dev) : dev_(dev), sem_{nt_semaphore(dev, 0, 1), nt_semaphore(dev, 0, 1)}
+    {
+        fd_[0] = sem_[0].get();
+        fd_[1] = sem_[1].get();
+    }
+
+    void post(int side) { nt_release(fd_[side]); }
+    void wait(int side) { (void)nt_wait(dev_, false, {&fd_[side], 1}); }
+    void post_and_wait(int p, int w)
+    {
+        post(p);
+        wait(w);
+    }
+
+private:
+    int dev_;
+    unique_fd sem_[2];
+    std::int32_t fd_[2];
+};
+
+// The same on evobj; OneCall releases the peer's as the wait's signal.
+template <bool OneCall>
+class evobj_sem_channel {
+public:
+    explicit evobj_sem_channel(int dev) : sem_{evobj_semaphore_create(dev, 0, 1), evobj_semaphore_create(dev, 0, 1)}
+    {
+    }
+
+    void post(int side) { evobj_release(sem_[side].get()); }
+    void wait(int side) { evobj_wait_fd(sem_[side].get()); }
+    void post_and_wait(int p, int w)
+    {
+        if constexpr (OneCall) {
+            evobj_wait_fd(sem_[w].get(), sem_[p].get());
+        } else {
+            post(p);
+            wait(w);
+        }
+    }
+
+private:
+    unique_fd sem_[2];
+};
+
+void bench_semaphores(context& ctx, int n, int d)
+{
+    const unique_fd nt_sem = nt_semaphore(n, 0, 1);
+    const unique_fd ev_sem = evobj_semaphore_create(d, 0, 1);
+    const std::int32_t ns = nt_sem.get();
+    const int es = ev_sem.get();
+    measure_group(ctx, "ntsync-semaphore", "-", "release+take",
+                  {{"ntsync SEM_RELEASE + WAIT_ANY", true, loop([&] {
+                        nt_release(ns);
+                        (void)nt_wait(n, false, {&ns, 1});
+                    })},
+                   {"evobj RELEASE + WAIT", false, loop([es] {
+                        evobj_release(es);
+                        evobj_wait_fd(es);
+                    })}});
+
+    nt_sem_channel nt(n);
+    evobj_sem_channel<false> ev2(d);
+    evobj_sem_channel<true> ev1(d);
+    for (const char* where : {pingpong_cross_cpu, pingpong_same_cpu}) {
+        const int cpu = std::string_view(where) == pingpong_same_cpu ? 0 : 1;
+        measure_group(ctx, "ntsync-semaphore", where, "round-trip",
+                      {make_variant(nt, "ntsync SEM_RELEASE + WAIT_ANY", cpu, true),
+                       make_variant(ev2, "evobj RELEASE + WAIT", cpu),
+                       make_variant(ev1, "evobj WAIT releasing the peer's", cpu)});
+    }
 }
 
 } // namespace
@@ -116,6 +216,8 @@ void bench_ntsync(context& ctx)
     measure_group(ctx, "ntsync", "8", "wait-all",
                   {{"ntsync WAIT_ALL on 8 signaled", true, loop([&] { (void)nt_wait(n, true, nt_all); })},
                    {"evobj WAIT_ALL on 8 signaled", false, loop([&] { evobj_wait_all(d, ev_all); })}});
+
+    bench_semaphores(ctx, n, d);
 }
 
 } // namespace evobj::bench

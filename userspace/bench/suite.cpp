@@ -46,6 +46,12 @@ constexpr target targets[] = {
      "ntsync WAIT_ANY on 64, last ready", "wait-any", 1.00},
     {"wait-all over 8 vs ntsync", "ntsync", "8", "evobj WAIT_ALL on 8 signaled", "ntsync WAIT_ALL on 8 signaled",
      "wait-all", 1.00},
+    {"semaphore release + take vs ntsync", "ntsync-semaphore", "-", "evobj RELEASE + WAIT",
+     "ntsync SEM_RELEASE + WAIT_ANY", "release+take", 1.00},
+    {"semaphore ping-pong vs ntsync, 2 CPUs", "ntsync-semaphore", pingpong_cross_cpu,
+     "evobj WAIT releasing the peer's", "ntsync SEM_RELEASE + WAIT_ANY", "round-trip", 1.00},
+    {"semaphore ping-pong vs ntsync, 1 CPU", "ntsync-semaphore", pingpong_same_cpu,
+     "evobj WAIT releasing the peer's", "ntsync SEM_RELEASE + WAIT_ANY", "round-trip", 1.00},
     {"timer wake latency p50 vs timerfd", "timer", "-", "evobj TIMER + WAIT_ANY", "timerfd read()", "latency-p50",
      1.10},
 };

@@ -146,6 +146,19 @@ std::uint32_t evobj_waitset_any(int set)
     return infinite_waitset_wait(set, EVOBJ_IOC_WAITSET_ANY, "EVOBJ_IOC_WAITSET_ANY", -1);
 }
 
+unique_fd evobj_semaphore_create(int dev, std::uint32_t count, std::uint32_t max)
+{
+    struct evobj_semaphore args{.count = count, .max = max, .flags = EVOBJ_CLOEXEC, .pad = 0};
+    return unique_fd(
+        int(checked("EVOBJ_IOC_CREATE_SEMAPHORE", [&] { return ::ioctl(dev, EVOBJ_IOC_CREATE_SEMAPHORE, &args); })));
+}
+
+std::uint32_t evobj_release(int sem, std::uint32_t n)
+{
+    checked("EVOBJ_IOC_RELEASE", [&] { return ::ioctl(sem, EVOBJ_IOC_RELEASE, &n); });
+    return n;
+}
+
 void evobj_arm_timer(int ev, std::uint64_t expires)
 {
     evobj_timer args{.expires = expires, .period = 0, .flags = 0, .pad = 0};

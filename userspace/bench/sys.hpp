@@ -67,6 +67,10 @@ void evobj_wait_all(int dev, std::span<const std::int32_t> fds);
 [[nodiscard]] unique_fd evobj_waitset_create(int dev, std::span<const std::int32_t> fds);
 /// EVOBJ_IOC_WAITSET_ANY with no timeout. Returns the winning index.
 std::uint32_t evobj_waitset_any(int set);
+/// EVOBJ_IOC_CREATE_SEMAPHORE.
+[[nodiscard]] unique_fd evobj_semaphore_create(int dev, std::uint32_t count, std::uint32_t max);
+/// EVOBJ_IOC_RELEASE of `n` units; returns the previous count.
+std::uint32_t evobj_release(int sem, std::uint32_t n = 1);
 /// Arms the event's hardirq timer to fire once at `expires` (CLOCK_MONOTONIC ns).
 void evobj_arm_timer(int ev, std::uint64_t expires);
 
