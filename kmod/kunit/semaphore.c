@@ -2,12 +2,16 @@
 /*
  * The evobj_semaphore suite: a semaphore's count and maximum, releases
  * that complete as many waits as they add units, in FIFO order and from
- * hardirq context, one unit taken by each kind of wait, and what the
- * event functions of the kernel API do when handed a semaphore.
+ * hardirq context, one unit taken by each kind of wait, what the event
+ * functions of the kernel API do when handed a semaphore, and a stress
+ * of releases against wait-any and wait-all that accounts for every unit.
  */
 
 #include <kunit/test.h>
 #include <linux/atomic.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
 
 #include "kunit.h"
 
@@ -161,12 +165,145 @@ static void evobj_sem_event_api_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 2, evobj_sem_count(sem));
 }
 
+/*
+ * Stress: a kthread releases 1 or 2 units at a time (some overflow: not
+ * released), another sets a synchronization event, while two kthreads
+ * take units with wait-any and one takes a unit and the event together
+ * with wait-all, each on its own CPU where there are enough. Every unit
+ * released is taken once or left: released == taken + count; every set
+ * that changed the event is consumed once or left: changed == all +
+ * signaled.
+ */
+#define EVOBJ_SEM_STRESS_OPS	4000
+
+struct evobj_sem_stress {
+	struct evobj *objs[2];		/* the semaphore, the event */
+	atomic_t released, taken_any, taken_all, changed, errors;
+	atomic_t producers_done;
+};
+
+static int evobj_sem_releaser(void *data)
+{
+	struct evobj_sem_stress *s = data;
+	unsigned int i;
+	u32 prev;
+
+	for (i = 0; i < EVOBJ_SEM_STRESS_OPS; i++) {
+		u32 n = 1 + i % 2;
+		int ret = evobj_release(s->objs[0], n, &prev);
+
+		if (!ret)
+			atomic_add(n, &s->released);
+		else if (ret != -EOVERFLOW)
+			atomic_inc(&s->errors);
+		if (i % 64 == 0)
+			cond_resched();
+	}
+	atomic_inc(&s->producers_done);
+	return evobj_thread_idle();
+}
+
+static int evobj_sem_setter(void *data)
+{
+	struct evobj_sem_stress *s = data;
+	unsigned int i;
+
+	for (i = 0; i < EVOBJ_SEM_STRESS_OPS; i++) {
+		if (!evobj_set(s->objs[1]))
+			atomic_inc(&s->changed);
+		if (i % 64 == 0)
+			cond_resched();
+	}
+	atomic_inc(&s->producers_done);
+	return evobj_thread_idle();
+}
+
+static int evobj_sem_taker(void *data, bool all)
+{
+	struct evobj_sem_stress *s = data;
+
+	while (!kthread_should_stop()) {
+		u32 index = U32_MAX;
+		int ret = evobj_wait_many(s->objs, all ? 2 : 1, NULL, NULL, all,
+					  CLOCK_MONOTONIC,
+					  evobj_test_in_ms(20), &index);
+
+		if (ret == -ETIMEDOUT || ret == -ERESTARTSYS)
+			continue;
+		if (ret || index)
+			atomic_inc(&s->errors);
+		else
+			atomic_inc(all ? &s->taken_all : &s->taken_any);
+	}
+	return 0;
+}
+
+static int evobj_sem_any_taker(void *data)
+{
+	return evobj_sem_taker(data, false);
+}
+
+static int evobj_sem_all_taker(void *data)
+{
+	return evobj_sem_taker(data, true);
+}
+
+static bool evobj_sem_stress_balanced(struct evobj_sem_stress *s)
+{
+	int taken = atomic_read(&s->taken_any) + atomic_read(&s->taken_all);
+
+	return atomic_read(&s->released) ==
+	       taken + (int)evobj_sem_count(s->objs[0]) &&
+	       atomic_read(&s->changed) ==
+	       atomic_read(&s->taken_all) + (int)evobj_signaled(s->objs[1]);
+}
+
+static void evobj_sem_stress_test(struct kunit *test)
+{
+	struct evobj_sem_stress *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct task_struct *threads[5];
+	ktime_t deadline;
+	unsigned int t;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs 2 CPUs, has %u", num_online_cpus());
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->objs[0] = evobj_test_sem(test, 0, 8);
+	s->objs[1] = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, false);
+
+	threads[0] = evobj_thread_start(test, evobj_sem_any_taker, s, 0);
+	threads[1] = evobj_thread_start(test, evobj_sem_any_taker, s, 1);
+	threads[2] = evobj_thread_start(test, evobj_sem_all_taker, s, 2);
+	threads[3] = evobj_thread_start(test, evobj_sem_releaser, s, 3);
+	threads[4] = evobj_thread_start(test, evobj_sem_setter, s, 4);
+
+	/* The counts lag a completed wait briefly, hence the polling. */
+	deadline = evobj_test_in_ms(6 * EVOBJ_TEST_LONG_MS);
+	while (atomic_read(&s->producers_done) < 2 ||
+	       !evobj_sem_stress_balanced(s) || evobj_sem_count(s->objs[0])) {
+		if (ktime_after(ktime_get(), deadline))
+			break;
+		msleep(20);
+	}
+	for (t = 0; t < ARRAY_SIZE(threads); t++)
+		kunit_release_action(test, evobj_thread_stop, threads[t]);
+
+	kunit_info(test, "released %d, taken %d by wait-any, %d by wait-all, event changed %d",
+		   atomic_read(&s->released), atomic_read(&s->taken_any),
+		   atomic_read(&s->taken_all), atomic_read(&s->changed));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&s->errors));
+	KUNIT_EXPECT_GT(test, atomic_read(&s->taken_all), 0);
+	KUNIT_EXPECT_EQ(test, 0, evobj_sem_count(s->objs[0]));
+	KUNIT_EXPECT_TRUE(test, evobj_sem_stress_balanced(s));
+}
+
 static struct kunit_case evobj_semaphore_cases[] = {
 	KUNIT_CASE(evobj_sem_create_test),
 	KUNIT_CASE(evobj_sem_release_limits_test),
 	KUNIT_CASE(evobj_sem_hardirq_release_test),
 	KUNIT_CASE(evobj_sem_wait_all_test),
 	KUNIT_CASE(evobj_sem_event_api_test),
+	KUNIT_CASE_SLOW(evobj_sem_stress_test),
 	{}
 };
 
