@@ -104,7 +104,8 @@ static long evobj_ioc_release(struct evobj *sem, u32 __user *uarg)
 	u32 n, prev;
 	int ret;
 
-	if (get_user(n, uarg))
+	/* Probed for the write back too: a release must not then fail. */
+	if (get_user(n, uarg) || put_user(n, uarg))
 		return -EFAULT;
 	ret = evobj_task_release(sem, n, &prev);
 	if (ret)

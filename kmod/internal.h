@@ -202,6 +202,20 @@ static inline bool evobj_attr_valid(const struct evobj_attr *attr)
 	       !attr->count && !attr->max;
 }
 
+/*
+ * Whether a named open may pass @attr: what evobj_attr_valid() allows,
+ * except that an open that never creates (EVOBJ_OPEN_EXISTING) of a
+ * semaphore needs no counts, as OpenSemaphore has none to give.
+ */
+static inline bool evobj_open_attr_valid(const struct evobj_attr *attr,
+					 u32 disposition)
+{
+	if (attr->type == EVOBJ_SEMAPHORE &&
+	    disposition == EVOBJ_OPEN_EXISTING)
+		return !attr->signaled;
+	return evobj_attr_valid(attr);
+}
+
 /* core.c: locking, state changes and completing waits */
 struct evobj *evobj_alloc(const struct evobj_attr *attr);
 struct evobj_group *evobj_lock(struct evobj *ev, unsigned long *flags)

@@ -299,8 +299,8 @@ struct evobj *evobj_do_open(const char *name, const struct evobj_attr *attr,
 	struct file *file = NULL;
 	int ret;
 
-	/* evobj_alloc() checks @attr again: only a creator needs it. */
-	if (!len || !evobj_attr_valid(attr) ||
+	/* evobj_alloc() checks @attr again, for a creator. */
+	if (!len || !evobj_open_attr_valid(attr, disposition) ||
 	    disposition > EVOBJ_CREATE_NEW || (mode & ~0777))
 		return ERR_PTR(-EINVAL);
 	if (len > EVOBJ_NAME_MAX)

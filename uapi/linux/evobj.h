@@ -92,9 +92,11 @@ struct evobj_timer {
 };
 
 /*
- * A named event: opens the event that has this name in the caller's IPC
- * namespace, or creates it. type, EVOBJ_SIGNALED and mode matter only
- * when this call creates the event; an existing event keeps its own.
+ * A named event or semaphore: opens the object that has this name in the
+ * caller's IPC namespace, or creates it. The event type, EVOBJ_SIGNALED,
+ * count, max and mode matter only when this call creates the object; an
+ * existing one keeps its own, but must be of the kind asked for
+ * (EMEDIUMTYPE otherwise).
  * The struct may grow at its end: EVOBJ_IOC_OPEN's number carries its
  * size, and the module accepts a larger one whose fields unknown to it
  * are zero (E2BIG otherwise).
@@ -103,7 +105,9 @@ struct evobj_open {
 	__u64 name;		/* user address of a NUL-terminated name,
 				 * 1 .. EVOBJ_NAME_MAX bytes
 				 */
-	__u32 type;		/* EVOBJ_NOTIFICATION or EVOBJ_SYNCHRONIZATION */
+	__u32 type;		/* EVOBJ_NOTIFICATION, _SYNCHRONIZATION or
+				 * EVOBJ_SEMAPHORE (the kind to open)
+				 */
 	__u32 flags;		/* EVOBJ_SIGNALED | EVOBJ_CLOEXEC | EVOBJ_NONBLOCK */
 	__u32 disposition;	/* EVOBJ_OPEN_ALWAYS, _OPEN_EXISTING, _CREATE_NEW */
 	__u32 mode;		/* permission bits (0777) of a created name */

@@ -4,9 +4,12 @@
 // that a script holds, fd $EVOBJ_FD (as `evobjctl open NAME -- COMMAND`
 // hands it over) or --fd N.
 
+#include <linux/evobj.h>
+
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -29,7 +32,8 @@ which `evobjctl open NAME -- COMMAND` sets for COMMAND.
   set      signal the event
   reset    make it non-signaled
   pulse    release the waiters a set would, then leave it non-signaled
-  state    print its type and state: "notification 1", "synchronization 0"
+  state    print its type and state: "notification 1", "synchronization 0",
+           "semaphore 1" (a semaphore's: 1 while its count is above 0)
   wait     wait until it is signaled (consuming a synchronization event);
            with --timeout, at most that long (0: test without waiting)
 
@@ -99,9 +103,18 @@ int fd_main(std::string_view command, std::span<char* const> args)
     try {
         // One harmless ioctl first, so that a wrong fd gets its own message.
         const evobj::event_state st = ev.query();
+        // EVOBJ_IOC_READ reports a semaphore as its own type, which the
+        // event class does not name: a wait takes one of its units.
+        const bool semaphore = static_cast<std::uint32_t>(st.kind) == EVOBJ_SEMAPHORE;
         if (command == "state") {
-            std::cout << (st.kind == evobj::kind::notification ? "notification " : "synchronization ")
+            std::cout << (semaphore                                ? "semaphore "
+                          : st.kind == evobj::kind::notification ? "notification "
+                                                                 : "synchronization ")
                       << st.signaled << '\n';
+        } else if (semaphore && command != "wait") {
+            std::cerr << "evobjctl: " << command << ": fd " << *fd
+                      << " is a semaphore: set, reset and pulse are an event's\n";
+            return exit_failure;
         } else if (command == "set") {
             std::cout << ev.set() << '\n';
         } else if (command == "reset") {
