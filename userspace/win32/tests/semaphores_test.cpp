@@ -50,6 +50,21 @@ protected:
     }
 };
 
+// Blocks until `order` has n entries (a woken waiter records itself
+// some time after the kernel completed its wait), then returns a copy.
+std::vector<int> await_order(std::mutex& lock, const std::vector<int>& order, std::size_t n)
+{
+    const auto until = std::chrono::steady_clock::now() + evobj_test::slack;
+    for (;;) {
+        {
+            const std::lock_guard g(lock);
+            if (order.size() >= n || std::chrono::steady_clock::now() > until)
+                return order;
+        }
+        std::this_thread::sleep_for(1ms);
+    }
+}
+
 // The count, read by a release of one unit that is then taken back.
 LONG count_of(HANDLE sem)
 {
@@ -240,16 +255,17 @@ TEST_F(Win32Semaphore, ReleaseWakesWaitersInFifoOrder)
         });
         ASSERT_TRUE(await_waiters(sem, static_cast<unsigned>(i + 1)));
     }
-    ASSERT_TRUE(ReleaseSemaphore(sem, 1, nullptr));
-    ASSERT_TRUE(await_waiters(sem, 2));
-    {
-        const std::lock_guard g(lock);
-        EXPECT_EQ(order, (std::vector<int>{0}));
+    // One unit at a time, each to the longest waiting.
+    for (int i = 0; i < 3; ++i) {
+        ASSERT_TRUE(ReleaseSemaphore(sem, 1, nullptr));
+        ASSERT_TRUE(await_waiters(sem, static_cast<unsigned>(2 - i)));
+        std::vector<int> expected;
+        for (int j = 0; j <= i; ++j)
+            expected.push_back(j);
+        EXPECT_EQ(await_order(lock, order, expected.size()), expected);
     }
-    ASSERT_TRUE(ReleaseSemaphore(sem, 2, nullptr));
     for (std::thread& t : threads)
         t.join();
-    EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
     EXPECT_EQ(WaitForSingleObject(sem, 0), WAIT_TIMEOUT);
 }
 
@@ -258,11 +274,14 @@ TEST_F(Win32Semaphore, SignalObjectAndWaitReleasesOneUnit)
     owned sem(CreateSemaphoreA(nullptr, 0, 1, nullptr));
     owned ev(manual_event(true));
     EXPECT_EQ(SignalObjectAndWait(sem, ev, 0, FALSE), WAIT_OBJECT_0);
-    EXPECT_EQ(count_of(sem), 1);
+    // Released to its maximum, 1.
+    EXPECT_FAILS_WITH(ReleaseSemaphore(sem, 1, nullptr), FALSE, ERROR_TOO_MANY_POSTS);
     // At the maximum: fails before it waits, the event untouched.
     owned sync(auto_event(true));
     EXPECT_FAILS_WITH(SignalObjectAndWait(sem, sync, 0, FALSE), WAIT_FAILED, ERROR_TOO_MANY_POSTS);
     EXPECT_EQ(WaitForSingleObject(sync, 0), WAIT_OBJECT_0);
+    EXPECT_EQ(WaitForSingleObject(sem, 0), WAIT_OBJECT_0);
+    EXPECT_EQ(WaitForSingleObject(sem, 0), WAIT_TIMEOUT);
 }
 
 TEST_F(Win32Semaphore, SignalObjectAndWaitWakesTheSemaphoresWaiter)
