@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // evobj::device: opening /dev/evobj, the process-wide instance, and
-// event creation.
+// creating and opening events and semaphores.
 #include <evobj/device.hpp>
 
 #include <cerrno>
@@ -28,6 +28,34 @@ static_assert(static_cast<std::uint32_t>(disposition::open_or_create) == EVOBJ_O
 static_assert(static_cast<std::uint32_t>(disposition::open_existing) == EVOBJ_OPEN_EXISTING);
 static_assert(static_cast<std::uint32_t>(disposition::create_new) == EVOBJ_CREATE_NEW);
 static_assert(name_max == EVOBJ_NAME_MAX);
+static_assert(semaphore_max == EVOBJ_SEMAPHORE_MAX);
+static_assert(EVOBJ_OPEN_SIZE_VER1 == sizeof(evobj_open));
+
+namespace {
+
+// The name as the kernel takes it, NUL-terminated, in `buf`: a NUL
+// inside would silently shorten the name, so it is refused here, as is
+// an empty name; a long one is refused before copying it.
+void kernel_name(std::string_view name, char (&buf)[name_max + 1])
+{
+    if (name.empty() || name.find('\0') != std::string_view::npos)
+        detail::throw_error(EINVAL, "EVOBJ_IOC_OPEN");
+    if (name.size() > name_max)
+        detail::throw_error(ENAMETOOLONG, "EVOBJ_IOC_OPEN");
+    std::memcpy(buf, name.data(), name.size());
+    buf[name.size()] = '\0';
+}
+
+// semaphore_flags as the kernel's: EINVAL for an unknown one.
+std::uint32_t semaphore_fd_flags(unsigned flags, const char* what)
+{
+    if (flags & ~(semaphore_flags::inheritable | semaphore_flags::nonblock))
+        detail::throw_error(EINVAL, what);
+    return ((flags & semaphore_flags::inheritable) ? 0U : EVOBJ_CLOEXEC) |
+           ((flags & semaphore_flags::nonblock) ? EVOBJ_NONBLOCK : 0U);
+}
+
+} // namespace
 
 device device::open(std::string_view path)
 {
@@ -89,16 +117,8 @@ event device::create(evobj::kind kind, bool signaled) const
 opened device::open_event(std::string_view name, evobj::kind kind, evobj::disposition disp,
                           unsigned mode, bool signaled) const
 {
-    // The kernel takes a NUL-terminated string: a NUL inside would
-    // silently shorten the name, so it is refused here, as is an empty
-    // name; a long one is refused before copying it.
-    if (name.empty() || name.find('\0') != std::string_view::npos)
-        detail::throw_error(EINVAL, "EVOBJ_IOC_OPEN");
-    if (name.size() > name_max)
-        detail::throw_error(ENAMETOOLONG, "EVOBJ_IOC_OPEN");
     char buf[name_max + 1];
-    std::memcpy(buf, name.data(), name.size());
-    buf[name.size()] = '\0';
+    kernel_name(name, buf);
 
     evobj_open args{};
     args.name = reinterpret_cast<std::uintptr_t>(buf);
@@ -115,6 +135,33 @@ opened device::open_event(std::string_view name, evobj::kind kind, evobj::dispos
     if (created || sys::read(ev.native_handle(), st) == 0)
         ev.map_word(created ? kind : static_cast<evobj::kind>(st.type));
     return opened{std::move(ev), created};
+}
+
+semaphore device::create_semaphore(std::uint32_t count, std::uint32_t max, unsigned flags) const
+{
+    const std::uint32_t fd_flags = semaphore_fd_flags(flags, "EVOBJ_IOC_CREATE_SEMAPHORE");
+    int fd = -1;
+    detail::check(sys::create_semaphore(native_handle(), count, max, fd_flags, fd),
+                  "EVOBJ_IOC_CREATE_SEMAPHORE");
+    return semaphore(unique_fd(fd), fd_);
+}
+
+opened_semaphore device::open_semaphore(std::string_view name, std::uint32_t count, std::uint32_t max,
+                                        evobj::disposition disp, unsigned mode, unsigned flags) const
+{
+    char buf[name_max + 1];
+    kernel_name(name, buf);
+    evobj_open args{};
+    args.name = reinterpret_cast<std::uintptr_t>(buf);
+    args.type = EVOBJ_SEMAPHORE;
+    args.flags = semaphore_fd_flags(flags, "EVOBJ_IOC_OPEN");
+    args.disposition = static_cast<std::uint32_t>(disp);
+    args.mode = mode;
+    args.count = count; // VER1: a created semaphore's
+    args.max = max;
+    int fd = -1;
+    detail::check(sys::open(native_handle(), args, fd), "EVOBJ_IOC_OPEN");
+    return opened_semaphore{semaphore(unique_fd(fd), fd_), (args.result & EVOBJ_OPEN_CREATED) != 0};
 }
 
 } // namespace evobj

@@ -85,7 +85,19 @@ inline int create(int dev, std::uint32_t type, std::uint32_t flags, int& fd) noe
     return result(fd);
 }
 
-/// EVOBJ_IOC_OPEN: the event's fd in `fd`, args.result filled in.
+/// EVOBJ_IOC_CREATE_SEMAPHORE: the new semaphore's fd in `fd`.
+inline int create_semaphore(int dev, std::uint32_t count, std::uint32_t max, std::uint32_t flags,
+                            int& fd) noexcept
+{
+    evobj_semaphore args{};
+    args.count = count;
+    args.max = max;
+    args.flags = flags;
+    fd = ::ioctl(dev, EVOBJ_IOC_CREATE_SEMAPHORE, &args);
+    return result(fd);
+}
+
+/// EVOBJ_IOC_OPEN: the event's or semaphore's fd in `fd`, args.result filled in.
 inline int open(int dev, evobj_open& args, int& fd) noexcept
 {
     fd = ::ioctl(dev, EVOBJ_IOC_OPEN, &args);
@@ -113,6 +125,25 @@ inline int pulse(int fd, std::uint32_t* prev = nullptr) noexcept
 inline int read(int fd, evobj_state& state) noexcept
 {
     return result(::ioctl(fd, EVOBJ_IOC_READ, &state));
+}
+
+/// EVOBJ_IOC_RELEASE: releases `n` units of a semaphore (none sleeps, so
+/// no EINTR); the count before in *prev unless prev is nullptr. EOVERFLOW
+/// past the maximum (nothing changed), EINVAL for n 0 or an event.
+inline int release(int fd, std::uint32_t n, std::uint32_t* prev = nullptr) noexcept
+{
+    std::uint32_t inout = n; // n in, the previous count out
+    if (::ioctl(fd, EVOBJ_IOC_RELEASE, &inout) != 0)
+        return errno;
+    if (prev)
+        *prev = inout;
+    return 0;
+}
+
+/// EVOBJ_IOC_READ_SEMAPHORE.
+inline int read_semaphore(int fd, evobj_semaphore_state& state) noexcept
+{
+    return result(::ioctl(fd, EVOBJ_IOC_READ_SEMAPHORE, &state));
 }
 
 /// EVOBJ_IOC_TIMER (expires 0 and period 0: disarm).

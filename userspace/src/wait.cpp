@@ -126,4 +126,22 @@ bool signal_and_wait_all(const event& to_set, event_span events, deadline when)
     return wait_all(events, when, wait_options{.alert = {}, .signal = to_set}).signaled();
 }
 
+bool signal_and_wait(event_ref to_signal, event_ref to_wait, deadline when)
+{
+    return wait_any({to_wait}, when, wait_options{.alert = {}, .signal = to_signal}).signaled();
+}
+
+std::optional<std::size_t> signal_and_wait_any(event_ref to_signal, event_span events, deadline when)
+{
+    const wait_result r = wait_any(events, when, wait_options{.alert = {}, .signal = to_signal});
+    if (r.timed_out())
+        return std::nullopt;
+    return r.index();
+}
+
+bool signal_and_wait_all(event_ref to_signal, event_span events, deadline when)
+{
+    return wait_all(events, when, wait_options{.alert = {}, .signal = to_signal}).signaled();
+}
+
 } // namespace evobj

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // evobj::device: an open /dev/evobj, the fd that creates events and
-// carries multi-object waits.
+// semaphores and carries multi-object waits.
 //
 // Any open of the device can wait on any event, so a process normally
 // needs exactly one: device::instance(), opened on first use. Opening a
@@ -16,6 +16,7 @@
 #include <evobj/deadline.hpp>
 #include <evobj/event.hpp>
 #include <evobj/export.hpp>
+#include <evobj/semaphore.hpp>
 #include <evobj/unique_fd.hpp>
 #include <evobj/wait.hpp>
 
@@ -59,6 +60,17 @@ public:
     [[nodiscard]] opened open_event(std::string_view name, evobj::kind kind,
                                     evobj::disposition disp = disposition::open_or_create,
                                     unsigned mode = 0600, bool signaled = false) const;
+
+    /// semaphore::create, on this device: the semaphore waits through it.
+    [[nodiscard]] semaphore create_semaphore(std::uint32_t count, std::uint32_t max,
+                                             unsigned flags = semaphore_flags::none) const;
+
+    /// semaphore::open, on this device.
+    [[nodiscard]] opened_semaphore open_semaphore(std::string_view name, std::uint32_t count,
+                                                  std::uint32_t max,
+                                                  evobj::disposition disp = disposition::open_or_create,
+                                                  unsigned mode = 0600,
+                                                  unsigned flags = semaphore_flags::none) const;
 
     /// As the free functions of <evobj/wait.hpp>, on this device.
     [[nodiscard]] std::optional<std::size_t> wait_any(event_span events, deadline when = {}) const;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -54,6 +55,7 @@ enum class disposition : std::uint32_t {
 inline constexpr std::size_t name_max = 255;
 
 struct opened;
+class semaphore; // <evobj/semaphore.hpp>
 
 namespace detail {
 /// An event's mapped state word (evobj(4), "The mapped state word"), as
@@ -195,16 +197,27 @@ struct opened {
     bool created;
 };
 
-/// A non-owning reference to an event, for building wait lists out of
-/// events that do not sit side by side in one array, and for naming the
-/// alert or signal event of a wait. Trivially copyable; a
-/// default-constructed event_ref refers to nothing.
+/// A non-owning reference to an event or a semaphore, for building wait
+/// lists out of objects that do not sit side by side in one array (a
+/// braced list may mix the two kinds), and for naming the alert or
+/// signal object of a wait. Trivially copyable; a default-constructed
+/// event_ref refers to nothing.
 class event_ref {
 public:
     constexpr event_ref() noexcept = default;
     event_ref(const event& e) noexcept : fd_(e.native_handle()), dev_(e.dev_.get()) {}
     // A temporary event closes its fd at the end of the full expression.
     event_ref(const event&&) = delete;
+    /// A semaphore (<evobj/semaphore.hpp>): a template only so that this
+    /// header need not define semaphore.
+    template <class S>
+        requires std::same_as<S, semaphore>
+    event_ref(const S& s) noexcept : fd_(s.native_handle()), dev_(s.dev_.get())
+    {
+    }
+    template <class S>
+        requires std::same_as<S, semaphore>
+    event_ref(const S&&) = delete;
     /// Refers to an event fd owned by someone else; waits on it alone go
     /// through device::instance().
     [[nodiscard]] static constexpr event_ref from_native(event::native_handle_type fd) noexcept

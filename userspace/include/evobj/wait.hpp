@@ -2,6 +2,9 @@
 //
 // Waits on several events at once: wait-any, wait-all, the alert event
 // and signal-and-wait (NT's WaitForMultipleObjects, SignalObjectAndWait).
+// Semaphores (<evobj/semaphore.hpp>) go in the same lists, mixed with
+// events in any order: a wait that a semaphore satisfies takes one unit
+// of it, where it would consume a synchronization event.
 //
 // The free functions go through the device of the first event that has
 // one (the device that created it), else through the process-wide
@@ -20,18 +23,22 @@
 #include <evobj/deadline.hpp>
 #include <evobj/event.hpp>
 #include <evobj/export.hpp>
+#include <evobj/semaphore.hpp>
 
 namespace evobj {
 
 /// The most events one wait may name (EVOBJ_MAX_WAIT); the alert comes on top.
 inline constexpr std::size_t max_wait = 64;
 
-/// A non-owning list of events to wait on, like std::span, over either
-/// owning events or event_refs. Built implicitly from
+/// A non-owning list of events (and semaphores) to wait on, like
+/// std::span, over owning events, owning semaphores or event_refs. Built
+/// implicitly from
 ///  - any contiguous range of `event` (std::vector<event>, std::array,
 ///    a C array, std::span<const event>);
+///  - any contiguous range of `semaphore`;
 ///  - any contiguous range of `event_ref`;
-///  - a braced list: `evobj::wait_any({a, b, c}, deadline)`.
+///  - a braced list, which may mix events and semaphores:
+///    `evobj::wait_any({a, sem, c}, deadline)`.
 /// Like std::span it must not outlive what it views; as a parameter it
 /// never does, since a braced list lives to the end of the call's full
 /// expression.
@@ -50,37 +57,48 @@ public:
     template <std::ranges::contiguous_range R>
         requires std::ranges::sized_range<R> &&
                  (std::same_as<std::ranges::range_value_t<R>, event> ||
+                  std::same_as<std::ranges::range_value_t<R>, semaphore> ||
                   std::same_as<std::ranges::range_value_t<R>, event_ref>)
     constexpr event_span(R&& range) noexcept : size_(std::ranges::size(range))
     {
         if constexpr (std::same_as<std::ranges::range_value_t<R>, event>)
             events_ = std::ranges::data(range);
+        else if constexpr (std::same_as<std::ranges::range_value_t<R>, semaphore>)
+            sems_ = std::ranges::data(range);
         else
             refs_ = std::ranges::data(range);
     }
 
     [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
     [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
-    /// The fd of the i-th event.
+    /// The fd of the i-th object.
     [[nodiscard]] constexpr event::native_handle_type native_handle(std::size_t i) const noexcept
     {
-        return events_ != nullptr ? events_[i].native_handle() : refs_[i].native_handle();
+        return (*this)[i].native_handle();
+    }
+    /// The i-th object.
+    [[nodiscard]] constexpr event_ref operator[](std::size_t i) const noexcept
+    {
+        if (events_ != nullptr)
+            return events_[i];
+        if (sems_ != nullptr)
+            return sems_[i];
+        return refs_[i];
     }
     /// The device the first event with one of its own waits through
     /// (see event_ref::device_handle), or -1 if none has.
     [[nodiscard]] int device_handle() const noexcept
     {
-        for (std::size_t i = 0; i < size_; ++i) {
-            const int dev = events_ != nullptr ? event_ref(events_[i]).device_handle() : refs_[i].device_handle();
-            if (dev >= 0)
+        for (std::size_t i = 0; i < size_; ++i)
+            if (const int dev = (*this)[i].device_handle(); dev >= 0)
                 return dev;
-        }
         return -1;
     }
 
 private:
-    // Exactly one of the two points at the viewed array (neither if empty).
+    // Exactly one of the three points at the viewed array (none if empty).
     const event* events_ = nullptr;
+    const semaphore* sems_ = nullptr;
     const event_ref* refs_ = nullptr;
     std::size_t size_ = 0;
 };
@@ -89,10 +107,14 @@ private:
 /// `wait_any(evs, deadline, {.alert = stop})`, `{.signal = done}`.
 struct wait_options {
     /// Completes the wait with wait_result::alerted() when signaled
-    /// (consumed if a synchronization event). Wait-any and wait-all.
+    /// (consumed if a synchronization event, one unit taken if a
+    /// semaphore). Wait-any and wait-all.
     event_ref alert;
     /// Set in the same call, just before the wait starts (NT's
-    /// SignalObjectAndWait): no window in which a waker can miss us.
+    /// SignalObjectAndWait): no window in which a waker can miss us. A
+    /// semaphore is released by one unit instead, before the wait
+    /// queues (NT's order); at its maximum the whole call fails with
+    /// EOVERFLOW before anything else happens.
     event_ref signal;
 };
 
@@ -120,12 +142,13 @@ private:
 };
 
 /// Waits until one of `events` is signaled and returns its index (the
-/// lowest if several are; only that one is consumed), or std::nullopt on
-/// timeout. 1 to max_wait events; an event may appear twice.
+/// lowest if several are; only that one is consumed: one unit, for a
+/// semaphore), or std::nullopt on timeout. 1 to max_wait objects; an
+/// object may appear twice.
 [[nodiscard]] EVOBJ_API std::optional<std::size_t> wait_any(event_span events, deadline when = {});
 /// Waits until all `events` are signaled at one instant, then consumes
-/// every synchronization event among them atomically. False on timeout.
-/// A duplicated event is EINVAL.
+/// every synchronization event among them, and one unit of every
+/// semaphore, atomically. False on timeout. A duplicated object is EINVAL.
 [[nodiscard]] EVOBJ_API bool wait_all(event_span events, deadline when = {});
 
 /// The general forms, with an alert and/or a signal event.
@@ -155,5 +178,13 @@ private:
                                                              deadline when = {});
 /// Sets `to_set`, then waits for all of `events`.
 [[nodiscard]] EVOBJ_API bool signal_and_wait_all(const event& to_set, event_span events, deadline when = {});
+
+/// The same three with any kind of object to signal: an event is set, a
+/// semaphore released by one unit (EOVERFLOW at its maximum, before the
+/// wait), e.g. `signal_and_wait(sem, ev)`; and any kind to wait for.
+[[nodiscard]] EVOBJ_API bool signal_and_wait(event_ref to_signal, event_ref to_wait, deadline when = {});
+[[nodiscard]] EVOBJ_API std::optional<std::size_t> signal_and_wait_any(event_ref to_signal, event_span events,
+                                                                       deadline when = {});
+[[nodiscard]] EVOBJ_API bool signal_and_wait_all(event_ref to_signal, event_span events, deadline when = {});
 
 } // namespace evobj

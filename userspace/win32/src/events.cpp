@@ -24,12 +24,10 @@ namespace {
 thread_local DWORD last_error = ERROR_SUCCESS;
 std::atomic<int> device{-1};
 
-// Named events are created 0600: a Windows named object's default
-// security admits its creator only (and administrators).
-constexpr std::uint32_t name_mode = 0600;
-
 constexpr std::string_view global_prefix = "Global\\";
 constexpr std::string_view local_prefix = "Local\\";
+
+} // namespace
 
 // UTF-16 to UTF-8. Unpaired surrogates, which Windows names may hold,
 // are encoded as their own three bytes (WTF-8), so that no two UTF-16
@@ -81,10 +79,7 @@ DWORD kernel_name(std::string_view name, std::string_view& out) noexcept
     return ERROR_SUCCESS;
 }
 
-bool inherit(LPSECURITY_ATTRIBUTES sa) noexcept
-{
-    return sa && sa->bInheritHandle;
-}
+namespace {
 
 // Creates (or, for a name, opens or creates) an event; the core of all
 // the CreateEvent* and OpenEvent* spellings. name == nullptr: unnamed.
@@ -177,6 +172,8 @@ BOOL change(HANDLE h, std::uint32_t to, int (*op)(int, std::uint32_t*) noexcept)
     call c;
     if (!c.use(&h, 1, &ref))
         return FALSE;
+    // A semaphore's handle included: the kernel would say EINVAL, where
+    // Windows says ERROR_INVALID_HANDLE for a handle of the wrong type.
     if (ref.kind() != kind::event)
         return fail(ERROR_INVALID_HANDLE, FALSE);
     if (!(ref.access() & EVENT_MODIFY_STATE))
@@ -222,6 +219,10 @@ DWORD error_from_errno(int err) noexcept
         return ERROR_TOO_MANY_OPEN_FILES;
     case ENOSPC:
         return ERROR_NOT_ENOUGH_QUOTA;
+    case EOVERFLOW:
+        return ERROR_TOO_MANY_POSTS; // a semaphore's release past its maximum
+    case EMEDIUMTYPE:
+        return ERROR_INVALID_HANDLE; // a name of the other kind (event, semaphore)
     default:
         return ERROR_GEN_FAILURE;
     }

@@ -197,7 +197,7 @@ bool adopt(std::uintptr_t fd) noexcept
     slot* s = make_slot(fd);
     if (!s || s->ctl.load(std::memory_order_relaxed) != 0)
         return false; // ours already: a closed handle whose fd a call still uses
-    publish(s, EVENT_ALL_ACCESS, kind::event, nullptr);
+    publish(s, EVENT_ALL_ACCESS, kind_of_type(st.type), nullptr);
     return true;
 }
 
@@ -404,7 +404,7 @@ BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
     } else if (lpTargetHandle) {
         const int fd = ::fcntl(ref.fd, dup_cmd, 0);
         ACCESS_MASK access = same_access ? ref.access()
-                             : ref.kind() == kind::event ? map_event_access(dwDesiredAccess)
+                             : ref.kind() != kind::thread ? map_event_access(dwDesiredAccess)
                                                          : dwDesiredAccess;
         const HANDLE h = fd < 0 ? fail(error_from_errno(errno), HANDLE{})
                                 : install(fd, access, ref.kind(), ref.s->thread);
@@ -456,7 +456,7 @@ HANDLE evobj_win32_handle_from_fd(int fd)
         if (!make_slot(static_cast<std::uintptr_t>(fd)))
             return fail(ERROR_NOT_ENOUGH_MEMORY, HANDLE{});
     }
-    return install(fd, EVENT_ALL_ACCESS);
+    return install(fd, EVENT_ALL_ACCESS, kind_of_type(st.type));
 }
 
 } // extern "C"

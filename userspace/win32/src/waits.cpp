@@ -19,6 +19,7 @@ namespace evobj::win32 {
 namespace {
 
 static_assert(MAXIMUM_WAIT_OBJECTS == EVOBJ_MAX_WAIT);
+static_assert(SEMAPHORE_MODIFY_STATE == EVENT_MODIFY_STATE); // one check for both kinds
 
 // A relative Win32 timeout as evobj's absolute CLOCK_MONOTONIC deadline,
 // taken once so that restarts after a signal or an empty alert keep it.
@@ -107,7 +108,10 @@ DWORD wait_handles(DWORD count, const HANDLE* handles, bool all, DWORD ms, bool 
         if (!(signal ? c.use(with_signal, count + 1, refs) : c.use(handles, count, refs + 1)))
             return WAIT_FAILED;
         if (signal) {
-            if (refs[0].kind() != kind::event)
+            // An event is set, a semaphore released by one unit (the
+            // kernel's choice by the fd's kind; ERROR_TOO_MANY_POSTS at
+            // its maximum, before the wait); a thread cannot be signaled.
+            if (refs[0].kind() == kind::thread)
                 return fail(ERROR_INVALID_HANDLE, WAIT_FAILED);
             if (!(refs[0].access() & EVENT_MODIFY_STATE))
                 return fail(ERROR_ACCESS_DENIED, WAIT_FAILED);
@@ -179,8 +183,10 @@ DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE* lpHandles, BOO
 DWORD WINAPI SignalObjectAndWait(HANDLE hObjectToSignal, HANDLE hObjectToWaitOn,
                                  DWORD dwMilliseconds, BOOL bAlertable)
 {
-    // One ioctl: queued on the object before the signal is set, so
-    // nothing the set provokes is missed (stronger than Windows).
+    // One ioctl: queued on the object before an event is set, so
+    // nothing the set provokes is missed (stronger than Windows); a
+    // semaphore is released first, as on Windows, so that a release
+    // past its maximum fails the call before any wait is made.
     return wait_handles(1, &hObjectToWaitOn, false, dwMilliseconds, bAlertable,
                         hObjectToSignal ? hObjectToSignal : INVALID_HANDLE_VALUE);
 }

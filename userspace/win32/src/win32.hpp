@@ -8,9 +8,12 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include <evobj/win32.h>
+#include <linux/evobj.h>
 
 #include "word.hpp"
 
@@ -32,6 +35,25 @@ DWORD error_from_errno(int err) noexcept;
 /// The process-wide /dev/evobj fd, opened on first use; -1 with the last
 /// error set if the device cannot be opened.
 int device_fd() noexcept;
+
+// ---- names (events.cpp), shared by events and semaphores -------------------
+
+/// The mode of a created name: a Windows named object's default security
+/// admits its creator only (and administrators).
+inline constexpr std::uint32_t name_mode = 0600;
+
+/// The kernel's name for a Windows object name (prefixes dropped), a
+/// view into `name`, so NUL-terminated if `name` is; or the Win32 error.
+DWORD kernel_name(std::string_view name, std::string_view& out) noexcept;
+
+/// UTF-16 to UTF-8 (WTF-8 for unpaired surrogates). Throws std::bad_alloc.
+void utf16_to_utf8(LPCWSTR in, std::string& out);
+
+/// Whether SECURITY_ATTRIBUTES ask for an inheritable handle.
+inline bool inherit(LPSECURITY_ATTRIBUTES sa) noexcept
+{
+    return sa && sa->bInheritHandle;
+}
 
 // ---- threads and APCs --------------------------------------------------------
 
@@ -83,7 +105,13 @@ unsigned run_apcs(thread_obj* self);
 // fences, then reads what the other wrote: at least one of them sees
 // the other.)
 
-enum class kind : std::uint8_t { event, thread };
+enum class kind : std::uint8_t { event, thread, semaphore };
+
+/// The kind of an evobj fd's object, from EVOBJ_IOC_READ's type.
+inline win32::kind kind_of_type(std::uint32_t type) noexcept
+{
+    return type == EVOBJ_SEMAPHORE ? kind::semaphore : kind::event;
+}
 
 inline constexpr std::uint32_t slot_open = 1U << 0; // the handle is open
 inline constexpr std::uint32_t slot_alloc = 1U << 1; // the slot owns its fd (open or pending close)
@@ -170,7 +198,9 @@ int cached_set(const std::int32_t* fds, unsigned count, const handle_ref* refs) 
 /// cached sets that hold it.
 void forget_sets_with(int fd) noexcept;
 
-/// Generic rights (GENERIC_READ, ...) mapped to an event's specific ones.
+/// Generic rights (GENERIC_READ, ...) mapped to an event's specific ones,
+/// which are a semaphore's too (SEMAPHORE_MODIFY_STATE is
+/// EVENT_MODIFY_STATE's bit).
 ACCESS_MASK map_event_access(ACCESS_MASK access) noexcept;
 
 } // namespace evobj::win32

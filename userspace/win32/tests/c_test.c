@@ -31,6 +31,8 @@ int main(void)
 	HANDLE ev = CreateEventA(NULL, FALSE, FALSE, NULL);
 	HANDLE both[2];
 	HANDLE dup = NULL;
+	HANDLE sem;
+	LONG prev = -1;
 	const char *required = getenv("EVOBJ_TESTS_REQUIRE_DEVICE");
 
 	/* On a build host without the module: nothing to test. */
@@ -52,6 +54,19 @@ int main(void)
 	CHECK(CloseHandle(both[0]) && CloseHandle(dup) && CloseHandle(ev));
 	SetLastError(0);
 	CHECK(!SetEvent(ev) && GetLastError() == ERROR_INVALID_HANDLE);
+
+	/* A semaphore, where the module has them. */
+	sem = CreateSemaphoreA(NULL, 1, 2, NULL);
+	if (sem || GetLastError() != ERROR_NOT_SUPPORTED) {
+		CHECK(sem != NULL);
+		CHECK(ReleaseSemaphore(sem, 1, &prev) && prev == 1);
+		SetLastError(0);
+		CHECK(!ReleaseSemaphore(sem, 1, NULL) && GetLastError() == ERROR_TOO_MANY_POSTS);
+		CHECK(WaitForSingleObject(sem, 0) == WAIT_OBJECT_0);
+		SetLastError(0);
+		CHECK(!SetEvent(sem) && GetLastError() == ERROR_INVALID_HANDLE);
+		CHECK(CloseHandle(sem));
+	}
 	printf("win32_c_test: %s\n", failures ? "FAILED" : "ok");
 	return failures != 0;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later OR MIT */
 /*
- * evobj::win32: the Win32 event API (CreateEvent, WaitForMultipleObjects,
- * SignalObjectAndWait, QueueUserAPC, ...) on evobj's kernel events, for
- * code ported from Windows. C linkage, usable from C (C11) and C++.
+ * evobj::win32: the Win32 event and semaphore API (CreateEvent,
+ * CreateSemaphore, WaitForMultipleObjects, SignalObjectAndWait,
+ * QueueUserAPC, ...) on evobj's kernel objects, for code ported from
+ * Windows. C linkage, usable from C (C11) and C++.
  *
  * The Windows spellings and numeric values are kept, so that ported code
  * compiles unchanged; <evobj/win32-compat/windows.h> lets it keep its
@@ -43,6 +44,8 @@ typedef unsigned char BYTE;
 typedef unsigned char BOOLEAN;
 typedef uint32_t DWORD;
 typedef int32_t LONG;
+typedef LONG *PLONG;
+typedef LONG *LPLONG;
 typedef uint32_t ULONG;
 typedef unsigned int UINT;
 typedef uintptr_t ULONG_PTR;
@@ -101,6 +104,8 @@ typedef VOID (CALLBACK *PAPCFUNC)(ULONG_PTR dwParam);
 #define EVENT_QUERY_STATE		0x0001
 #define EVENT_MODIFY_STATE		0x0002
 #define EVENT_ALL_ACCESS		0x001F0003
+#define SEMAPHORE_MODIFY_STATE		0x0002
+#define SEMAPHORE_ALL_ACCESS		0x001F0003
 #define THREAD_SET_CONTEXT		0x0010
 #define THREAD_ALL_ACCESS		0x001FFFFF
 
@@ -140,6 +145,7 @@ typedef VOID (CALLBACK *PAPCFUNC)(ULONG_PTR dwParam);
 #define ERROR_INVALID_NAME		123
 #define ERROR_ALREADY_EXISTS		183
 #define ERROR_FILENAME_EXCED_RANGE	206
+#define ERROR_TOO_MANY_POSTS		298
 #define ERROR_NO_UNICODE_TRANSLATION	1113
 #define ERROR_NO_SYSTEM_RESOURCES	1450
 #define ERROR_NOT_ENOUGH_QUOTA		1816
@@ -164,6 +170,33 @@ EVOBJ_WIN32_API HANDLE WINAPI OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHan
 EVOBJ_WIN32_API BOOL WINAPI SetEvent(HANDLE hEvent);
 EVOBJ_WIN32_API BOOL WINAPI ResetEvent(HANDLE hEvent);
 EVOBJ_WIN32_API BOOL WINAPI PulseEvent(HANDLE hEvent);
+
+/*
+ * ---- semaphores ----------------------------------------------------------
+ * Named ones share the events' names: a name of the other kind fails with
+ * ERROR_INVALID_HANDLE, as on Windows. dwFlags of CreateSemaphoreEx is
+ * reserved and must be 0.
+ */
+EVOBJ_WIN32_API HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+					       LONG lInitialCount, LONG lMaximumCount,
+					       LPCSTR lpName);
+EVOBJ_WIN32_API HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+					       LONG lInitialCount, LONG lMaximumCount,
+					       LPCWSTR lpName);
+EVOBJ_WIN32_API HANDLE WINAPI CreateSemaphoreExA(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+						 LONG lInitialCount, LONG lMaximumCount,
+						 LPCSTR lpName, DWORD dwFlags,
+						 DWORD dwDesiredAccess);
+EVOBJ_WIN32_API HANDLE WINAPI CreateSemaphoreExW(LPSECURITY_ATTRIBUTES lpSemaphoreAttributes,
+						 LONG lInitialCount, LONG lMaximumCount,
+						 LPCWSTR lpName, DWORD dwFlags,
+						 DWORD dwDesiredAccess);
+EVOBJ_WIN32_API HANDLE WINAPI OpenSemaphoreA(DWORD dwDesiredAccess, BOOL bInheritHandle,
+					     LPCSTR lpName);
+EVOBJ_WIN32_API HANDLE WINAPI OpenSemaphoreW(DWORD dwDesiredAccess, BOOL bInheritHandle,
+					     LPCWSTR lpName);
+EVOBJ_WIN32_API BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
+					     LPLONG lpPreviousCount);
 
 /* ---- waits ---------------------------------------------------------------- */
 EVOBJ_WIN32_API DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
@@ -194,16 +227,16 @@ EVOBJ_WIN32_API VOID WINAPI SetLastError(DWORD dwErrCode);
 
 /* ---- evobj extensions: handles and fds ------------------------------------------ */
 /*
- * The event fd behind a handle, still owned by the handle: for poll/epoll,
+ * The event (or semaphore) fd behind a handle, still owned by the handle: for poll/epoll,
  * or to send to another process (SCM_RIGHTS). -1 with ERROR_INVALID_HANDLE
  * for anything that is not an open handle.
  */
 EVOBJ_WIN32_API int evobj_win32_fd(HANDLE hObject);
 /*
- * Makes a handle of an evobj event fd received from elsewhere (SCM_RIGHTS,
- * pidfd_getfd, inherited): the handle takes the fd over, and CloseHandle
- * closes it. Access is EVENT_ALL_ACCESS. NULL with ERROR_INVALID_HANDLE if
- * fd is not an open evobj event, ERROR_TOO_MANY_OPEN_FILES if it is past
+ * Makes a handle of an evobj event or semaphore fd received from elsewhere
+ * (SCM_RIGHTS, pidfd_getfd, inherited): the handle takes the fd over, and
+ * CloseHandle closes it. Access is EVENT_ALL_ACCESS (SEMAPHORE_ALL_ACCESS).
+ * NULL with ERROR_INVALID_HANDLE if fd is not an open evobj object, ERROR_TOO_MANY_OPEN_FILES if it is past
  * what a handle can name (2^29 - 1), ERROR_NOT_ENOUGH_MEMORY; on failure
  * the fd is left alone, still the caller's.
  */
@@ -214,6 +247,9 @@ EVOBJ_WIN32_API HANDLE evobj_win32_handle_from_fd(int fd);
 #define CreateEvent	CreateEventW
 #define CreateEventEx	CreateEventExW
 #define OpenEvent	OpenEventW
+#define CreateSemaphore	CreateSemaphoreW
+#define CreateSemaphoreEx	CreateSemaphoreExW
+#define OpenSemaphore	OpenSemaphoreW
 #ifndef TEXT
 #define TEXT(s)		u##s
 #endif
@@ -221,6 +257,9 @@ EVOBJ_WIN32_API HANDLE evobj_win32_handle_from_fd(int fd);
 #define CreateEvent	CreateEventA
 #define CreateEventEx	CreateEventExA
 #define OpenEvent	OpenEventA
+#define CreateSemaphore	CreateSemaphoreA
+#define CreateSemaphoreEx	CreateSemaphoreExA
+#define OpenSemaphore	OpenSemaphoreA
 #ifndef TEXT
 #define TEXT(s)		s
 #endif
