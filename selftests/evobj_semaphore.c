@@ -1060,6 +1060,58 @@ TEST_F(evobj, release_skips_blocked_wait_all)
 	EXPECT_EQ(0, ev_signaled(fds[1]));
 }
 
+/*
+ * A pulse of the event a queued wait-all over a semaphore waits for
+ * completes it (the semaphore's unit is there), and takes the unit; a
+ * pulse while the semaphore is empty completes nothing and leaves the
+ * wait queued.
+ */
+TEST_F(evobj, pulse_completes_wait_all_with_semaphore)
+{
+	struct waiter w;
+	int32_t fds[2];
+
+	fds[0] = ev_create(self->dev, N, 0);
+	fds[1] = sem_create(self->dev, 0, 5);
+	ASSERT_LE(0, fds[0]);
+	ASSERT_LE(0, fds[1]);
+	waiter_init(&w, self->dev, true, fds, 2, deadline_in(LONG_WAIT_NS));
+	ASSERT_TRUE(waiter_start_queued(&w, fds[1], 1));
+	ASSERT_EQ(0, ev_pulse(fds[0]));
+	sleep_ns(20 * NSEC_PER_MSEC);
+	EXPECT_FALSE(atomic_load(&w.done));
+	EXPECT_EQ(1, fdinfo_num(fds[1], "waiters"));
+	ASSERT_EQ(0, sem_release(fds[1], 2));
+	sleep_ns(20 * NSEC_PER_MSEC);
+	EXPECT_FALSE(atomic_load(&w.done));
+	ASSERT_EQ(0, ev_pulse(fds[0]));
+	JOIN_DONE(&w);
+	EXPECT_EQ(0, w.ret);
+	EXPECT_EQ(1, sem_count(fds[1]));
+	EXPECT_EQ(0, ev_signaled(fds[0]));
+}
+
+/* A semaphore named both as an object and as the alert: the object wins. */
+TEST_F(evobj, semaphore_object_and_alert)
+{
+	int32_t sem = sem_create(self->dev, 1, 5);
+	struct evobj_wait w;
+	struct evobj_waitset_wait ow;
+
+	ASSERT_LE(0, sem);
+	w = wait_args(&sem, 1, 0);
+	w.alert = sem;
+	ASSERT_EQ(0, ev_wait(self->dev, false, &w));
+	EXPECT_EQ(0, w.index);
+	EXPECT_EQ(0, sem_count(sem));
+	ASSERT_EQ(0, sem_release(sem, 1));
+	ow = one_args(0);
+	ow.alert = sem;
+	ASSERT_EQ(0, ioctl(sem, EVOBJ_IOC_WAIT, &ow));
+	EXPECT_EQ(0, ow.index);
+	EXPECT_EQ(0, sem_count(sem));
+}
+
 /* The alert may be a semaphore: its win takes a unit. */
 TEST_F(evobj, alert_semaphore_takes_unit)
 {
