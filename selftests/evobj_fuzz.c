@@ -34,7 +34,15 @@
  *    passed the word holds only its two bits, and the rest of the page
  *    reads zero; a bad mapping shape fails;
  *  - events that nothing may signal stay non-signaled, and vice versa,
- *    through READ, poll and fdinfo.
+ *    through READ, poll and fdinfo;
+ *  - semaphores: on the accounting semaphores, units released (RELEASE,
+ *    write(), signal-and-wait) == units taken (waits, the alert,
+ *    read()) + final count, every successful release's previous count
+ *    leaves room for its units, and one that cannot fit is EOVERFLOW
+ *    exactly; a full semaphore that nothing may take stays full and
+ *    refuses every release, signal-and-wait included. Pool semaphores
+ *    (valid and malformed CREATE_SEMAPHORE, named ones) meet every
+ *    other call.
  *
  * Each thread's call sequence derives from the seed, so --seed replays
  * it; with several threads the interleaving (and so what fds hold at a
@@ -82,6 +90,7 @@
 #define NSLOT		40	/* the chaos pool of fds */
 #define NSTALE		16	/* recently closed fd numbers */
 #define NACCT		4	/* accounting events */
+#define NSEM		2	/* accounting semaphores */
 #define MAX_VIOLATIONS	20	/* printed; the run stops at the first */
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -115,6 +124,13 @@ static int g_probe[2];		/* notification / synchronization+NONBLOCK */
 static int g_efd;		/* eventfd */
 static int g_pipe[2];
 static int g_closed = 1000;	/* a number never open */
+/*
+ * Semaphores that only the accounting calls touch (count 0 at first,
+ * max g_sem_max[i]), and one that nothing may take or release: full.
+ */
+static int g_sem[NSEM];
+static const uint32_t g_sem_max[NSEM] = { 3, 1000 };
+static int g_sem_full;		/* count 1, max 1, for ever */
 
 /* The module's per-user and per-event limits, when we may lower them. */
 #define PARAM_DIR	"/sys/module/evobj/parameters/"
@@ -128,6 +144,15 @@ struct acct {
 };
 
 static struct acct g_acc[NACCT];
+
+struct sem_acct {
+	atomic_ulong released;	/* units successful releases put in */
+	atomic_ulong taken;	/* units waits, alerts and reads took */
+	atomic_ulong overflows;	/* releases refused with EOVERFLOW */
+	atomic_ulong ro_efault;	/* units of RELEASEs that failed on a read-only arg */
+};
+
+static struct sem_acct g_sacc[NSEM];
 /*
  * The accounting events whose word is mapped, NULL for the others: their
  * changes and takes go through the word, as the protocol makes them,
@@ -251,7 +276,7 @@ static bool allowed(const struct allow *a, int e)
 static struct allow A_CREATE, A_CHANGE, A_TIMER, A_WAIT, A_READ, A_WRITE,
 	A_POLL, A_SELECT, A_EPCTL, A_EPWAIT, A_CLOSE, A_DUP, A_SEND, A_RECV, A_OPEN,
 	A_NEWFD, A_FORK, A_IOCTL, A_FDINFO, A_ACCT_WAIT, A_NAMED, A_WAITSET,
-	A_MMAP;
+	A_MMAP, A_RELEASE;
 
 static void init_allow(void)
 {
@@ -264,13 +289,21 @@ static void init_allow(void)
 	 * errno for evobj's own fds is checked on the persistent ones.
 	 */
 	A_CREATE = ALLOW(EINVAL, EFAULT, ENOTTY, EBADF, ENOMEM, EMFILE, ENFILE);
-	/* EVOBJ_IOC_OPEN: CREATE's, and those of names (contract, section 5). */
+	/*
+	 * EVOBJ_IOC_OPEN: CREATE's, and those of names (contract, section
+	 * 5); EMEDIUMTYPE for a name of the other kind (the pool of names
+	 * holds events and semaphores).
+	 */
 	A_NAMED = ALLOW(EINVAL, EFAULT, ENOTTY, EBADF, ENOMEM, EMFILE, ENFILE,
-			ENOENT, EEXIST, ENAMETOOLONG, ENOSPC, EACCES);
+			ENOENT, EEXIST, ENAMETOOLONG, ENOSPC, EACCES,
+			EMEDIUMTYPE);
+	/* RELEASE and READ_SEMAPHORE: EINVAL on an event, ENOTTY elsewhere. */
+	A_RELEASE = ALLOW(EINVAL, EFAULT, ENOTTY, EBADF, EOVERFLOW);
 	A_CHANGE = ALLOW(EFAULT, ENOTTY, EBADF, EINVAL);
 	A_TIMER = ALLOW(EINVAL, EFAULT, ENOTTY, EBADF, ENOSPC, ENOMEM);
+	/* EOVERFLOW: the signal is a semaphore at its maximum */
 	A_WAIT = ALLOW(EINVAL, EBADF, EFAULT, ENOTTY, ETIMEDOUT, EINTR, ENOMEM,
-		       ENOSPC);
+		       ENOSPC, EOVERFLOW);
 	A_WAITSET = ALLOW(EINVAL, EBADF, EFAULT, ENOMEM, EMFILE, ENFILE);
 	/*
 	 * An event's word: EINVAL (a bad shape), EBUSY (another process
@@ -281,8 +314,9 @@ static void init_allow(void)
 	A_ACCT_WAIT = ALLOW(ETIMEDOUT, EINTR, ENOMEM, ENOSPC);
 	/* ENOSPC: a blocking read() queues as a wait does (max_waiters) */
 	A_READ = ALLOW(EINVAL, EAGAIN, EINTR, EFAULT, EBADF, ENOMEM, ENOSPC);
+	/* EOVERFLOW: write(n) past a semaphore's maximum */
 	A_WRITE = ALLOW(EINVAL, EAGAIN, EINTR, EFAULT, EBADF, EPIPE, ENOMEM,
-			ECONNREFUSED, ENOTCONN, ENOBUFS, EMSGSIZE);
+			ECONNREFUSED, ENOTCONN, ENOBUFS, EMSGSIZE, EOVERFLOW);
 	A_POLL = ALLOW(EINTR, EFAULT, EINVAL, ENOMEM);
 	A_SELECT = ALLOW(EINTR, EBADF, ENOMEM, EINVAL);
 	A_EPCTL = ALLOW(EBADF, EEXIST, EINVAL, ELOOP, ENOENT, ENOMEM, ENOSPC,
@@ -421,7 +455,10 @@ static bool persistent(int fd)
 	for (int i = 0; i < NACCT; i++)
 		if (fd == g_acct[i])
 			return true;
-	return false;
+	for (int i = 0; i < NSEM; i++)
+		if (fd == g_sem[i])
+			return true;
+	return fd == g_sem_full;
 }
 
 static void stale_push(int fd)
@@ -594,12 +631,24 @@ static int acct_index(int fd)
 	return -1;
 }
 
+static int sem_index(int fd)
+{
+	for (int i = 0; i < NSEM; i++)
+		if (fd == g_sem[i])
+			return i;
+	return -1;
+}
+
+/* A wait, alert or read took @fd: one event, or one unit. */
 static void consumed(int fd)
 {
 	int i = acct_index(fd);
 
 	if (i >= 0)
 		atomic_fetch_add(&g_acc[i].consumed, 1);
+	i = sem_index(fd);
+	if (i >= 0)
+		atomic_fetch_add(&g_sacc[i].taken, 1);
 }
 
 /* An accounting word as loaded: its two bits and nothing else. */
@@ -709,6 +758,9 @@ static void check_expiry(struct thr *t, long ret, uint64_t timeout, clockid_t cl
 			  t->what, (unsigned long long)(timeout - now), (int)clk);
 }
 
+static void sem_signal_outcome(struct thr *t, int i, long ret, bool ro,
+			       int32_t after);
+
 /*
  * A wait on accounting events, well formed (every fd valid), so that it
  * either consumes (and succeeds) or consumes nothing; sometimes its
@@ -725,6 +777,8 @@ static void op_acct_wait(struct thr *t)
 	uint64_t limit;
 	int first = rn(t, NACCT);
 	bool al_among = false, one;
+	int sig_sem;	/* the signal's accounting semaphore, -2 the full one */
+	uint32_t sig_after;
 	long ret;
 
 	/* A test through the word: takes it if it is 1, else times out. */
@@ -739,21 +793,50 @@ static void op_acct_wait(struct thr *t)
 		}
 		return;
 	}
+	/*
+	 * The objects: accounting events, and the accounting semaphores in
+	 * place of some (a wait-all's stay distinct).
+	 */
 	for (i = 0; i < count; i++) {
 		if (all)
 			fds[i] = g_acct[(first + i) % NACCT];
 		else
 			fds[i] = pct(t, 10) ? g_never : g_acct[rn(t, NACCT)];
 	}
-	if (all && pct(t, 30) && count < 6)
-		fds[count++] = g_always;
-	if (pct(t, 25)) {
-		w.alert = pct(t, 70) ? g_acct[rn(t, NACCT)] : g_never;
-		for (i = 0; i < count; i++)
-			al_among |= fds[i] == w.alert;
+	if (pct(t, 40)) {
+		for (int j = 0; j < NSEM; j++) {
+			if (!pct(t, 60))
+				continue;
+			if (all && count < 6)
+				fds[count++] = g_sem[j];
+			else if (!all)
+				fds[rn(t, count)] = g_sem[j];
+		}
 	}
+	if (all && pct(t, 30) && count < 7)
+		fds[count++] = g_always;
 	if (pct(t, 10))
 		w.signal = g_probe[rn(t, 2)];
+	else if (pct(t, 8))
+		w.signal = pct(t, 15) ? g_sem_full : g_sem[rn(t, NSEM)];
+	sig_sem = w.signal == g_sem_full ? -2 : sem_index(w.signal);
+	if (pct(t, 25)) {
+		uint32_t r = rn(t, 10);
+
+		w.alert = r < 6 ? g_acct[rn(t, NACCT)] :
+			  r < 8 ? g_sem[rn(t, NSEM)] : g_never;
+		for (i = 0; i < count; i++)
+			al_among |= fds[i] == w.alert;
+		/*
+		 * A wait-all with its alert among its objects fails; with a
+		 * semaphore signal, after releasing it or before? Left open:
+		 * no such wait here.
+		 */
+		if (all && al_among && sig_sem != -1) {
+			w.alert = -1;
+			al_among = false;
+		}
+	}
 	w.timeout = pick_timeout(t, clk, &limit, &al);
 	w.fds = (uintptr_t)fds;
 	w.count = count;
@@ -775,6 +858,7 @@ static void op_acct_wait(struct thr *t)
 		/* The list wait's index: 1 is the alert, as count is. */
 		uw = &w;
 		w.index = usw->index;
+		sig_after = usw->signal;
 	} else {
 		uw = arg_at(t, ro ? P_RO : P_VALID, &w, sizeof(w), 0);
 		if (al)
@@ -783,14 +867,18 @@ static void op_acct_wait(struct thr *t)
 		      count, (long)w.timeout, limit);
 		ret = end(t, ioctl(g_dev, all ? EVOBJ_IOC_WAIT_ALL :
 				   EVOBJ_IOC_WAIT_ANY, uw), NULL);
+		sig_after = ((struct evobj_wait *)uw)->signal;
 	}
 	if (al)
 		alarm_off(t);
+	if (sig_sem != -1)
+		sem_signal_outcome(t, sig_sem, ret, ro, (int32_t)sig_after);
 	if (ret < 0) {
 		int e = errno;
 
 		if (!(allowed(&A_ACCT_WAIT, e) || (ro && e == EFAULT) ||
-		      (all && al_among && e == EINVAL)))
+		      (all && al_among && e == EINVAL) ||
+		      (sig_sem != -1 && e == EOVERFLOW)))
 			violation(t, "%s over accounting events (count %u, alert %d, signal %d) failed with %s",
 				  t->what, count, w.alert, w.signal, ename(e));
 		check_expiry(t, ret, w.timeout, clk);
@@ -816,10 +904,51 @@ static void op_acct_wait(struct thr *t)
 	}
 }
 
+/*
+ * What a wait with accounting semaphore @i (-2: the full one) as its
+ * signal did to it, from its result (errno in errno if @ret < 0) and
+ * the signal field it left, @after. The release comes before anything
+ * else but the argument checks: released unless the call failed with
+ * EOVERFLOW (the maximum) or EFAULT on a read-only argument (its index
+ * is probed first); the queueing failures and EINTR forget the signal.
+ * Either way exactly one unit: a restart does not release again.
+ */
+static void sem_signal_outcome(struct thr *t, int i, long ret, bool ro,
+			       int32_t after)
+{
+	int e = ret < 0 ? errno : 0;
+	int32_t fd = i == -2 ? g_sem_full : g_sem[i];
+	bool forgets = e == EINTR || e == ENOSPC || e == ENOMEM;
+
+	if (ro && e == EFAULT) {
+		errno = e;
+		return;
+	}
+	if (i == -2) {
+		if (e != EOVERFLOW)
+			violation(t, "%s with the full semaphore as its signal returned %ld (%s), expected EOVERFLOW",
+				  t->what, ret, ename(e));
+	} else if (e == EOVERFLOW) {
+		atomic_fetch_add(&g_sacc[i].overflows, 1);
+	} else {
+		atomic_fetch_add(&g_sacc[i].released, 1);
+	}
+	/*
+	 * A success or a timeout may follow an SA_RESTART restart, which
+	 * forgot the signal: either is right then. EOVERFLOW keeps it.
+	 */
+	if (!ro && after != (forgets ? -1 : fd) &&
+	    !((e == 0 || e == ETIMEDOUT) && after == -1))
+		violation(t, "%s (%s) left signal %d, expected %d", t->what,
+			  ename(e), after, forgets ? -1 : fd);
+	errno = e;
+}
+
 /* read() on an accounting event: consumes it, or nothing. */
 static void op_acct_read(struct thr *t)
 {
-	int i = rn(t, NACCT);
+	int i = rn(t, NACCT), si = pct(t, 30) ? (int)rn(t, NSEM) : -1;
+	int fd = si >= 0 ? g_sem[si] : g_acct[i];
 	static const size_t sizes[] = { 8, 8, 8, 16, 4096, 7, 0 };
 	size_t len = sizes[rn(t, 7)];
 	enum ptr_kind k = pick_ptr(t, 10);
@@ -831,8 +960,9 @@ static void op_acct_read(struct thr *t)
 		k = P_VALID;	/* a straddling buffer may be half written */
 	buf = arg_at(t, k, &src, 8, 5);
 	limit = alarm_short(t);
-	begin(t, "read(acct)", g_acct[i], (long)buf, (long)len, limit);
-	ret = end(t, read(g_acct[i], buf, len), NULL);
+	begin(t, si >= 0 ? "read(sem)" : "read(acct)", fd, (long)buf, (long)len,
+	      limit);
+	ret = end(t, read(fd, buf, len), NULL);
 	alarm_off(t);
 	if (ret < 0) {
 		int e = errno;
@@ -842,17 +972,208 @@ static void op_acct_read(struct thr *t)
 			  (ptr_faults(k) || k == P_RO ? e == EFAULT : false);
 
 		if (!ok)
-			violation(t, "read(acct %d, %s buffer, %zu) failed with %s",
-				  g_acct[i], k == P_VALID ? "valid" : "bad", len,
+			violation(t, "%s(%d, %s buffer, %zu) failed with %s",
+				  t->what, fd, k == P_VALID ? "valid" : "bad", len,
 				  ename(e));
 		return;
 	}
 	if (ret != 8 || len < 8 || k != P_VALID || *buf != 1) {
-		violation(t, "read(acct, %zu) returned %ld, value %#llx (buffer kind %d)",
-			  len, ret, (unsigned long long)*buf, k);
+		violation(t, "%s(%zu) returned %ld, value %#llx (buffer kind %d)",
+			  t->what, len, ret, (unsigned long long)*buf, k);
 		return;
 	}
-	atomic_fetch_add(&g_acc[i].consumed, 1);
+	consumed(fd);
+}
+
+/*
+ * RELEASE or write(n) on an accounting semaphore: n of 1 to 3 mostly,
+ * and now and then 0, more than the maximum, values whose sum with any
+ * count wraps a u32, and for write() bits above 32 (EINVAL: never
+ * truncated). Counts the units of every success; checks that its
+ * previous count left room for them, and the exact errno where the
+ * arguments decide it.
+ */
+static void op_sem_release(struct thr *t)
+{
+	int i = rn(t, NSEM), fd = g_sem[i];
+	uint32_t max = g_sem_max[i];
+	bool by_write = pct(t, 35);
+	int want = -1;		/* -1: success or EOVERFLOW */
+	uint64_t n;
+	long ret;
+
+	switch (rn(t, 12)) {
+	case 0:
+		n = 0;
+		break;
+	case 1:
+		n = max + 1 + rn(t, 10);	/* never fits */
+		break;
+	case 2:
+		n = pct(t, 50) ? 0xffffffffULL - rn(t, 4) : 0x80000000ULL + rn(t, 4);
+		break;
+	default:
+		n = 1 + rn(t, 3);
+		break;
+	}
+	if (by_write) {
+		uint64_t *buf = (uint64_t *)(t->rw + 8 * 256);
+
+		if (pct(t, 10))
+			n |= 1ULL << (32 + rn(t, 32));
+		*buf = n;
+		if (!n || n > EVOBJ_SEMAPHORE_MAX)
+			want = EINVAL;
+		else if (n > max)
+			want = EOVERFLOW;
+		begin(t, "write(sem)", fd, (long)n, 8, 0);
+		ret = end(t, write(fd, buf, 8), NULL);
+		if (ret >= 0 && ret != 8)
+			violation(t, "write(sem, %#llx) returned %ld",
+				  (unsigned long long)n, ret);
+	} else {
+		enum ptr_kind k = pick_ptr(t, 10);
+		uint32_t n32 = (uint32_t)n, *arg;
+
+		arg = arg_at(t, k, &n32, 4, 8);
+		/*
+		 * A read-only n is readable: which of EFAULT and n's own
+		 * EINVAL or EOVERFLOW comes first is the kernel's choice,
+		 * but it never succeeds, and never releases (the invariant).
+		 */
+		if (ptr_faults(k))
+			want = EFAULT;
+		else if (k == P_RO)
+			want = -2;
+		else if (!n32)
+			want = EINVAL;
+		else if (n32 > max)
+			want = EOVERFLOW;
+		begin(t, "RELEASE(sem)", fd, (long)n32, k, 0);
+		ret = end(t, ioctl(fd, EVOBJ_IOC_RELEASE, arg), NULL);
+		if (k == P_RO && ret < 0 && errno == EFAULT && n32 && n32 <= max)
+			atomic_fetch_add(&g_sacc[i].ro_efault, n32);
+		if (ret == 0 && k == P_VALID && *arg > max - n32)
+			violation(t, "RELEASE(%u) of a semaphore of max %u succeeded with previous count %u",
+				  n32, max, *arg);
+		n = n32;
+	}
+	if (want == -2) {
+		if (ret == 0 || !(errno == EFAULT ||
+				  (errno == EINVAL && !n) || errno == EOVERFLOW))
+			violation(t, "RELEASE(%llu) from a read-only page returned %ld (%s)",
+				  (unsigned long long)n, ret, ename(errno));
+	} else if (want > 0) {
+		expect(t, ret, want, "accounting semaphore");
+	} else if (ret < 0 && errno != EOVERFLOW) {
+		violation(t, "%s(%llu) of a semaphore of max %u failed with %s",
+			  t->what, (unsigned long long)n, max, ename(errno));
+	}
+	if (ret == 0 || ret == 8)
+		atomic_fetch_add(&g_sacc[i].released, n);
+	else if (errno == EOVERFLOW)
+		atomic_fetch_add(&g_sacc[i].overflows, 1);
+}
+
+/*
+ * The semaphores' read-only calls and refusals on the persistent fds,
+ * exactly: READ_SEMAPHORE (count within max, max as created; the full
+ * one 1 of 1), READ (type 2), the event ioctls (EINVAL), mmap (ENODEV),
+ * any release of the full one (EOVERFLOW), and the semaphore ioctls on
+ * events (EINVAL) and on other fds (ENOTTY).
+ */
+static void op_sem_strict(struct thr *t)
+{
+	int i = rn(t, NSEM + 1);
+	int fd = i < NSEM ? g_sem[i] : g_sem_full;
+	uint32_t max = i < NSEM ? g_sem_max[i] : 1;
+	struct evobj_semaphore_state *st;
+	struct evobj_state *es;
+	enum ptr_kind k = pick_ptr(t, 10);
+	uint64_t one = 1;
+	uint32_t *u;
+	void *p;
+	long ret;
+
+	switch (rn(t, 8)) {
+	case 0:
+	case 1:
+		st = arg_at(t, k, &(struct evobj_semaphore_state){ POISON32, POISON32 },
+			    sizeof(*st), 9);
+		begin(t, "READ_SEMAPHORE", fd, k, 0, 0);
+		ret = end(t, ioctl(fd, EVOBJ_IOC_READ_SEMAPHORE, st), NULL);
+		expect(t, ret, ptr_faults(k) || k == P_RO ? EFAULT : 0,
+		       "persistent semaphore");
+		if (ret == 0 && k == P_VALID &&
+		    (st->max != max || st->count > max ||
+		     (fd == g_sem_full && st->count != 1)))
+			violation(t, "READ_SEMAPHORE of fd %d: count %u max %u, created with max %u",
+				  fd, st->count, st->max, max);
+		break;
+	case 2:
+		es = arg_at(t, k, &(struct evobj_state){ POISON32, POISON32 },
+			    sizeof(*es), 9);
+		begin(t, "READ(sem)", fd, k, 0, 0);
+		ret = end(t, ioctl(fd, EVOBJ_IOC_READ, es), NULL);
+		expect(t, ret, ptr_faults(k) || k == P_RO ? EFAULT : 0,
+		       "persistent semaphore");
+		if (ret == 0 && k == P_VALID &&
+		    (es->type != EVOBJ_SEMAPHORE || es->signaled > 1 ||
+		     (fd == g_sem_full && es->signaled != 1)))
+			violation(t, "READ of semaphore fd %d: type %u signaled %u",
+				  fd, es->type, es->signaled);
+		break;
+	case 3: {
+		static const unsigned long ev_cmds[] = {
+			EVOBJ_IOC_SET, EVOBJ_IOC_RESET, EVOBJ_IOC_PULSE,
+			EVOBJ_IOC_TIMER,
+		};
+		unsigned long cmd = ev_cmds[rn(t, 4)];
+
+		p = arg_at(t, P_VALID, &(struct evobj_timer){
+				.expires = mono() + NSEC_PER_MSEC }, 24, 9);
+		begin(t, "event ioctl(sem)", fd, cmd, 0, 0);
+		ret = end(t, ioctl(fd, cmd, pct(t, 20) ? NULL : p), NULL);
+		expect(t, ret, EINVAL, "an event's ioctl on a semaphore");
+		break;
+	}
+	case 4:
+		begin(t, "MMAP(sem)", fd, PAGE, MAP_SHARED, 0);
+		p = mmap(NULL, PAGE, PROT_READ | (pct(t, 50) ? PROT_WRITE : 0),
+			 MAP_SHARED, fd, 0);
+		ret = end(t, p == MAP_FAILED ? -1 : 0, NULL);
+		expect(t, ret, ENODEV, "mmap of a semaphore");
+		if (p != MAP_FAILED)
+			munmap(p, PAGE);
+		break;
+	case 5:
+		/* The full one refuses every release. */
+		if (pct(t, 50)) {
+			u = arg_at(t, P_VALID, &(uint32_t){ 1 + rn(t, 4) }, 4, 9);
+			begin(t, "RELEASE(full)", g_sem_full, *u, 0, 0);
+			ret = end(t, ioctl(g_sem_full, EVOBJ_IOC_RELEASE, u), NULL);
+		} else {
+			begin(t, "write(full)", g_sem_full, 1, 8, 0);
+			ret = end(t, write(g_sem_full, &one, 8), NULL);
+		}
+		expect(t, ret, EOVERFLOW, "the full semaphore");
+		break;
+	default: {
+		/* RELEASE/READ_SEMAPHORE on events: EINVAL; elsewhere ENOTTY. */
+		int other = rn(t, 4);
+		int ofd = other == 0 ? g_probe[rn(t, 2)] : other == 1 ? g_never :
+			  other == 2 ? g_dev : g_efd;
+		unsigned long cmd = pct(t, 50) ? EVOBJ_IOC_RELEASE :
+					       EVOBJ_IOC_READ_SEMAPHORE;
+
+		u = arg_at(t, P_VALID, &(uint64_t){ 1 }, 8, 9);
+		begin(t, "semaphore ioctl(other)", ofd, cmd, 0, 0);
+		ret = end(t, ioctl(ofd, cmd, u), NULL);
+		expect(t, ret, other < 2 ? EINVAL : ENOTTY,
+		       "a semaphore's ioctl on another fd");
+		break;
+	}
+	}
 }
 
 /* ---- chaos calls ---- */
@@ -882,6 +1203,21 @@ static void new_object(struct thr *t)
 		begin(t, "epoll_create1", 0, 0, 0, 0);
 		fd = end(t, epoll_create1(EPOLL_CLOEXEC), &A_NEWFD);
 		break;
+	case 4:
+	case 5: {
+		/* a semaphore, small or at the largest maximum */
+		struct evobj_semaphore sc = {
+			.max = pct(t, 20) ? EVOBJ_SEMAPHORE_MAX : 1 + rn(t, 8),
+			.flags = rn(t, 2) ? EVOBJ_NONBLOCK : 0,
+		};
+
+		sc.count = rn(t, sc.max > 8 ? 9 : sc.max + 1);
+		begin(t, "CREATE_SEMAPHORE", g_dev, sc.count, sc.max, 0);
+		fd = end(t, ioctl(g_dev, EVOBJ_IOC_CREATE_SEMAPHORE, &sc),
+			 &A_CREATE);
+		slot_store(t, fd, true);
+		return;
+	}
 	default:
 		c.type = rn(t, 2);
 		c.flags = rn(t, 8);
@@ -918,6 +1254,70 @@ static void op_create(struct thr *t)
 					 (opt_unload && (errno == ENOENT ||
 							 errno == ENODEV)))))
 		expect(t, ret, want, "CREATE on /dev/evobj");
+	if (ret >= 0)
+		slot_store(t, ret, true);
+}
+
+/* CREATE_SEMAPHORE with valid and malformed arguments: exact errno. */
+static void op_create_sem(struct thr *t)
+{
+	struct evobj_semaphore c = {
+		.max = 1 + rn(t, 16),
+		.flags = pct(t, 50) ? rn(t, 2) * EVOBJ_CLOEXEC |
+				      rn(t, 2) * EVOBJ_NONBLOCK : 0,
+	};
+	enum ptr_kind k = pick_ptr(t, 10);
+	int fd = pct(t, 90) ? g_dev : pick_fd(t);
+	int want = 0;
+	void *arg;
+	long ret;
+
+	c.count = rn(t, c.max + 1);
+	switch (rn(t, 16)) {
+	case 0:
+		c.max = pct(t, 50) ? 0 : EVOBJ_SEMAPHORE_MAX + 1 + rn(t, 1000);
+		break;
+	case 1:
+		c.count = c.max + 1 + (pct(t, 50) ? rn(t, 10) : (uint32_t)rnd(t) / 2);
+		break;
+	case 2:
+		c.flags |= pct(t, 50) ? EVOBJ_SIGNALED : 8U << rn(t, 29);
+		break;
+	case 3:
+		c.pad = 1U << rn(t, 32);
+		break;
+	case 4:
+		c.max = EVOBJ_SEMAPHORE_MAX;
+		c.count = pct(t, 50) ? EVOBJ_SEMAPHORE_MAX : rn(t, 4);
+		break;
+	default:
+		break;
+	}
+	if (!c.max || c.max > EVOBJ_SEMAPHORE_MAX || c.count > c.max ||
+	    (c.flags & ~(EVOBJ_CLOEXEC | EVOBJ_NONBLOCK)) || c.pad)
+		want = EINVAL;
+	if (ptr_faults(k))
+		want = EFAULT;
+	arg = arg_at(t, k, &c, sizeof(c), 0);
+	begin(t, "CREATE_SEMAPHORE", fd, c.count, c.max, 0);
+	ret = end(t, ioctl(fd, EVOBJ_IOC_CREATE_SEMAPHORE, arg), &A_CREATE);
+	if (fd == g_dev && !(ret < 0 && (errno == ENOMEM || errno == EMFILE ||
+					 errno == ENFILE ||
+					 (opt_unload && (errno == ENOENT ||
+							 errno == ENODEV)))))
+		expect(t, ret, want, "CREATE_SEMAPHORE on /dev/evobj");
+	if (ret >= 0 && fd == g_dev && want == 0) {
+		struct evobj_semaphore_state st = { POISON32, POISON32 };
+
+		/*
+		 * Others may take units already: a stale number they wait
+		 * or read on may be this fd's by now.
+		 */
+		if (ioctl(ret, EVOBJ_IOC_READ_SEMAPHORE, &st) ||
+		    st.count > c.count || st.max != c.max)
+			violation(t, "a new semaphore (count %u max %u) reads count %u max %u",
+				  c.count, c.max, st.count, st.max);
+	}
 	if (ret >= 0)
 		slot_store(t, ret, true);
 }
@@ -964,7 +1364,7 @@ static void op_read_state(struct thr *t)
 		       "persistent event");
 	if (ret || k != P_VALID)
 		return;
-	if (st->type > 1 || st->signaled > 1)
+	if (st->type > EVOBJ_SEMAPHORE || st->signaled > 1)
 		violation(t, "READ returned type %#x signaled %#x", st->type,
 			  st->signaled);
 	else if ((fd == g_never && (st->signaled || st->type)) ||
@@ -1741,7 +2141,8 @@ static void op_ioctl(struct thr *t)
 {
 	static const unsigned int sizes[] = { 0, 1, 4, 8, 16, 32, 40, 0x3fff };
 	unsigned long cmd;
-	int fd = pct(t, 50) ? (pct(t, 50) ? g_dev : g_probe[rn(t, 2)]) : pick_fd(t);
+	int fd = pct(t, 50) ? (pct(t, 50) ? g_dev : g_probe[rn(t, 2)]) :
+		 pct(t, 10) ? g_sem_full : pick_fd(t);
 	enum ptr_kind k = pick_ptr(t, 50);
 	char zero[64] = { 0 };
 	void *arg = arg_at(t, k, zero, 64, 0);
@@ -1751,24 +2152,58 @@ static void op_ioctl(struct thr *t)
 		/* a real one on the wrong kind of fd */
 		static const unsigned long real[] = {
 			EVOBJ_IOC_CREATE, EVOBJ_IOC_WAIT_ANY, EVOBJ_IOC_WAIT_ALL,
-			EVOBJ_IOC_OPEN,
+			EVOBJ_IOC_OPEN, EVOBJ_IOC_CREATE_SEMAPHORE,
+			/* 5: an event's */
 			EVOBJ_IOC_SET, EVOBJ_IOC_RESET, EVOBJ_IOC_PULSE,
-			EVOBJ_IOC_READ, EVOBJ_IOC_TIMER, EVOBJ_IOC_WAIT,
+			EVOBJ_IOC_TIMER,
+			/* 9: both kinds' */
+			EVOBJ_IOC_READ, EVOBJ_IOC_WAIT,
+			/* 11: a semaphore's */
+			EVOBJ_IOC_RELEASE, EVOBJ_IOC_READ_SEMAPHORE,
+			/* 13: a wait set's */
 			EVOBJ_IOC_WAITSET_ANY, EVOBJ_IOC_WAITSET_ALL,
 		};
-		int i = rn(t, 12);
+		bool probe = fd == g_probe[0] || fd == g_probe[1];
+		int i = rn(t, ARRAY_SIZE(real)), want = ENOTTY;
 
 		cmd = real[i];
-		if (fd == g_dev && i < 4)
+		if (fd == g_dev && i < 5)
 			return;
-		if ((fd == g_probe[0] || fd == g_probe[1]) && i >= 4 && i < 10)
+		if ((probe || fd == g_sem_full) && i >= 9 && i < 11)
 			return;
+		if (probe && i >= 5 && i < 9)
+			return;
+		if (fd == g_sem_full && i == 12)
+			return;		/* its own READ_SEMAPHORE */
+		/*
+		 * The other kind's ioctls are EINVAL, before the argument is
+		 * read; the full semaphore's own RELEASE reads n, 0: EINVAL.
+		 */
+		if ((probe && i >= 11 && i < 13) ||
+		    (fd == g_sem_full && i >= 5 && i < 9))
+			want = EINVAL;
+		/*
+		 * The full semaphore's own RELEASE reads n (0 here) from a
+		 * straddling argument too if 4 bytes of it are mapped; from
+		 * a readable but unwritable one it may fail either way.
+		 */
+		if (fd == g_sem_full && i == 11) {
+			bool readable = !ptr_faults(k) ||
+				(k == P_STRADDLE &&
+				 t->rw + 2 * PAGE - (char *)arg >= 4);
+
+			want = !readable ? EFAULT : k == P_VALID ? EINVAL : -1;
+		}
 		begin(t, "ioctl(real)", fd, cmd, (long)arg, 0);
-		ret = end(t, ioctl(fd, cmd, arg), &A_IOCTL);
-		if (ret > 0 && (cmd == EVOBJ_IOC_CREATE || cmd == EVOBJ_IOC_OPEN))
+		ret = end(t, ioctl(fd, cmd, arg),
+			  i >= 11 && i < 13 ? &A_RELEASE : &A_IOCTL);
+		if (ret > 0 && (cmd == EVOBJ_IOC_CREATE || cmd == EVOBJ_IOC_OPEN ||
+				cmd == EVOBJ_IOC_CREATE_SEMAPHORE))
 			slot_put(t, ret);	/* fd was a /dev/evobj */
-		if (fd == g_dev || fd == g_probe[0] || fd == g_probe[1])
-			expect(t, ret, ENOTTY, "evobj ioctl on the wrong evobj fd");
+		if (want == -1)
+			return;
+		if (fd == g_dev || probe || fd == g_sem_full)
+			expect(t, ret, want, "evobj ioctl on the wrong evobj fd");
 		return;
 	}
 	/*
@@ -1781,7 +2216,8 @@ static void op_ioctl(struct thr *t)
 	case EVOBJ_IOC_SET: case EVOBJ_IOC_RESET: case EVOBJ_IOC_PULSE:
 	case EVOBJ_IOC_READ: case EVOBJ_IOC_TIMER: case EVOBJ_IOC_WAITSET:
 	case EVOBJ_IOC_WAITSET_ANY: case EVOBJ_IOC_WAITSET_ALL:
-	case EVOBJ_IOC_WAIT:
+	case EVOBJ_IOC_WAIT: case EVOBJ_IOC_CREATE_SEMAPHORE:
+	case EVOBJ_IOC_RELEASE: case EVOBJ_IOC_READ_SEMAPHORE:
 		return;
 	default:
 		/* EVOBJ_IOC_OPEN takes struct evobj_open of any size: op_named. */
@@ -1792,7 +2228,8 @@ static void op_ioctl(struct thr *t)
 	}
 	begin(t, "ioctl(random)", fd, cmd, (long)arg, 0);
 	ret = end(t, ioctl(fd, cmd, arg), &A_IOCTL);
-	if (fd == g_dev || fd == g_probe[0] || fd == g_probe[1])
+	if (fd == g_dev || fd == g_probe[0] || fd == g_probe[1] ||
+	    fd == g_sem_full)
 		expect(t, ret, ENOTTY, "unknown ioctl number");
 	else if (ret == 0)
 		violation(t, "unknown ioctl %#lx on fd %d succeeded", cmd, fd);
@@ -1801,7 +2238,8 @@ static void op_ioctl(struct thr *t)
 /* /proc/self/fdinfo: the state line agrees with what we know. */
 static void op_fdinfo(struct thr *t)
 {
-	int fd = pick_obj(t), f;
+	int fd = pct(t, 10) ? (pct(t, 50) ? g_sem_full : g_sem[rn(t, NSEM)]) :
+		 pick_obj(t), f;
 	char path[64], buf[1024], *p;
 	uint64_t limit;
 	long n;
@@ -1831,6 +2269,28 @@ static void op_fdinfo(struct thr *t)
 			violation(t, "fdinfo of fd %d: timer: %.8s", fd, p);
 		else if ((fd == g_never || fd == g_always) && strncmp(p, "off", 3))
 			violation(t, "fdinfo of a never-armed event: timer: %.8s", p);
+	}
+	p = strstr(buf, "\ntype:\tsemaphore\n");
+	if (p) {
+		char *c = strstr(buf, "\ncount:"), *m = strstr(buf, "\nmax:");
+		char *sg = strstr(buf, "\nsignaled:");
+		long count = c ? strtol(c + 7, NULL, 10) : -1;
+		long max = m ? strtol(m + 5, NULL, 10) : -1;
+		long sig = sg ? strtol(sg + 10, NULL, 10) : -1;
+
+		if (count < 0 || max < 1 || max > EVOBJ_SEMAPHORE_MAX ||
+		    count > max || sig != (count > 0) ||
+		    strstr(buf, "\ntimer:") || strstr(buf, "\nword:"))
+			violation(t, "fdinfo of semaphore fd %d: count %ld max %ld signaled %ld%s",
+				  fd, count, max, sig,
+				  strstr(buf, "\ntimer:") ? ", a timer line" : "");
+		else if (fd == g_sem_full && (count != 1 || max != 1))
+			violation(t, "fdinfo of the full semaphore: count %ld max %ld",
+				  count, max);
+		else if (sem_index(fd) >= 0 && max != g_sem_max[sem_index(fd)])
+			violation(t, "fdinfo of semaphore fd %d: max %ld", fd, max);
+	} else if (fd == g_sem_full || sem_index(fd) >= 0) {
+		violation(t, "fdinfo of semaphore fd %d has no type: semaphore", fd);
 	}
 	p = strstr(buf, "signaled:");
 	if (!p)
@@ -1901,17 +2361,38 @@ static void op_wait_live(struct thr *t)
 			  w.index, count, w.alert);
 }
 
-/* Set, reset, pulse or write(1) a live pool event, to complete waits. */
+/*
+ * Set, reset, pulse or write(1) a live pool event, or release units of
+ * a pool semaphore (RELEASE, write(n)), to complete waits.
+ */
 static void op_poke(struct thr *t)
 {
 	static const uint64_t one = 1;
-	int fd = pick_event(t), c = rn(t, 4);
+	int fd = pick_event(t), c = rn(t, 6);
 	uint32_t prev = POISON32;
 	long ret;
 
 	if (c == 3) {
 		begin(t, "write(live)", fd, 1, 8, 0);
 		end(t, write(fd, &one, sizeof(one)), &A_WRITE);
+		return;
+	}
+	if (c == 4) {
+		uint64_t n = 1 + rn(t, 4);
+
+		begin(t, "write(live, n)", fd, (long)n, 8, 0);
+		end(t, write(fd, &n, sizeof(n)), &A_WRITE);
+		return;
+	}
+	if (c == 5) {
+		uint32_t n = 1 + rn(t, 4);
+
+		prev = n;
+		begin(t, "RELEASE(live)", fd, n, 0, 0);
+		ret = end(t, ioctl(fd, EVOBJ_IOC_RELEASE, &prev), &A_RELEASE);
+		if (ret == 0 && prev > EVOBJ_SEMAPHORE_MAX - n)
+			violation(t, "RELEASE(%u) succeeded with previous count %u",
+				  n, prev);
 		return;
 	}
 	begin(t, change_name[c], fd, 0, 0, 0);
@@ -2028,14 +2509,42 @@ static void op_named(struct thr *t)
 {
 	char *name = t->rw + 4 * 256;	/* after arg_at()'s slot 0 */
 	struct evobj_open o = {
-		.type = rn(t, 2), .flags = rn(t, 8), .disposition = rn(t, 3),
+		.type = rn(t, 3), .flags = rn(t, 8), .disposition = rn(t, 3),
 		.mode = 0600 | rn(t, 0200), .result = POISON32,
 	};
 	enum ptr_kind k = pick_ptr(t, 10);
 	int fd = pct(t, 95) ? g_dev : pick_fd(t);
 	int want = 0, choice = rn(t, 100);
 	struct evobj_open *arg;
+	bool attr_ok;
 	long ret;
+
+	/*
+	 * A semaphore: the VER1 fields. (EVOBJ_SIGNALED with it the
+	 * contract does not settle for EVOBJ_IOC_OPEN: never sent.)
+	 */
+	if (o.type == EVOBJ_SEMAPHORE) {
+		o.flags &= ~EVOBJ_SIGNALED;
+		o.max = pct(t, 10) ? EVOBJ_SEMAPHORE_MAX : 1 + rn(t, 8);
+		o.count = rn(t, o.max > 8 ? 9 : o.max + 1);
+	}
+	if (pct(t, 4)) {
+		switch (rn(t, 3)) {
+		case 0:
+			o.max = pct(t, 50) ? 0 : EVOBJ_SEMAPHORE_MAX + 1 + rn(t, 9);
+			break;
+		case 1:
+			o.count = o.max + 1 + rn(t, 9);
+			break;
+		default:
+			o.count = rn(t, 3);
+			o.max = o.count + rn(t, 3);
+			break;
+		}
+	}
+	attr_ok = o.type == EVOBJ_SEMAPHORE ?
+		  o.max && o.max <= EVOBJ_SEMAPHORE_MAX && o.count <= o.max :
+		  !o.count && !o.max;
 
 	o.name = (uintptr_t)name;
 	if (choice < 3) {
@@ -2049,7 +2558,7 @@ static void op_named(struct thr *t)
 		snprintf(name, 64, "fuzz/%u", rn(t, NAMED_POOL));
 	}
 	if (pct(t, 5))
-		o.type = 2 + rn(t, 100);
+		o.type = 3 + rn(t, 100);
 	if (pct(t, 5))
 		o.flags |= 8U << rn(t, 29);
 	if (pct(t, 3))
@@ -2068,7 +2577,7 @@ static void op_named(struct thr *t)
 		want = ENAMETOOLONG;
 	else if (k == P_RO)
 		want = EFAULT;	/* result is probed before the name is looked up */
-	else if (choice < 3 || o.type > EVOBJ_SYNCHRONIZATION ||
+	else if (choice < 3 || o.type > EVOBJ_SEMAPHORE || !attr_ok ||
 		 o.disposition > EVOBJ_CREATE_NEW)
 		want = EINVAL;
 	if (ptr_faults(k))
@@ -2089,6 +2598,28 @@ static void op_named(struct thr *t)
 			violation(t, "OPEN of an existing name says it created it");
 		else if (o.disposition == EVOBJ_CREATE_NEW && !arg->result)
 			violation(t, "create-only OPEN did not create");
+	}
+	if (fd == g_dev && ret >= 0) {
+		/* The kind asked for, always; a created one's exact state. */
+		struct evobj_state st = { POISON32, POISON32 };
+		struct evobj_semaphore_state ss = { POISON32, POISON32 };
+		bool created = k == P_VALID && arg->result == EVOBJ_OPEN_CREATED;
+
+		if (ioctl(ret, EVOBJ_IOC_READ, &st))
+			violation(t, "READ of a newly opened fd failed: %s",
+				  ename(errno));
+		else if ((st.type == EVOBJ_SEMAPHORE) !=
+			 (o.type == EVOBJ_SEMAPHORE))
+			violation(t, "OPEN of type %u gave an object of type %u, not EMEDIUMTYPE",
+				  o.type, st.type);
+		else if (created && st.type != o.type)
+			violation(t, "OPEN created type %u, asked for %u", st.type,
+				  o.type);
+		else if (created && o.type == EVOBJ_SEMAPHORE &&
+			 (ioctl(ret, EVOBJ_IOC_READ_SEMAPHORE, &ss) ||
+			  ss.max != o.max || ss.count > o.max))
+			violation(t, "OPEN created a semaphore of max %u, reads count %u max %u",
+				  o.max, ss.count, ss.max);
 	}
 	if (ret >= 0)
 		slot_store(t, ret, true);
@@ -2126,6 +2657,9 @@ static const struct op ops[] = {
 	{ op_named, 4 },
 	{ op_waitset, 4 },
 	{ op_word, 6 },
+	{ op_sem_release, 10 },
+	{ op_sem_strict, 4 },
+	{ op_create_sem, 3 },
 };
 
 static bool done(void)
@@ -2242,6 +2776,21 @@ static int create_or_die(uint32_t type, uint32_t flags)
 	return fd;
 }
 
+static int sem_or_die(uint32_t count, uint32_t max, uint32_t flags)
+{
+	struct evobj_semaphore c = { .count = count, .max = max, .flags = flags };
+	int fd, tries = 0;
+
+	while ((fd = ioctl(g_dev, EVOBJ_IOC_CREATE_SEMAPHORE, &c)) < 0 &&
+	       transient(errno) && opt_unload && ++tries < 1000)
+		usleep(1000);
+	if (fd < 0) {
+		perror("fuzz: EVOBJ_IOC_CREATE_SEMAPHORE");
+		exit(2);
+	}
+	return fd;
+}
+
 /* Create, set, wait: that the module works (after a reload, say). */
 static int smoke(void)
 {
@@ -2303,6 +2852,9 @@ static void setup(void)
 	g_never = create_or_die(EVOBJ_NOTIFICATION, EVOBJ_NONBLOCK);
 	g_probe[0] = create_or_die(EVOBJ_NOTIFICATION, 0);
 	g_probe[1] = create_or_die(EVOBJ_SYNCHRONIZATION, EVOBJ_NONBLOCK);
+	for (i = 0; i < NSEM; i++)
+		g_sem[i] = sem_or_die(0, g_sem_max[i], i ? EVOBJ_NONBLOCK : 0);
+	g_sem_full = sem_or_die(1, 1, EVOBJ_NONBLOCK);
 	g_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (g_efd < 0 || pipe2(g_pipe, O_NONBLOCK | O_CLOEXEC)) {
 		perror("fuzz: eventfd/pipe");
@@ -2397,7 +2949,7 @@ static int arm_one(int fd)
  */
 static void leak_checks(void)
 {
-	int pers[NACCT + 4], n = 0, fds[64], armed = 0, i;
+	int pers[NACCT + NSEM + 5], n = 0, fds[64], armed = 0, i;
 	struct evobj_timer off = { 0 };
 	uint64_t end;
 
@@ -2408,6 +2960,9 @@ static void leak_checks(void)
 	pers[n++] = g_never;
 	pers[n++] = g_probe[0];
 	pers[n++] = g_probe[1];
+	for (i = 0; i < NSEM; i++)
+		pers[n++] = g_sem[i];
+	pers[n++] = g_sem_full;
 	for (i = 0; i < n; i++) {
 		char path[64], buf[1024], *p;
 		ssize_t len = -1;
@@ -2499,6 +3054,46 @@ static int report(void)
 				  i, sets0, cons, res, s.signaled,
 				  sets0 > cons + res + s.signaled ?
 				  "a lost signal" : "a duplicated consumption");
+			bad = 1;
+		}
+	}
+	/* Per semaphore: units released == units taken + final count. */
+	for (int i = 0; i < NSEM; i++) {
+		struct evobj_semaphore_state st = { POISON32, POISON32 };
+		unsigned long rel = atomic_load(&g_sacc[i].released);
+		unsigned long took = atomic_load(&g_sacc[i].taken);
+		unsigned long ro = atomic_load(&g_sacc[i].ro_efault);
+
+		if (ioctl(g_sem[i], EVOBJ_IOC_READ_SEMAPHORE, &st) ||
+		    st.max != g_sem_max[i] || st.count > st.max) {
+			violation(NULL, "READ_SEMAPHORE of accounting semaphore %d failed or is wrong (count %u max %u)",
+				  i, st.count, st.max);
+			bad = 1;
+			continue;
+		}
+		printf("fuzz: accounting semaphore %d (max %u): %lu units released %s %lu taken + %u final; %lu releases refused (EOVERFLOW)\n",
+		       i, st.max, rel, rel == took + st.count ? "==" : "!=", took,
+		       st.count, atomic_load(&g_sacc[i].overflows));
+		if (rel != took + st.count) {
+			violation(NULL, "accounting semaphore %d: %lu units released, but %lu taken + final count %u (%s)%s",
+				  i, rel, took, st.count,
+				  rel > took + st.count ? "units lost" :
+				  "units taken or released that nobody released",
+				  ro ? "; RELEASEs that failed with EFAULT on a read-only argument may have released" : "");
+			if (ro)
+				fprintf(stderr, "fuzz: %lu units in RELEASEs that failed with EFAULT on a read-only argument%s\n",
+					ro, took + st.count - rel == ro ?
+					": exactly the difference, so the kernel released them before it failed (the contract: EFAULT before anything changes)" : "");
+			bad = 1;
+		}
+	}
+	{
+		struct evobj_semaphore_state st = { POISON32, POISON32 };
+
+		if (ioctl(g_sem_full, EVOBJ_IOC_READ_SEMAPHORE, &st) ||
+		    st.count != 1 || st.max != 1) {
+			violation(NULL, "the full semaphore ended with count %u max %u",
+				  st.count, st.max);
 			bad = 1;
 		}
 	}
