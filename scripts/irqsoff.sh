@@ -13,6 +13,13 @@
 #   waitall   blocked wait-all waiters that a set cannot complete add at most
 #             WAITALL_US each: the growth of the median between the smallest
 #             and the largest N, per waiter (100 and 1000 with --quick)
+#   release   a semaphore release that completes N waits costs what a pulse
+#             completing N does: its worst section is at most 1.5x pulse's
+#             at each N where pulse's is above twice the idle floor
+#   testall64 wait-alls over 64 signaled events, each taking all 64 locks
+#             at once, do not grow with N: the worst section at the
+#             largest N is at most 1.5x that at the smallest, or within
+#             twice the idle floor at both
 #   slope     with --baseline (the results.csv of another module, today's):
 #             for pulse, the worst section's slope over N per completed wait
 #             is at most a fifth of the baseline's
@@ -63,7 +70,7 @@ USAGE
 # the code to change, and still catches a per-waiter wake-up or lock round
 # trip, or growth faster than linear.
 waitall_us=2.0
-ns="100 1000 10000" loads="idle pulse single dup64 waitall timers futex eventfd"
+ns="100 1000 10000" loads="idle pulse single dup64 waitall release testall64 timers futex eventfd"
 reps=3 secs=2 baseline= adversary= reparse=0 icount=1 timeout=5400 out=$EVOBJ_BUILD/irqsoff
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -202,6 +209,30 @@ BEGIN {
 		printf "dup64 %s N=%d: dup64 %.0f us, single %.0f us: %.2fx (<= 1.5x)\n",
 			(d <= 1.5 * s) ? "pass" : "fail", n, d, s, (s > 0) ? d / s : 0
 	}
+	for (n in ns) {
+		if (!((("release", n) in r) && (("pulse", n) in r))) continue
+		l = r["release", n, "lat"]; p = r["pulse", n, "lat"]
+		if (p < 2 * floor) {
+			printf "release skip N=%d: pulse %.0f us is within twice the idle floor (%.0f us)\n",
+				n, p, floor
+			continue
+		}
+		printf "release %s N=%d: release %.0f us, pulse %.0f us: %.2fx (<= 1.5x)\n",
+			(l <= 1.5 * p) ? "pass" : "fail", n, l, p, (p > 0) ? l / p : 0
+	}
+	n1 = n2 = ""
+	for (n in ns)
+		if (("testall64", n) in r) {
+			if (n1 == "" || n + 0 < n1 + 0) n1 = n
+			if (n2 == "" || n + 0 > n2 + 0) n2 = n
+		}
+	if (n1 != "" && n1 != n2) {
+		a = r["testall64", n1, "lat"]; z = r["testall64", n2, "lat"]
+		ok = (z <= 1.5 * a) || (a < 2 * floor && z < 2 * floor)
+		printf "testall64 %s N=%d..%d: %.0f -> %.0f us (<= 1.5x, or both within %.0f us)\n",
+			ok ? "pass" : "fail", n1, n2, a, z, 2 * floor
+	} else if (n1 != "")
+		print "testall64 skip: needs two Ns"
 	# The widest span of N: the smallest N sits on the floor.
 	n1 = n2 = ""
 	for (n in ns)

@@ -14,16 +14,21 @@
 //   single   the same threads as dup64 with one entry each (its reference)
 //   waitall  N threads in WAIT_ALL on {E, X_i}, X_i never set, while the
 //            main thread SETs and RESETs E in a loop
+//   release  N threads in WAIT_ANY on one semaphore that the main thread
+//            RELEASEs N units of at a time (each release completes N waits)
+//   testall64 N threads in WAIT_ALL on the same 64 signaled notification
+//            events, each completing at once (all 64 locks held together)
 //   timers   N events with periodic timers at EVOBJ_TIMER_MIN_PERIOD that
 //            nobody reads (a per-user limit may refuse some: ENOSPC)
 //   futex    N threads in FUTEX_WAIT, the main thread FUTEX_WAKEs them all
 //   eventfd  N threads in poll() on one eventfd that the main thread
 //            writes and reads back
 //
-// The loads that wake waiters (pulse, dup64, single, futex, eventfd) wait
+// The loads that wake waiters (pulse, dup64, single, release, futex, eventfd) wait
 // until every waiter is back in its wait before the next wake-up: each
 // wake-up then completes all N waits, the worst case for the waker, and
-// the completions per operation say so. waitall and timers run flat out.
+// the completions per operation say so. waitall, testall64 and timers run
+// flat out.
 //
 // As root it first raises RLIMIT_NPROC and RLIMIT_NOFILE for N threads and
 // fds, then drops to UID (default 65534, nobody) with no groups: /dev/evobj
@@ -78,6 +83,8 @@ Loads:
   dup64 N     N threads in WAIT_ANY naming that event 64 times each, pulsed
   single N    the dup64 threads with one entry each (dup64's reference)
   waitall N   N threads in WAIT_ALL on {E, X_i} (X_i never set); E set and reset in a loop
+  release N   N threads in WAIT_ANY on one semaphore, released N units at a time in a loop
+  testall64 N N threads in WAIT_ALL on 64 signaled notification events, completing at once
   timers N    N events with unread periodic timers at the minimum period
   futex N     N threads in FUTEX_WAIT; FUTEX_WAKE of all in a loop
   eventfd N   N threads in poll() on one eventfd; write and read back in a loop
@@ -94,7 +101,7 @@ Exit status: 0 after the load ran, 1 on an error, 2 for a bad command line.
 constexpr std::size_t stack_size = 64 * 1024;
 constexpr int dup_entries = 64;
 
-enum class load_kind { pulse, dup64, single, waitall, timers, futex, eventfd };
+enum class load_kind { pulse, dup64, single, waitall, release, testall64, timers, futex, eventfd };
 
 struct load_name {
     std::string_view name;
@@ -103,7 +110,8 @@ struct load_name {
 
 constexpr load_name load_names[] = {
     {"pulse", load_kind::pulse},   {"dup64", load_kind::dup64}, {"single", load_kind::single},
-    {"waitall", load_kind::waitall}, {"timers", load_kind::timers}, {"futex", load_kind::futex},
+    {"waitall", load_kind::waitall}, {"release", load_kind::release}, {"testall64", load_kind::testall64},
+    {"timers", load_kind::timers},   {"futex", load_kind::futex},
     {"eventfd", load_kind::eventfd},
 };
 
@@ -228,14 +236,15 @@ private:
     void kick();
     [[nodiscard]] bool paced() const noexcept
     {
-        return cfg_.kind != load_kind::waitall && cfg_.kind != load_kind::timers;
+        return cfg_.kind != load_kind::waitall && cfg_.kind != load_kind::testall64 &&
+               cfg_.kind != load_kind::timers;
     }
 
     const config& cfg_;
     unique_fd dev_;
-    unique_fd event_;                  // E: pulsed, set/reset
-    std::vector<unique_fd> others_;    // waitall's X_i, timers' events
-    std::vector<std::int32_t> fds_;    // the entries of pulse/dup64/single waits
+    unique_fd event_;                  // E: pulsed, set/reset; release's semaphore
+    std::vector<unique_fd> others_;    // waitall's X_i, testall64's 64, timers' events
+    std::vector<std::int32_t> fds_;    // the entries of pulse/dup64/single/release/testall64 waits
     unique_fd efd_;                    // eventfd
     std::atomic<std::uint32_t> eventfd_gen_{0};  // read-backs so far
     alignas(64) std::uint32_t futex_word_ = 0;
@@ -264,6 +273,16 @@ void adversary::setup()
     case load_kind::dup64:
         event_ = evobj_create(dev_.get(), EVOBJ_NOTIFICATION);
         fds_.assign(cfg_.kind == load_kind::dup64 ? dup_entries : 1, event_.get());
+        break;
+    case load_kind::release:
+        event_ = evobj_semaphore_create(dev_.get(), 0, std::uint32_t(cfg_.n));
+        fds_.assign(1, event_.get());
+        break;
+    case load_kind::testall64:
+        for (int i = 0; i < dup_entries; i++) {
+            others_.push_back(evobj_create(dev_.get(), EVOBJ_NOTIFICATION, EVOBJ_SIGNALED));
+            fds_.push_back(others_.back().get());
+        }
         break;
     case load_kind::waitall:
         event_ = evobj_create(dev_.get(), EVOBJ_NOTIFICATION);
@@ -346,8 +365,14 @@ void adversary::waiter(int index)
         case load_kind::pulse:
         case load_kind::single:
         case load_kind::dup64:
+        case load_kind::release:
             in_wait_.fetch_add(1);
             err = evobj_wait_raw(dev, EVOBJ_IOC_WAIT_ANY, fds_.data(), std::uint32_t(fds_.size()));
+            in_wait_.fetch_sub(1);
+            break;
+        case load_kind::testall64:
+            in_wait_.fetch_add(1);
+            err = evobj_wait_raw(dev, EVOBJ_IOC_WAIT_ALL, fds_.data(), std::uint32_t(fds_.size()));
             in_wait_.fetch_sub(1);
             break;
         case load_kind::waitall:
@@ -422,6 +447,15 @@ void adversary::kick()
     case load_kind::waitall:
         evobj_set(event_.get());
         evobj_reset(event_.get());
+        break;
+    case load_kind::release:
+        // As many units as waiters: a max_waiters refusal leaves fewer.
+        if (const int n = live_.load(); n > 0)
+            (void)evobj_release(event_.get(), std::uint32_t(n));
+        break;
+    case load_kind::testall64:
+        // The waiters load themselves; the main thread only yields to them.
+        sleep_ns(1'000'000);
         break;
     case load_kind::futex:
         std::atomic_ref<std::uint32_t>(futex_word_).fetch_add(1);
