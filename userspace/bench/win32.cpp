@@ -22,12 +22,12 @@
 #include <iostream>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include <evobj/win32.h>
 
 #include "harness.hpp"
+#include "pingpong.hpp"
 #include "sys.hpp"
 
 namespace evobj::bench {
@@ -81,30 +81,6 @@ private:
     HANDLE h_[2];
     std::int32_t fd_[2];
 };
-
-// n round trips between side 0 on CPU 0 and side 1 on echo_cpu.
-template <class Channel>
-std::uint64_t round_trips(Channel& ch, std::uint64_t n, int echo_cpu)
-{
-    std::uint64_t elapsed = 0;
-    {
-        std::jthread echo([&] {
-            pin_to_cpu(echo_cpu);
-            ch.wait(1);
-            for (std::uint64_t i = 1; i < n; i++)
-                ch.post_and_wait(0, 1);
-            ch.post(0);
-        });
-        std::jthread side0([&] {
-            pin_to_cpu(0);
-            const std::uint64_t start = now_ns();
-            for (std::uint64_t i = 0; i < n; i++)
-                ch.post_and_wait(1, 0);
-            elapsed = now_ns() - start;
-        });
-    }
-    return elapsed;
-}
 
 // The figures of a raw/Win32 pair: each the 10th percentile of its
 // interleaved trials, not the median: on a shared, loaded host the
