@@ -1794,17 +1794,6 @@ TEST_F(evobj, fdinfo_lines)
 
 /* ---- stress ---- */
 
-/* xorshift: cheap per-thread randomness. */
-static uint32_t next_rand(uint32_t *state)
-{
-	uint32_t x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *state = x;
-}
-
 /*
  * Releasers put a fixed number of units into semaphore sem (max MAXC,
  * so releases meet EOVERFLOW and retry), a setter sets synchronization

@@ -25,17 +25,6 @@
 /* A stuck thread gives up after this long without progress. */
 #define STALL_NS	(20 * NSEC_PER_SEC)
 
-/* xorshift: cheap per-thread randomness. */
-static uint32_t next_rand(uint32_t *state)
-{
-	uint32_t x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *state = x;
-}
-
 /*
  * Hand-off: producers and consumers pass NTOK tokens through pairs of
  * synchronization events, work[i] and ack[i]. A producer takes any ack

@@ -83,6 +83,17 @@ static inline void sleep_ns(uint64_t ns)
 		;
 }
 
+/* xorshift: cheap per-thread randomness for the stress tests. */
+static inline uint32_t next_rand(uint32_t *state)
+{
+	uint32_t x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *state = x;
+}
+
 /*
  * The operations a stress test performs: EVOBJ_STRESS_OPS (the debug
  * kernel's runs set 20000), 100000 by default, at least 1.
