@@ -2520,11 +2520,12 @@ static void op_named(struct thr *t)
 	long ret;
 
 	/*
-	 * A semaphore: the VER1 fields. (EVOBJ_SIGNALED with it the
-	 * contract does not settle for EVOBJ_IOC_OPEN: never sent.)
+	 * A semaphore: the VER1 fields, and now and then EVOBJ_SIGNALED,
+	 * which the contract makes EINVAL with it.
 	 */
 	if (o.type == EVOBJ_SEMAPHORE) {
-		o.flags &= ~EVOBJ_SIGNALED;
+		if (!pct(t, 5))
+			o.flags &= ~EVOBJ_SIGNALED;
 		o.max = pct(t, 10) ? EVOBJ_SEMAPHORE_MAX : 1 + rn(t, 8);
 		o.count = rn(t, o.max > 8 ? 9 : o.max + 1);
 	}
@@ -2542,8 +2543,11 @@ static void op_named(struct thr *t)
 			break;
 		}
 	}
+	/* An open that never creates ignores a semaphore's counts. */
 	attr_ok = o.type == EVOBJ_SEMAPHORE ?
-		  o.max && o.max <= EVOBJ_SEMAPHORE_MAX && o.count <= o.max :
+		  !(o.flags & EVOBJ_SIGNALED) &&
+		  (o.disposition == EVOBJ_OPEN_EXISTING ||
+		   (o.max && o.max <= EVOBJ_SEMAPHORE_MAX && o.count <= o.max)) :
 		  !o.count && !o.max;
 
 	o.name = (uintptr_t)name;
