@@ -37,16 +37,24 @@ ktime_t evobj_test_in_ms(unsigned int ms)
 	return ktime_add_ms(ktime_get(), ms);
 }
 
-/* An event that the test owns and that is put when the test ends. */
-struct evobj *evobj_test_create(struct kunit *test, u32 type,
-				bool signaled)
+/* An object that the test owns and that is put when the test ends. */
+static struct evobj *evobj_test_own(struct kunit *test, struct evobj *ev)
 {
-	struct evobj *ev = evobj_create(type, signaled);
-
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ev);
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, evobj_put_action, ev));
 	return ev;
+}
+
+struct evobj *evobj_test_create(struct kunit *test, u32 type,
+				bool signaled)
+{
+	return evobj_test_own(test, evobj_create(type, signaled));
+}
+
+struct evobj *evobj_test_create_sem(struct kunit *test, u32 count, u32 max)
+{
+	return evobj_test_own(test, evobj_create_semaphore(count, max));
 }
 
 unsigned int evobj_nr_waiters(struct evobj *ev)

@@ -45,6 +45,7 @@ u64 evobj_test_ns_in_ms(unsigned int ms);
 bool evobj_test_completes(struct completion *done, unsigned int ms);
 
 struct evobj *evobj_test_create(struct kunit *test, u32 type, bool signaled);
+struct evobj *evobj_test_create_sem(struct kunit *test, u32 count, u32 max);
 void evobj_test_create_many(struct kunit *test, struct evobj **evs,
 			    u32 n, u32 type);
 unsigned int evobj_nr_waiters(struct evobj *ev);

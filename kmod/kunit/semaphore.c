@@ -15,17 +15,6 @@
 
 #include "kunit.h"
 
-/* A semaphore that the test owns and that is put when the test ends. */
-static struct evobj *evobj_test_sem(struct kunit *test, u32 count, u32 max)
-{
-	struct evobj *sem = evobj_create_semaphore(count, max);
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sem);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, evobj_put_action, sem));
-	return sem;
-}
-
 static u32 evobj_sem_count(struct evobj *sem)
 {
 	unsigned long flags;
@@ -52,16 +41,16 @@ static void evobj_sem_create_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EINVAL,
 			PTR_ERR(evobj_create(EVOBJ_SEMAPHORE, false)));
 
-	sem = evobj_test_sem(test, 0, EVOBJ_SEMAPHORE_MAX);
+	sem = evobj_test_create_sem(test, 0, EVOBJ_SEMAPHORE_MAX);
 	KUNIT_EXPECT_FALSE(test, evobj_signaled(sem));
-	sem = evobj_test_sem(test, 3, 3);
+	sem = evobj_test_create_sem(test, 3, 3);
 	KUNIT_EXPECT_TRUE(test, evobj_signaled(sem));
 	KUNIT_EXPECT_EQ(test, 3, evobj_sem_count(sem));
 }
 
 static void evobj_sem_release_limits_test(struct kunit *test)
 {
-	struct evobj *sem = evobj_test_sem(test, 1, EVOBJ_SEMAPHORE_MAX);
+	struct evobj *sem = evobj_test_create_sem(test, 1, EVOBJ_SEMAPHORE_MAX);
 	struct evobj *ev = evobj_test_create(test, EVOBJ_NOTIFICATION, false);
 	u32 prev = 42;
 
@@ -91,7 +80,7 @@ static bool evobj_release_two(struct evobj *sem)
 /* A release of 2 from hardirq wakes the first two of three, in order. */
 static void evobj_sem_hardirq_release_test(struct kunit *test)
 {
-	struct evobj *sem = evobj_test_sem(test, 0, 10);
+	struct evobj *sem = evobj_test_create_sem(test, 0, 10);
 	struct evobj_irq *irq = evobj_irq_create(test, sem, evobj_release_two);
 	atomic_t finished = ATOMIC_INIT(0);
 	struct evobj_waiter *w[3];
@@ -127,7 +116,7 @@ static void evobj_sem_hardirq_release_test(struct kunit *test)
 static void evobj_sem_wait_all_test(struct kunit *test)
 {
 	struct evobj *objs[2] = {
-		evobj_test_sem(test, 0, 5),
+		evobj_test_create_sem(test, 0, 5),
 		evobj_test_create(test, EVOBJ_NOTIFICATION, false),
 	};
 	atomic_t finished = ATOMIC_INIT(0);
@@ -153,7 +142,7 @@ static void evobj_sem_wait_all_test(struct kunit *test)
 /* Handed a semaphore, the event functions never fail and never overflow. */
 static void evobj_sem_event_api_test(struct kunit *test)
 {
-	struct evobj *sem = evobj_test_sem(test, 0, 2);
+	struct evobj *sem = evobj_test_create_sem(test, 0, 2);
 
 	KUNIT_EXPECT_FALSE(test, evobj_set(sem));
 	KUNIT_EXPECT_TRUE(test, evobj_set(sem));
@@ -268,7 +257,7 @@ static void evobj_sem_stress_test(struct kunit *test)
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs 2 CPUs, has %u", num_online_cpus());
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	s->objs[0] = evobj_test_sem(test, 0, 8);
+	s->objs[0] = evobj_test_create_sem(test, 0, 8);
 	s->objs[1] = evobj_test_create(test, EVOBJ_SYNCHRONIZATION, false);
 
 	threads[0] = evobj_thread_start(test, evobj_sem_any_taker, s, 0);
