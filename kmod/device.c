@@ -76,8 +76,9 @@ static long evobj_event_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case EVOBJ_IOC_WAIT:
+	case EVOBJ_IOC_WAIT_OLD(EVOBJ_IOC_WAIT):
 		/* The open file is the wait's reference: no lookup. */
-		return evobj_wait_held(&ev, 1, argp, false);
+		return evobj_wait_held(&ev, 1, argp, _IOC_SIZE(cmd), false);
 	case EVOBJ_IOC_SET:
 		return evobj_ioc_change(ev, argp, evobj_task_set);
 	case EVOBJ_IOC_RESET:
@@ -134,7 +135,8 @@ static long evobj_sem_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case EVOBJ_IOC_WAIT:
-		return evobj_wait_held(&sem, 1, argp, false);
+	case EVOBJ_IOC_WAIT_OLD(EVOBJ_IOC_WAIT):
+		return evobj_wait_held(&sem, 1, argp, _IOC_SIZE(cmd), false);
 	case EVOBJ_IOC_RELEASE:
 		return evobj_ioc_release(sem, argp);
 	case EVOBJ_IOC_READ_SEMAPHORE:
@@ -430,8 +432,8 @@ static long evobj_ioc_open(struct evobj_open __user *uargs, size_t usize)
 	if (fd)
 		return fd;
 	/* mode is checked whole here: evobj_open() takes a 16-bit umode_t. */
-	if ((args.flags & ~EVOBJ_CREATE_FLAGS) || args.pad ||
-	    (args.mode & ~0777))
+	if ((args.flags & ~EVOBJ_CREATE_FLAGS) || args.pad || args.pad2 ||
+	    args.owner || (args.mode & ~0777))
 		return -EINVAL;
 	name = kmalloc(EVOBJ_NAME_MAX + 1, GFP_KERNEL);
 	if (!name)
@@ -624,22 +626,25 @@ long evobj_wait_copy_out(int ret, u32 index, u32 __user *uindex,
  * @evs: the objects: a wait set's, or an event fd's own
  * @count: how many
  * @uargs: the ioctl's argument
+ * @usize: its size, from the ioctl number: %EVOBJ_WAITSET_WAIT_SIZE_VER0
+ *         (owner 0) or %EVOBJ_WAITSET_WAIT_SIZE_VER1
  * @all: wait for all of @evs rather than any
  *
  * Return: the ioctl's result.
  */
 long evobj_wait_held(struct evobj *const *evs, u32 count,
-		     struct evobj_waitset_wait __user *uargs, bool all)
+		     struct evobj_waitset_wait __user *uargs, size_t usize,
+		     bool all)
 {
 	struct file *alert_file, *signal_file = NULL;
-	struct evobj_waitset_wait args;
+	struct evobj_waitset_wait args = { };
 	struct evobj *alert, *signal;
 	u32 index;
 	long ret;
 
-	if (copy_from_user(&args, uargs, sizeof(args)))
+	if (copy_from_user(&args, uargs, usize))
 		return -EFAULT;
-	if (args.flags & ~EVOBJ_WAIT_FLAGS)
+	if (args.flags & ~EVOBJ_WAIT_FLAGS || args.pad)
 		return -EINVAL;
 	/* Probed before anything is consumed, as for a list's wait. */
 	if (put_user(0, &uargs->index))
@@ -708,7 +713,7 @@ static long evobj_ioc_wait(struct evobj_wait __user *uargs, bool all)
 	if (copy_from_user(&args, uargs, sizeof(args)))
 		return -EFAULT;
 	if (!args.count || args.count > EVOBJ_MAX_WAIT ||
-	    args.flags & ~EVOBJ_WAIT_FLAGS || args.pad)
+	    args.flags & ~EVOBJ_WAIT_FLAGS)
 		return -EINVAL;
 	/*
 	 * Probe where the result goes before anything is consumed. Writing

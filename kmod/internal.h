@@ -456,7 +456,16 @@ struct evobj *evobj_fget_event(s32 fd, struct file **filep);
 long evobj_wait_copy_out(int ret, u32 index, u32 __user *uindex,
 			 struct evobj *signal, s32 __user *usignal);
 long evobj_wait_held(struct evobj *const *evs, u32 count,
-		     struct evobj_waitset_wait __user *uargs, bool all);
+		     struct evobj_waitset_wait __user *uargs, size_t usize,
+		     bool all);
+
+/*
+ * The wait ioctls of userspace built before struct evobj_waitset_wait
+ * had an owner: the same numbers with the 24-byte struct.
+ */
+#define EVOBJ_IOC_WAIT_OLD(nr)						\
+	_IOC(_IOC_READ | _IOC_WRITE, EVOBJ_IOC_MAGIC, _IOC_NR(nr),	\
+	     EVOBJ_WAITSET_WAIT_SIZE_VER0)
 
 /* The clock of a wait's EVOBJ_WAIT_FLAGS. */
 static inline clockid_t evobj_wait_clock(u32 flags)

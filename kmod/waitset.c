@@ -40,9 +40,13 @@ static long evobj_waitset_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case EVOBJ_IOC_WAITSET_ANY:
-		return evobj_wait_held(set->evs, set->count, argp, false);
+	case EVOBJ_IOC_WAIT_OLD(EVOBJ_IOC_WAITSET_ANY):
+		return evobj_wait_held(set->evs, set->count, argp,
+				       _IOC_SIZE(cmd), false);
 	case EVOBJ_IOC_WAITSET_ALL:
-		return evobj_wait_held(set->evs, set->count, argp, true);
+	case EVOBJ_IOC_WAIT_OLD(EVOBJ_IOC_WAITSET_ALL):
+		return evobj_wait_held(set->evs, set->count, argp,
+				       _IOC_SIZE(cmd), true);
 	default:
 		return -ENOIOCTLCMD;
 	}

@@ -1500,8 +1500,9 @@ static void op_wait(struct thr *t)
 	w.flags = rt ? EVOBJ_WAIT_REALTIME : 0;
 	if (pct(t, 4))
 		w.flags |= 2U << rn(t, 31);
+	/* Meaningful only with a mutex in the list: any value else. */
 	if (pct(t, 4))
-		w.pad = 1U << rn(t, 32);
+		w.owner = 1U << rn(t, 32);
 	w.fds = (uintptr_t)fds;
 	if (kf != P_VALID)
 		w.fds = (uintptr_t)arg_at(t, kf, fds, n * 4, 4);
@@ -1510,7 +1511,7 @@ static void op_wait(struct thr *t)
 	uw = arg_at(t, k, &w, sizeof(w), 0);
 	if (ptr_faults(k))
 		want = EFAULT;
-	else if (!count || count > EVOBJ_MAX_WAIT || w.pad ||
+	else if (!count || count > EVOBJ_MAX_WAIT ||
 		 (w.flags & ~EVOBJ_WAIT_REALTIME))
 		want = EINVAL;
 	if (al)

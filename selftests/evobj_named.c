@@ -248,6 +248,11 @@ TEST_F(evobj, bad_arguments)
 	EXPECT_OPEN_ERR(EINVAL, &bad);
 	bad = args; bad.pad = 1;
 	EXPECT_OPEN_ERR(EINVAL, &bad);
+	bad = args; bad.pad2 = 1;
+	EXPECT_OPEN_ERR(EINVAL, &bad);
+	/* An owner is a mutex's alone. */
+	bad = args; bad.owner = 1;
+	EXPECT_OPEN_ERR(EINVAL, &bad);
 	bad = args; bad.name = (uintptr_t)nowhere;
 	EXPECT_OPEN_ERR(EFAULT, &bad);
 	bad = args; bad.name = 0;
@@ -299,7 +304,7 @@ TEST_F(evobj, struct_sizes)
 	};
 	int fd;
 
-	ASSERT_EQ(EVOBJ_OPEN_SIZE_VER1, sizeof(struct evobj_open));
+	ASSERT_EQ(EVOBJ_OPEN_SIZE_VER2, sizeof(struct evobj_open));
 	fd = ioctl(self->dev, open_v0, &v0);
 	ASSERT_LE(0, fd) TH_LOG("a VER0 struct: %s", strerror(errno));
 	EXPECT_EQ(EVOBJ_OPEN_CREATED, v0.result);

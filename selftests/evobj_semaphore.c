@@ -1548,7 +1548,7 @@ TEST_F(evobj, named_create_and_open_same)
 	const char *name = UNAME("same");
 	int a, b, c, created;
 
-	ASSERT_EQ(EVOBJ_OPEN_SIZE_VER1, sizeof(struct evobj_open));
+	ASSERT_EQ(EVOBJ_OPEN_SIZE_VER2, sizeof(struct evobj_open));
 	a = obj_open(self->dev, name, SEM, 0, EVOBJ_OPEN_ALWAYS, 2, 5, &created);
 	ASSERT_LE(0, a) TH_LOG("create: %s", strerror(errno));
 	EXPECT_EQ(1, created);

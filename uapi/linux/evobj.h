@@ -18,6 +18,8 @@
 #define EVOBJ_SYNCHRONIZATION	1	/* auto-reset */
 /* A semaphore: struct evobj_state.type only; made by ..._CREATE_SEMAPHORE. */
 #define EVOBJ_SEMAPHORE		2
+/* A mutex: struct evobj_state.type only; made by ..._CREATE_MUTEX. */
+#define EVOBJ_MUTEX		3
 
 /* Flags for EVOBJ_IOC_CREATE (bits 0, 1, 2). */
 #define EVOBJ_SIGNALED		0x1U	/* created signaled */
@@ -81,7 +83,9 @@ struct evobj_wait {
 				 * reset to -1 when a signal interrupts the
 				 * wait, so a restart does not set it twice
 				 */
-	__u32 pad;		/* must be 0 */
+	__u32 owner;		/* the mutex owner of this wait; any value
+				 * if it names no mutex (was pad)
+				 */
 };
 
 struct evobj_timer {
@@ -114,13 +118,17 @@ struct evobj_open {
 	__u32 result;		/* out: EVOBJ_OPEN_CREATED or 0 */
 	__u32 pad;		/* must be 0 */
 	/* Since VER1: a created EVOBJ_SEMAPHORE's; 0 for an event. */
-	__u32 count;		/* initial count, 0 .. max */
-	__u32 max;		/* 1 .. EVOBJ_SEMAPHORE_MAX */
+	__u32 count;		/* initial count, 0 .. max; a mutex's count */
+	__u32 max;		/* 1 .. EVOBJ_SEMAPHORE_MAX; 0 for a mutex */
+	/* Since VER2: a created EVOBJ_MUTEX's initial owner, else 0. */
+	__u32 owner;
+	__u32 pad2;		/* must be 0 */
 };
 
-/* The size of the first struct evobj_open, and with count and max. */
+/* The size of the first struct evobj_open, with count and max, with owner. */
 #define EVOBJ_OPEN_SIZE_VER0	32
 #define EVOBJ_OPEN_SIZE_VER1	40
+#define EVOBJ_OPEN_SIZE_VER2	48
 
 /*
  * A wait set (EVOBJ_IOC_WAITSET): a list of events named once, then
@@ -142,7 +150,17 @@ struct evobj_waitset_wait {
 				 * reset to -1 when a signal interrupts the
 				 * wait, so a restart does not set it twice
 				 */
+	/* Since VER1: */
+	__u32 owner;		/* the mutex owner this wait is for */
+	__u32 pad;		/* must be 0 */
 };
+
+/*
+ * The first struct evobj_waitset_wait, which waits with owner 0, and the
+ * one with owner: the ioctl numbers carry the size, and both are taken.
+ */
+#define EVOBJ_WAITSET_WAIT_SIZE_VER0	24
+#define EVOBJ_WAITSET_WAIT_SIZE_VER1	32
 
 /* A semaphore (EVOBJ_IOC_CREATE_SEMAPHORE). */
 struct evobj_semaphore {
@@ -155,6 +173,30 @@ struct evobj_semaphore {
 struct evobj_semaphore_state {
 	__u32 count;		/* out */
 	__u32 max;		/* out */
+};
+
+/* A mutex (EVOBJ_IOC_CREATE_MUTEX). */
+struct evobj_mutex {
+	__u32 owner;		/* 0 (unowned), or the initial owner */
+	__u32 count;		/* 0 with owner 0, else 1 or more */
+	__u32 flags;		/* EVOBJ_CLOEXEC | EVOBJ_NONBLOCK */
+	__u32 pad;		/* must be 0 */
+};
+
+/* EVOBJ_IOC_UNLOCK. */
+struct evobj_mutex_unlock {
+	__u32 owner;		/* the owner unlocking, nonzero */
+	__u32 count;		/* out: the recursion count before */
+};
+
+/* Flags of struct evobj_mutex_state. */
+#define EVOBJ_MUTEX_ABANDONED	0x1U	/* killed; not acquired since */
+
+struct evobj_mutex_state {
+	__u32 owner;		/* out: 0 while unowned */
+	__u32 count;		/* out */
+	__u32 flags;		/* out: EVOBJ_MUTEX_ABANDONED */
+	__u32 pad;		/* out: 0 */
 };
 
 /*
@@ -174,6 +216,8 @@ struct evobj_semaphore_state {
 /* Returns the new semaphore fd. */
 #define EVOBJ_IOC_CREATE_SEMAPHORE \
 	_IOW(EVOBJ_IOC_MAGIC, 0x05, struct evobj_semaphore)
+/* Returns the new mutex fd. */
+#define EVOBJ_IOC_CREATE_MUTEX	_IOW(EVOBJ_IOC_MAGIC, 0x06, struct evobj_mutex)
 
 /*
  * On an event fd. SET, RESET and PULSE write the previous state (0 or 1)
@@ -198,5 +242,14 @@ struct evobj_semaphore_state {
 #define EVOBJ_IOC_RELEASE	_IOWR(EVOBJ_IOC_MAGIC, 0x10, __u32)
 #define EVOBJ_IOC_READ_SEMAPHORE \
 	_IOR(EVOBJ_IOC_MAGIC, 0x11, struct evobj_semaphore_state)
+
+/*
+ * On a mutex fd, which also takes EVOBJ_IOC_READ and EVOBJ_IOC_WAIT.
+ * A wait that acquires an abandoned mutex fails with EOWNERDEAD, having
+ * acquired it.
+ */
+#define EVOBJ_IOC_UNLOCK	_IOWR(EVOBJ_IOC_MAGIC, 0x12, struct evobj_mutex_unlock)
+#define EVOBJ_IOC_KILL		_IOW(EVOBJ_IOC_MAGIC, 0x13, __u32)
+#define EVOBJ_IOC_READ_MUTEX	_IOR(EVOBJ_IOC_MAGIC, 0x14, struct evobj_mutex_state)
 
 #endif /* _UAPI_LINUX_EVOBJ_H */

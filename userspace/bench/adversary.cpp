@@ -171,7 +171,7 @@ int evobj_wait_raw(int dev, unsigned long request, const std::int32_t* fds, std:
         .flags = 0,
         .alert = -1,
         .signal = -1,
-        .pad = 0,
+        .owner = 0,
     };
     for (;;) {
         if (::ioctl(dev, request, &args) == 0)

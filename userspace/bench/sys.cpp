@@ -84,7 +84,7 @@ std::uint32_t evobj_wait_any(int dev, std::span<const std::int32_t> fds, int sig
         .flags = 0,
         .alert = -1,
         .signal = signal,
-        .pad = 0,
+        .owner = 0,
     };
     // Retried with the same struct after EINTR: the kernel has reset its
     // .signal to -1 by then, so the retry does not set the event twice.
@@ -102,7 +102,7 @@ void evobj_wait_all(int dev, std::span<const std::int32_t> fds)
         .flags = 0,
         .alert = -1,
         .signal = -1,
-        .pad = 0,
+        .owner = 0,
     };
     checked("EVOBJ_IOC_WAIT_ALL", [&] { return ::ioctl(dev, EVOBJ_IOC_WAIT_ALL, &args); });
 }
@@ -129,6 +129,8 @@ std::uint32_t infinite_waitset_wait(int fd, unsigned long request, const char* n
         .index = 0,
         .alert = -1,
         .signal = signal,
+        .owner = 0,
+        .pad = 0,
     };
     checked(name, [&] { return ::ioctl(fd, request, &args); });
     return args.index;

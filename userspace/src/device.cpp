@@ -29,7 +29,7 @@ static_assert(static_cast<std::uint32_t>(disposition::open_existing) == EVOBJ_OP
 static_assert(static_cast<std::uint32_t>(disposition::create_new) == EVOBJ_CREATE_NEW);
 static_assert(name_max == EVOBJ_NAME_MAX);
 static_assert(semaphore_max == EVOBJ_SEMAPHORE_MAX);
-static_assert(EVOBJ_OPEN_SIZE_VER1 == sizeof(evobj_open));
+static_assert(EVOBJ_OPEN_SIZE_VER2 == sizeof(evobj_open));
 
 namespace {
 

@@ -203,6 +203,8 @@ inline int wait(int dev, bool all, evobj_wait& args) noexcept
         .index = 0,
         .alert = args.alert,
         .signal = args.signal,
+        .owner = args.owner,
+        .pad = 0,
     };
     const int fd = *reinterpret_cast<const std::int32_t*>(static_cast<std::uintptr_t>(args.fds));
     const int ret = held_wait(fd, EVOBJ_IOC_WAIT, one);
