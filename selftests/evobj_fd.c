@@ -27,15 +27,6 @@
 
 static const uint32_t types[] = { N, S };
 
-static short poll_revents(int fd, short events)
-{
-	struct pollfd p = { .fd = fd, .events = events, .revents = 0x7fff };
-
-	if (poll(&p, 1, 0) < 0)
-		return -1;
-	return p.revents;
-}
-
 /* EPOLLIN only while signaled, EPOLLOUT always; polling never consumes. */
 TEST_F(evobj, poll_state)
 {

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -356,6 +357,149 @@ static inline void *readonly_copy(const void *src, size_t len)
 	if (mprotect(p, 4096, PROT_READ))
 		return NULL;
 	return p;
+}
+
+/* ---- semaphores, and what every kind of object shares ---- */
+
+/* EVOBJ_IOC_CREATE_SEMAPHORE with every field given; -1 with errno. */
+static inline int sem_create_full(int dev, uint32_t count, uint32_t max,
+				  uint32_t flags, uint32_t pad)
+{
+	struct evobj_semaphore args = {
+		.count = count, .max = max, .flags = flags, .pad = pad,
+	};
+
+	return ioctl(dev, EVOBJ_IOC_CREATE_SEMAPHORE, &args);
+}
+
+static inline int sem_create(int dev, uint32_t count, uint32_t max)
+{
+	return sem_create_full(dev, count, max, 0, 0);
+}
+
+/*
+ * EVOBJ_IOC_RELEASE of @n: the previous count, or -1 with errno. If the
+ * call fails, the argument must still hold @n (nothing written back).
+ */
+static inline int64_t sem_release(int fd, uint32_t n)
+{
+	uint32_t arg = n;
+
+	if (ioctl(fd, EVOBJ_IOC_RELEASE, &arg)) {
+		int e = errno;
+
+		if (arg != n)
+			return -2;	/* a failed release wrote back */
+		errno = e;
+		return -1;
+	}
+	return arg;
+}
+
+/* The count, by EVOBJ_IOC_READ_SEMAPHORE; -1 on failure. */
+static inline int64_t sem_count(int fd)
+{
+	struct evobj_semaphore_state st = { POISON32, POISON32 };
+
+	if (ioctl(fd, EVOBJ_IOC_READ_SEMAPHORE, &st))
+		return -1;
+	return st.count;
+}
+
+static inline int64_t sem_max(int fd)
+{
+	struct evobj_semaphore_state st = { POISON32, POISON32 };
+
+	if (ioctl(fd, EVOBJ_IOC_READ_SEMAPHORE, &st))
+		return -1;
+	return st.max;
+}
+
+/* EVOBJ_IOC_READ's type (poison if unwritten), or -1. */
+static inline int64_t obj_type(int fd)
+{
+	struct evobj_state state = { POISON32, POISON32 };
+
+	if (ioctl(fd, EVOBJ_IOC_READ, &state))
+		return -1;
+	return state.type;
+}
+
+static inline short poll_revents(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events, .revents = 0x7fff };
+
+	if (poll(&p, 1, 0) < 0)
+		return -1;
+	return p.revents;
+}
+
+static inline ssize_t write_u64(int fd, uint64_t v)
+{
+	return write(fd, &v, sizeof(v));
+}
+
+/* A test (timeout 0) wait on @fds; the index, or -1 with errno. */
+static inline int64_t try_wait(int dev, bool all, const int32_t *fds,
+			       uint32_t count)
+{
+	struct evobj_wait w = wait_args(fds, count, 0);
+
+	if (ev_wait(dev, all, &w))
+		return -1;
+	return w.index;
+}
+
+static inline struct evobj_waitset_wait one_args(uint64_t timeout)
+{
+	struct evobj_waitset_wait w = {
+		.timeout = timeout,
+		.index = POISON32,
+		.alert = -1,
+		.signal = -1,
+	};
+
+	return w;
+}
+
+/*
+ * A thread in EVOBJ_IOC_WAIT on one object's own fd, or in @cmd on a
+ * wait set's.
+ */
+struct one_waiter {
+	pthread_t thread;
+	int fd;
+	unsigned long cmd;
+	struct evobj_waitset_wait args;
+	atomic_bool done;
+	int ret, err;
+};
+
+static void *one_waiter_fn(void *arg)
+{
+	struct one_waiter *w = arg;
+
+	w->ret = ioctl(w->fd, w->cmd, &w->args);
+	w->err = w->ret < 0 ? errno : 0;
+	atomic_store(&w->done, true);
+	return NULL;
+}
+
+static inline int one_waiter_start_cmd(struct one_waiter *w, int fd,
+				       unsigned long cmd, uint64_t timeout)
+{
+	memset(w, 0, sizeof(*w));
+	w->fd = fd;
+	w->cmd = cmd;
+	w->args = one_args(timeout);
+	w->ret = w->err = (int)POISON32;
+	atomic_init(&w->done, false);
+	return pthread_create(&w->thread, NULL, one_waiter_fn, w);
+}
+
+static inline int one_waiter_start(struct one_waiter *w, int fd, uint64_t timeout)
+{
+	return one_waiter_start_cmd(w, fd, EVOBJ_IOC_WAIT, timeout);
 }
 
 #endif /* EVOBJ_TEST_H */
