@@ -16,6 +16,7 @@
  */
 
 #include <sched.h>
+#include <stdarg.h>
 #include <sys/epoll.h>
 #include <sys/wait.h>
 
@@ -1826,6 +1827,692 @@ TEST_F(evobj, fdinfo_lines)
 		EXPECT_NE(fdinfo_num(fd, "id"), fdinfo_num(named, "id"));
 		close(named);
 	}
+}
+
+/* ---- named mutexes ---- */
+
+/*
+ * EVOBJ_IOC_OPEN with the VER2 struct: the fd, or -1 with errno;
+ * *created 1, 0, -1 on failure, -2 for garbage in result.
+ */
+static int mopen(int dev, const char *name, uint32_t type, uint32_t disposition,
+		 uint32_t owner, uint32_t count, uint32_t max, int *created)
+{
+	struct evobj_open args = {
+		.name = (uintptr_t)name,
+		.type = type,
+		.disposition = disposition,
+		.mode = 0600,
+		.result = POISON32,
+		.count = count,
+		.max = max,
+		.owner = owner,
+	};
+	int fd = ioctl(dev, EVOBJ_IOC_OPEN, &args);
+
+	if (created)
+		*created = fd < 0 ? -1 : args.result == EVOBJ_OPEN_CREATED ? 1 :
+			   args.result == 0 ? 0 : -2;
+	return fd;
+}
+
+static const char *uname_(char *buf, size_t len, const char *what)
+{
+	snprintf(buf, len, "evobj-test/%d/mutex/%s", getpid(), what);
+	return buf;
+}
+#define UNAME(what) uname_((char[128]){0}, 128, what)
+
+/* The lowest free fd number: a failed open must not have used one up. */
+static int next_fd(void)
+{
+	int fd = dup(0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+TEST_F(evobj, named_create_and_open)
+{
+	const char *name = UNAME("same");
+	int a, b, c, created;
+	uint32_t index;
+
+	ASSERT_EQ(EVOBJ_OPEN_SIZE_VER2, sizeof(struct evobj_open));
+	a = mopen(self->dev, name, MTX, EVOBJ_OPEN_ALWAYS, 9, 2, 0, &created);
+	ASSERT_LE(0, a) TH_LOG("create: %s", strerror(errno));
+	EXPECT_EQ(1, created);
+	EXPECT_EQ(MTX, obj_type(a));
+	CHECK_MUTEX(a, 9, 2, 0);
+	/* Opening the existing one acquires nothing: it keeps its state. */
+	b = mopen(self->dev, name, MTX, EVOBJ_OPEN_ALWAYS, 1, 1, 0, &created);
+	ASSERT_LE(0, b);
+	EXPECT_EQ(0, created);
+	CHECK_MUTEX(b, 9, 2, 0);
+	close(b);
+	b = mopen(self->dev, name, MTX, EVOBJ_OPEN_ALWAYS, 0, 0, 0, &created);
+	ASSERT_LE(0, b);
+	EXPECT_EQ(0, created);
+	CHECK_MUTEX(b, 9, 2, 0);
+	/* OPEN_EXISTING ignores the counts, even ones a create refuses. */
+	c = mopen(self->dev, name, MTX, EVOBJ_OPEN_EXISTING, 0, 7, 3, &created);
+	ASSERT_LE(0, c) TH_LOG("OPEN_EXISTING with counts: %s", strerror(errno));
+	EXPECT_EQ(0, created);
+	CHECK_MUTEX(c, 9, 2, 0);
+	/* One mutex behind the fds. */
+	ASSERT_EQ(0, mwait(self->dev, false, &c, 1, 9, &index));
+	CHECK_MUTEX(a, 9, 3, 0);
+	EXPECT_EQ(3, mtx_unlock(b, 9));
+	EXPECT_EQ(2, mtx_unlock(a, 9));
+	EXPECT_EQ(1, mtx_unlock(c, 9));
+	CHECK_MUTEX(b, 0, 0, 0);
+	ASSERT_EQ(0, mwait(self->dev, false, &a, 1, 10, &index));
+	ASSERT_EQ(0, mtx_kill(b, 10));
+	CHECK_MUTEX(c, 0, 0, ABANDONED);
+	errno = 0;
+	EXPECT_EQ(-1, mopen(self->dev, name, MTX, EVOBJ_CREATE_NEW, 0, 0, 0,
+			    &created));
+	EXPECT_EQ(EEXIST, errno);
+	/* The name goes with the last fd; a later create is fresh. */
+	close(a);
+	close(b);
+	close(c);
+	a = mopen(self->dev, name, MTX, EVOBJ_OPEN_ALWAYS, 0, 0, 0, &created);
+	ASSERT_LE(0, a);
+	EXPECT_EQ(1, created);
+	CHECK_MUTEX(a, 0, 0, 0);
+	close(a);
+	/* CreateMutex's bInitialOwner: owner and count 1, CREATE_NEW too. */
+	a = mopen(self->dev, name, MTX, EVOBJ_CREATE_NEW, 0xfffffffeU, 1, 0,
+		  &created);
+	ASSERT_LE(0, a);
+	EXPECT_EQ(1, created);
+	CHECK_MUTEX(a, 0xfffffffeU, 1, 0);
+	close(a);
+}
+
+/* A creating call's counts follow CREATE_MUTEX's rules, name or not. */
+TEST_F(evobj, named_mutex_bad_counts)
+{
+	static const uint32_t bad[][3] = {	/* owner, count, max */
+		{ 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 }, { 1, 1, 1 },
+		{ 0, UINT32_MAX, 0 }, { 5, 1, EVOBJ_SEMAPHORE_MAX },
+	};
+	const char *name = UNAME("bad");
+	const char *existing = UNAME("bad-existing");
+	int fd, created, free_fd;
+
+	fd = mopen(self->dev, existing, MTX, EVOBJ_CREATE_NEW, 0, 0, 0, NULL);
+	ASSERT_LE(0, fd);
+	free_fd = next_fd();
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		for (uint32_t disp = EVOBJ_OPEN_ALWAYS; disp <= EVOBJ_CREATE_NEW;
+		     disp += EVOBJ_CREATE_NEW) {
+			errno = 0;
+			EXPECT_EQ(-1, mopen(self->dev, name, MTX, disp, bad[i][0],
+					    bad[i][1], bad[i][2], &created));
+			EXPECT_EQ(EINVAL, errno) TH_LOG("owner %u count %u max %u",
+							bad[i][0], bad[i][1],
+							bad[i][2]);
+		}
+		/* An existing name does not spare the check. */
+		errno = 0;
+		EXPECT_EQ(-1, mopen(self->dev, existing, MTX, EVOBJ_OPEN_ALWAYS,
+				    bad[i][0], bad[i][1], bad[i][2], &created));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("existing, owner %u count %u max %u",
+						bad[i][0], bad[i][1], bad[i][2]);
+	}
+	/* EVOBJ_SIGNALED is an event's, as CREATE_MUTEX's unknown flag. */
+	{
+		struct evobj_open o = {
+			.name = (uintptr_t)name, .type = MTX,
+			.flags = EVOBJ_SIGNALED, .disposition = EVOBJ_OPEN_ALWAYS,
+			.mode = 0600,
+		};
+
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(self->dev, EVOBJ_IOC_OPEN, &o));
+		EXPECT_EQ(EINVAL, errno);
+		/* pad2 must be 0, whatever the disposition. */
+		o.flags = 0;
+		o.pad2 = 1;
+		for (uint32_t disp = 0; disp <= EVOBJ_CREATE_NEW; disp++) {
+			o.disposition = disp;
+			o.name = (uintptr_t)(disp == EVOBJ_OPEN_EXISTING ? existing :
+					     name);
+			errno = 0;
+			EXPECT_EQ(-1, ioctl(self->dev, EVOBJ_IOC_OPEN, &o));
+			EXPECT_EQ(EINVAL, errno) TH_LOG("pad2, disposition %u", disp);
+		}
+	}
+	/* The other kinds pass owner 0. */
+	for (uint32_t type = N; type <= SEM; type++) {
+		errno = 0;
+		EXPECT_EQ(-1, mopen(self->dev, name, type, EVOBJ_OPEN_ALWAYS, 1,
+				    type == SEM ? 1 : 0, type == SEM ? 2 : 0,
+				    &created));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("type %u with an owner", type);
+	}
+	/* A type past the mutex is still a bad type. */
+	errno = 0;
+	EXPECT_EQ(-1, mopen(self->dev, name, MTX + 1, EVOBJ_OPEN_ALWAYS, 0, 0, 0,
+			    &created));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(free_fd, next_fd()) TH_LOG("a failed open kept an fd");
+	/* Nothing was created by those calls. */
+	errno = 0;
+	EXPECT_EQ(-1, mopen(self->dev, name, MTX, EVOBJ_OPEN_EXISTING, 0, 0, 0,
+			    &created));
+	EXPECT_EQ(ENOENT, errno);
+	CHECK_MUTEX(fd, 0, 0, 0);
+	close(fd);
+}
+
+/* A name of another kind is EMEDIUMTYPE, every way round, and opens nothing. */
+TEST_F(evobj, named_kind_mismatch_emediumtype)
+{
+	const char *ev_name = UNAME("an-event");
+	const char *sem_name = UNAME("a-semaphore");
+	const char *mtx_name = UNAME("a-mutex");
+	int ev, sem, mtx, created, free_fd;
+
+	ev = mopen(self->dev, ev_name, S, EVOBJ_CREATE_NEW, 0, 0, 0, NULL);
+	sem = mopen(self->dev, sem_name, SEM, EVOBJ_CREATE_NEW, 0, 1, 2, NULL);
+	mtx = mopen(self->dev, mtx_name, MTX, EVOBJ_CREATE_NEW, 4, 1, 0, NULL);
+	ASSERT_LE(0, ev);
+	ASSERT_LE(0, sem);
+	ASSERT_LE(0, mtx);
+	free_fd = next_fd();
+	for (uint32_t disp = EVOBJ_OPEN_ALWAYS; disp <= EVOBJ_OPEN_EXISTING; disp++) {
+		errno = 0;
+		EXPECT_EQ(-1, mopen(self->dev, ev_name, MTX, disp, 0, 0, 0, &created));
+		EXPECT_EQ(EMEDIUMTYPE, errno) TH_LOG("event as mutex, disp %u", disp);
+		errno = 0;
+		EXPECT_EQ(-1, mopen(self->dev, sem_name, MTX, disp, 3, 1, 0, &created));
+		EXPECT_EQ(EMEDIUMTYPE, errno) TH_LOG("semaphore as mutex, disp %u",
+						     disp);
+		for (uint32_t type = N; type <= SEM; type++) {
+			errno = 0;
+			EXPECT_EQ(-1, mopen(self->dev, mtx_name, type, disp, 0,
+					    type == SEM ? 1 : 0,
+					    type == SEM ? 1 : 0, &created));
+			EXPECT_EQ(EMEDIUMTYPE, errno)
+				TH_LOG("mutex as type %u, disp %u", type, disp);
+		}
+	}
+	EXPECT_EQ(free_fd, next_fd()) TH_LOG("a failed open kept an fd");
+	EXPECT_EQ(0, ev_signaled(ev));
+	EXPECT_EQ(1, sem_count(sem));
+	CHECK_MUTEX(mtx, 4, 1, 0);
+	close(ev);
+	close(sem);
+	close(mtx);
+}
+
+/*
+ * A program built before mutexes sends the 40-byte struct: owner reads
+ * as 0, so it can create only an unowned mutex, and open any.
+ */
+TEST_F(evobj, named_ver1_struct)
+{
+	const unsigned long open_v1 = _IOC(_IOC_READ | _IOC_WRITE,
+					   EVOBJ_IOC_MAGIC, 0x03,
+					   EVOBJ_OPEN_SIZE_VER1);
+	const char *name = UNAME("v1");
+	struct evobj_open v1 = {
+		.name = (uintptr_t)name, .type = MTX,
+		.disposition = EVOBJ_OPEN_ALWAYS, .mode = 0600,
+		.result = POISON32,
+		/* past VER1's size: the kernel must not read these */
+		.owner = POISON32, .pad2 = POISON32,
+	};
+	int a, b;
+
+	a = ioctl(self->dev, open_v1, &v1);
+	ASSERT_LE(0, a) TH_LOG("a VER1 open: %s", strerror(errno));
+	EXPECT_EQ(EVOBJ_OPEN_CREATED, v1.result);
+	CHECK_MUTEX(a, 0, 0, 0);
+	ASSERT_EQ(0, mwait(self->dev, false, &a, 1, 2, NULL));
+	v1.result = POISON32;
+	v1.count = 1;	/* a count without an owner */
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->dev, open_v1, &v1));
+	EXPECT_EQ(EINVAL, errno);
+	v1.disposition = EVOBJ_OPEN_EXISTING;
+	b = ioctl(self->dev, open_v1, &v1);
+	ASSERT_LE(0, b);
+	EXPECT_EQ(0, v1.result);
+	CHECK_MUTEX(b, 2, 1, 0);
+	close(a);
+	close(b);
+	/* A larger struct from newer userspace: zeros are fine, else E2BIG. */
+	{
+		struct {
+			struct evobj_open o;
+			uint64_t more;
+		} big = {
+			.o = { .name = (uintptr_t)name, .type = MTX,
+			       .disposition = EVOBJ_CREATE_NEW, .mode = 0600,
+			       .owner = 3, .count = 1 },
+		};
+		const unsigned long open_big = _IOC(_IOC_READ | _IOC_WRITE,
+						    EVOBJ_IOC_MAGIC, 0x03,
+						    sizeof(big));
+
+		big.more = 1;
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(self->dev, open_big, &big));
+		EXPECT_EQ(E2BIG, errno);
+		big.more = 0;
+		a = ioctl(self->dev, open_big, &big);
+		ASSERT_LE(0, a) TH_LOG("a larger open: %s", strerror(errno));
+		CHECK_MUTEX(a, 3, 1, 0);
+		close(a);
+	}
+}
+
+/* ---- abandonment by a process that dies ---- */
+
+/*
+ * A forked child acquires the mutex for its own owner id and is killed
+ * holding it: death changes nothing (no kernel tracks owner ids), the
+ * manager's KILL abandons it, and of the two waiters queued meanwhile
+ * the first gets EOWNERDEAD, exactly once; the second gets it cleanly
+ * when the first unlocks.
+ */
+TEST_F(evobj, abandoned_by_killed_child)
+{
+	struct waiter w[2];
+	int32_t m = mtx_create(self->dev, 0, 0);
+	int pipefd[2], status;
+	pid_t child;
+	char c;
+
+	ASSERT_LE(0, m);
+	ASSERT_EQ(0, pipe(pipefd));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		struct evobj_wait wa = wait_args(&m, 1, EVOBJ_TIMEOUT_INFINITE);
+
+		wa.owner = getpid();
+		if (ioctl(self->dev, EVOBJ_IOC_WAIT_ANY, &wa) || wa.index)
+			_exit(1);
+		if (write(pipefd[1], "x", 1) != 1)
+			_exit(2);
+		for (;;)
+			pause();
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	CHECK_MUTEX(m, child, 1, 0);
+	for (int i = 0; i < 2; i++)
+		ASSERT_TRUE(mwaiter_start(&w[i], self->dev, i, &m, 1, 100 + i, m,
+					  i + 1));
+	ASSERT_EQ(0, kill(child, SIGKILL));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+	sleep_ns(20 * NSEC_PER_MSEC);
+	EXPECT_FALSE(atomic_load(&w[0].done));
+	CHECK_MUTEX(m, child, 1, 0);
+	EXPECT_EQ(2, fdinfo_num(m, "waiters"));
+	/* Only the owner's id can kill it. */
+	errno = 0;
+	EXPECT_EQ(-1, mtx_kill(m, 100));
+	EXPECT_EQ(EPERM, errno);
+	ASSERT_EQ(0, mtx_kill(m, child));
+	JOIN_DONE(&w[0]);
+	EXPECT_EQ(-1, w[0].ret);
+	EXPECT_EQ(EOWNERDEAD, w[0].err);
+	EXPECT_EQ(0, w[0].args.index);
+	CHECK_MUTEX(m, 100, 1, 0);
+	sleep_ns(20 * NSEC_PER_MSEC);
+	EXPECT_FALSE(atomic_load(&w[1].done));
+	errno = 0;
+	EXPECT_EQ(-1, mtx_kill(m, child));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(1, mtx_unlock(m, 100));
+	JOIN_DONE(&w[1]);
+	EXPECT_EQ(0, w[1].ret) TH_LOG("EOWNERDEAD twice: %s", strerror(w[1].err));
+	CHECK_MUTEX(m, 101, 1, 0);
+}
+
+/* ---- stress ---- */
+
+/*
+ * Threads of distinct owners acquire mutexes m0 and m1 in every way:
+ * wait-any over [m0, m1, ev, sem] in a random order, wait-all over
+ * [m0, m1, sem, gate] or [mi, ev], EVOBJ_IOC_WAIT on mi, sometimes
+ * recursing once more with a test. ev is a synchronization event that
+ * whoever takes it sets again, sem a semaphore of two units that whoever
+ * takes one releases. After each acquisition: nobody else is inside
+ * (a per-object holder count), READ_MUTEX says owner me and the count
+ * expected; then everything is given back, UNLOCK returning the counts
+ * expected. No wait may time out (no lost wake-up). At the end both
+ * mutexes are unowned with count 0 and no flag, the semaphore holds its
+ * two units, the event is signaled, and nothing is queued.
+ */
+#define MSTRESS_THREADS	4
+#define SEM_UNITS	2
+
+struct mstress {
+	int dev;
+	int32_t m[2], ev, sem, gate;
+	unsigned long ops;		/* acquisitions per thread */
+	atomic_int inside[2];		/* holders of m0, m1 */
+	atomic_int ev_inside, sem_inside;
+	atomic_ulong acquired[2];
+	atomic_bool failed;
+	char why[256];
+	pthread_mutex_t why_lock;
+};
+
+struct mstress_thread {
+	pthread_t thread;
+	struct mstress *s;
+	uint32_t owner;
+	uint32_t rng;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+mstress_fail(struct mstress *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&s->why_lock);
+	if (!atomic_load(&s->failed)) {
+		va_start(ap, fmt);
+		vsnprintf(s->why, sizeof(s->why), fmt, ap);
+		va_end(ap);
+		atomic_store(&s->failed, true);
+	}
+	pthread_mutex_unlock(&s->why_lock);
+}
+
+/* Mutex @i is mine, for the @count-th time; nobody else is inside. */
+static bool mstress_enter(struct mstress_thread *t, int i, uint32_t count)
+{
+	struct mstress *s = t->s;
+	struct evobj_mutex_state st = mtx_state(s->m[i]);
+
+	if (count == 1 && atomic_fetch_add(&s->inside[i], 1) != 0) {
+		mstress_fail(s, "owner %u acquired m%d while another held it",
+			     t->owner, i);
+		return false;
+	}
+	if (st.owner != t->owner || st.count != count || st.flags) {
+		mstress_fail(s, "owner %u acquired m%d, READ_MUTEX says owner %u count %u flags %#x (count %u expected)",
+			     t->owner, i, st.owner, st.count, st.flags, count);
+		return false;
+	}
+	atomic_fetch_add(&s->acquired[i], 1);
+	return true;
+}
+
+static bool mstress_leave(struct mstress_thread *t, int i, uint32_t count)
+{
+	struct mstress *s = t->s;
+	int64_t prev;
+
+	if (count == 1)
+		atomic_fetch_sub(&s->inside[i], 1);
+	prev = mtx_unlock(s->m[i], t->owner);
+	if (prev != count) {
+		mstress_fail(s, "owner %u's unlock of m%d returned %lld (%s), count %u expected",
+			     t->owner, i, (long long)prev,
+			     prev < 0 ? strerror(errno) : "", count);
+		return false;
+	}
+	return true;
+}
+
+static bool mstress_take_ev(struct mstress_thread *t)
+{
+	if (atomic_fetch_add(&t->s->ev_inside, 1) != 0) {
+		mstress_fail(t->s, "owner %u took ev while another held it", t->owner);
+		return false;
+	}
+	return true;
+}
+
+static bool mstress_give_ev(struct mstress_thread *t)
+{
+	atomic_fetch_sub(&t->s->ev_inside, 1);
+	if (ev_set(t->s->ev) != 0) {
+		mstress_fail(t->s, "owner %u: ev was signaled while held", t->owner);
+		return false;
+	}
+	return true;
+}
+
+static bool mstress_take_sem(struct mstress_thread *t)
+{
+	if (atomic_fetch_add(&t->s->sem_inside, 1) >= SEM_UNITS) {
+		mstress_fail(t->s, "owner %u took a unit beyond the %d", t->owner,
+			     SEM_UNITS);
+		return false;
+	}
+	return true;
+}
+
+static bool mstress_give_sem(struct mstress_thread *t)
+{
+	atomic_fetch_sub(&t->s->sem_inside, 1);
+	if (sem_release(t->s->sem, 1) < 0) {
+		mstress_fail(t->s, "owner %u: release: %s", t->owner, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* Holds mutex @i once; maybe recurses with a test, then gives it back. */
+static bool mstress_hold(struct mstress_thread *t, int i)
+{
+	struct mstress *s = t->s;
+	bool twice = next_rand(&t->rng) % 4 == 0;
+	uint32_t index;
+
+	if (!mstress_enter(t, i, 1))
+		return false;
+	if (twice) {
+		if (mwait(s->dev, next_rand(&t->rng) & 1, &s->m[i], 1, t->owner,
+			  &index)) {
+			mstress_fail(s, "owner %u's recursion on m%d: %s", t->owner,
+				     i, strerror(errno));
+			return false;
+		}
+		if (!mstress_enter(t, i, 2) || !mstress_leave(t, i, 2))
+			return false;
+	}
+	if (next_rand(&t->rng) % 8 == 0)
+		sched_yield();
+	return mstress_leave(t, i, 1);
+}
+
+static void *mstress_fn(void *arg)
+{
+	struct mstress_thread *t = arg;
+	struct mstress *s = t->s;
+
+	for (unsigned long n = 0; n < s->ops && !atomic_load(&s->failed); n++) {
+		uint32_t r = next_rand(&t->rng) % 4, index = POISON32;
+		int32_t fds[4];
+		int ret;
+
+		switch (r) {
+		case 0: {	/* wait-any over all four, shuffled */
+			int32_t objs[4] = { s->m[0], s->m[1], s->ev, s->sem };
+
+			for (int i = 3; i > 0; i--) {
+				int j = next_rand(&t->rng) % (i + 1);
+				int32_t x = objs[i];
+
+				objs[i] = objs[j];
+				objs[j] = x;
+			}
+			memcpy(fds, objs, sizeof(objs));
+			ret = mwait_t(s->dev, false, fds, 4, t->owner,
+				      deadline_in(LONG_WAIT_NS), &index);
+			if (ret || index > 3)
+				break;
+			if (fds[index] == s->ev) {
+				if (!mstress_take_ev(t) || !mstress_give_ev(t))
+					return NULL;
+			} else if (fds[index] == s->sem) {
+				if (!mstress_take_sem(t) || !mstress_give_sem(t))
+					return NULL;
+			} else if (!mstress_hold(t, fds[index] == s->m[1])) {
+				return NULL;
+			}
+			continue;
+		}
+		case 1:		/* wait-all over both mutexes, a unit, the gate */
+			fds[0] = s->m[0];
+			fds[1] = s->sem;
+			fds[2] = s->m[1];
+			fds[3] = s->gate;
+			ret = mwait_t(s->dev, true, fds, 4, t->owner,
+				      deadline_in(LONG_WAIT_NS), &index);
+			if (ret)
+				break;
+			if (!mstress_take_sem(t) || !mstress_enter(t, 0, 1) ||
+			    !mstress_enter(t, 1, 1) || !mstress_leave(t, 1, 1) ||
+			    !mstress_give_sem(t) || !mstress_leave(t, 0, 1))
+				return NULL;
+			continue;
+		case 2: {	/* wait-all over one mutex and the event */
+			int i = next_rand(&t->rng) & 1;
+
+			fds[0] = s->ev;
+			fds[1] = s->m[i];
+			ret = mwait_t(s->dev, true, fds, 2, t->owner,
+				      deadline_in(LONG_WAIT_NS), &index);
+			if (ret)
+				break;
+			if (!mstress_take_ev(t) || !mstress_hold(t, i) ||
+			    !mstress_give_ev(t))
+				return NULL;
+			continue;
+		}
+		default: {	/* EVOBJ_IOC_WAIT on one mutex */
+			int i = next_rand(&t->rng) & 1;
+
+			ret = mwait_one(s->m[i], t->owner, deadline_in(LONG_WAIT_NS),
+					&index);
+			if (ret)
+				break;
+			if (index != 0) {
+				mstress_fail(s, "EVOBJ_IOC_WAIT returned index %u", index);
+				return NULL;
+			}
+			if (!mstress_hold(t, i))
+				return NULL;
+			continue;
+		}
+		}
+		mstress_fail(s, "owner %u: wait kind %u returned %d index %u: %s",
+			     t->owner, r, ret, index, ret ? strerror(errno) : "");
+		return NULL;
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(evobj, stress_owners, 600)
+{
+	struct mstress_thread th[MSTRESS_THREADS];
+	struct mstress *s = calloc(1, sizeof(*s));
+
+	ASSERT_NE(NULL, s);
+	s->dev = self->dev;
+	s->m[0] = mtx_create(self->dev, 0, 0);
+	s->m[1] = mtx_create(self->dev, 0, 0);
+	s->ev = ev_create(self->dev, S, EVOBJ_SIGNALED);
+	s->sem = sem_create(self->dev, SEM_UNITS, SEM_UNITS);
+	s->gate = ev_create(self->dev, N, EVOBJ_SIGNALED);
+	ASSERT_LE(0, s->m[0]);
+	ASSERT_LE(0, s->m[1]);
+	ASSERT_LE(0, s->ev);
+	ASSERT_LE(0, s->sem);
+	ASSERT_LE(0, s->gate);
+	s->ops = stress_ops() / (5 * MSTRESS_THREADS) + 1;
+	pthread_mutex_init(&s->why_lock, NULL);
+	for (int i = 0; i < MSTRESS_THREADS; i++) {
+		th[i].s = s;
+		th[i].owner = 1000 + i * 0x01010101U;
+		th[i].rng = 0x9e3779b9U * (i + 1);
+		ASSERT_EQ(0, pthread_create(&th[i].thread, NULL, mstress_fn, &th[i]));
+	}
+	for (int i = 0; i < MSTRESS_THREADS; i++)
+		ASSERT_EQ(0, pthread_join(th[i].thread, NULL));
+	EXPECT_FALSE(atomic_load(&s->failed)) TH_LOG("%s", s->why);
+	TH_LOG("%lu acquisitions of m0, %lu of m1",
+	       atomic_load(&s->acquired[0]), atomic_load(&s->acquired[1]));
+	EXPECT_LT(0, atomic_load(&s->acquired[0]));
+	EXPECT_LT(0, atomic_load(&s->acquired[1]));
+	for (int i = 0; i < 2; i++) {
+		CHECK_MUTEX(s->m[i], 0, 0, 0);
+		EXPECT_EQ(0, fdinfo_num(s->m[i], "waiters"));
+	}
+	EXPECT_EQ(SEM_UNITS, sem_count(s->sem));
+	EXPECT_EQ(1, ev_signaled(s->ev));
+	EXPECT_EQ(0, fdinfo_num(s->sem, "waiters"));
+	EXPECT_EQ(0, fdinfo_num(s->ev, "waiters"));
+}
+
+/*
+ * ntsync's stress_wait: threads whose owner is their tid count under
+ * the mutex alone, with no other synchronization: the count is exact.
+ */
+static unsigned long tid_counter;
+
+struct tid_stress {
+	int dev;
+	int32_t m, start;
+	unsigned long loops;
+	atomic_int errors;
+};
+
+static void *tid_stress_fn(void *arg)
+{
+	struct tid_stress *s = arg;
+	uint32_t owner = gettid();
+
+	if (mwait_t(s->dev, false, &s->start, 1, owner, EVOBJ_TIMEOUT_INFINITE,
+		    NULL))
+		atomic_fetch_add(&s->errors, 1);
+	for (unsigned long i = 0; i < s->loops; i++) {
+		if (mwait_t(s->dev, false, &s->m, 1, owner,
+			    deadline_in(LONG_WAIT_NS), NULL)) {
+			atomic_fetch_add(&s->errors, 1);
+			return NULL;
+		}
+		tid_counter++;
+		if (mtx_unlock(s->m, owner) != 1)
+			atomic_fetch_add(&s->errors, 1);
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(evobj, stress_tid_counter, 600)
+{
+	struct tid_stress s = { .dev = self->dev };
+	pthread_t th[MSTRESS_THREADS];
+
+	s.m = mtx_create(self->dev, 0, 0);
+	s.start = ev_create(self->dev, N, 0);
+	ASSERT_LE(0, s.m);
+	ASSERT_LE(0, s.start);
+	s.loops = stress_ops() / (10 * MSTRESS_THREADS) + 1;
+	tid_counter = 0;
+	for (int i = 0; i < MSTRESS_THREADS; i++)
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, tid_stress_fn, &s));
+	ASSERT_EQ(0, ev_set(s.start));
+	for (int i = 0; i < MSTRESS_THREADS; i++)
+		ASSERT_EQ(0, pthread_join(th[i], NULL));
+	EXPECT_EQ(0, atomic_load(&s.errors));
+	EXPECT_EQ(s.loops * MSTRESS_THREADS, tid_counter);
+	CHECK_MUTEX(s.m, 0, 0, 0);
 }
 
 TEST_HARNESS_MAIN
