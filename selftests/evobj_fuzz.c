@@ -43,6 +43,19 @@
  *    refuses every release, signal-and-wait included. Pool semaphores
  *    (valid and malformed CREATE_SEMAPHORE, named ones) meet every
  *    other call.
+ *  - mutexes: each thread acquires the accounting mutexes for an owner id
+ *    of its own (waits of every kind, the alert, EVOBJ_IOC_WAIT), so it
+ *    knows exactly what it holds: every UNLOCK by it returns that count
+ *    (EPERM exactly when it holds nothing), READ_MUTEX and fdinfo show
+ *    it as the owner with that count, a mutex as its signal unlocks one
+ *    (EPERM before anything happens when not held), owner 0 in a wait
+ *    naming a mutex is EINVAL with nothing taken; per mutex, KILLs ==
+ *    EOWNERDEAD acquisitions + the final abandoned flag, and at the end,
+ *    every thread having unlocked what it held, the mutex is unowned. A
+ *    held mutex that nobody may unlock stays held and refuses every
+ *    acquisition, unlock and kill. Pool mutexes (valid and malformed
+ *    CREATE_MUTEX, named ones) meet every other call, with the threads'
+ *    owners, 0 and random ones.
  *
  * Each thread's call sequence derives from the seed, so --seed replays
  * it; with several threads the interleaving (and so what fds hold at a
@@ -91,6 +104,10 @@
 #define NSTALE		16	/* recently closed fd numbers */
 #define NACCT		4	/* accounting events */
 #define NSEM		2	/* accounting semaphores */
+#define NMTX		2	/* accounting mutexes */
+#define MTX_HOLD_MAX	4	/* recursion a thread builds up at most */
+#define HELD_OWNER	0x7ffffff0U	/* owns g_mtx_held, for ever */
+#define NEVER_OWNER	0xfffffff0U	/* owns nothing, ever */
 #define MAX_VIOLATIONS	20	/* printed; the run stops at the first */
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -131,6 +148,13 @@ static int g_closed = 1000;	/* a number never open */
 static int g_sem[NSEM];
 static const uint32_t g_sem_max[NSEM] = { 3, 1000 };
 static int g_sem_full;		/* count 1, max 1, for ever */
+/*
+ * Mutexes that only the accounting calls touch, each thread for its own
+ * owner id (OWNER(t)), and one that HELD_OWNER holds for ever.
+ */
+static int g_mtx[NMTX];
+static int g_mtx_held;
+#define OWNER(t)	(0x1000U + (t)->id)
 
 /* The module's per-user and per-event limits, when we may lower them. */
 #define PARAM_DIR	"/sys/module/evobj/parameters/"
@@ -153,6 +177,15 @@ struct sem_acct {
 };
 
 static struct sem_acct g_sacc[NSEM];
+
+struct mtx_acct {
+	atomic_ulong acquired;	/* acquisitions, EOWNERDEAD included */
+	atomic_ulong kills;	/* KILLs that abandoned it */
+	atomic_ulong ownerdead;	/* acquisitions that said EOWNERDEAD */
+	atomic_ulong eperm;	/* unlocks, kills and signals refused */
+};
+
+static struct mtx_acct g_macc[NMTX];
 /*
  * The accounting events whose word is mapped, NULL for the others: their
  * changes and takes go through the word, as the protocol makes them,
@@ -185,6 +218,8 @@ struct thr {
 	_Atomic uint64_t limit;
 	const char *_Atomic what;
 	_Atomic long a0, a1, a2;
+	/* what this thread's owner id holds of each accounting mutex */
+	uint32_t mcount[NMTX];
 };
 
 static struct thr g_thr[MAX_THREADS];
@@ -276,7 +311,7 @@ static bool allowed(const struct allow *a, int e)
 static struct allow A_CREATE, A_CHANGE, A_TIMER, A_WAIT, A_READ, A_WRITE,
 	A_POLL, A_SELECT, A_EPCTL, A_EPWAIT, A_CLOSE, A_DUP, A_SEND, A_RECV, A_OPEN,
 	A_NEWFD, A_FORK, A_IOCTL, A_FDINFO, A_ACCT_WAIT, A_NAMED, A_WAITSET,
-	A_MMAP, A_RELEASE;
+	A_MMAP, A_RELEASE, A_MUTEX;
 
 static void init_allow(void)
 {
@@ -291,19 +326,28 @@ static void init_allow(void)
 	A_CREATE = ALLOW(EINVAL, EFAULT, ENOTTY, EBADF, ENOMEM, EMFILE, ENFILE);
 	/*
 	 * EVOBJ_IOC_OPEN: CREATE's, and those of names (contract, section
-	 * 5); EMEDIUMTYPE for a name of the other kind (the pool of names
-	 * holds events and semaphores).
+	 * 5); EMEDIUMTYPE for a name of another kind (the pool of names
+	 * holds events, semaphores and mutexes).
 	 */
 	A_NAMED = ALLOW(EINVAL, EFAULT, ENOTTY, EBADF, ENOMEM, EMFILE, ENFILE,
 			ENOENT, EEXIST, ENAMETOOLONG, ENOSPC, EACCES,
 			EMEDIUMTYPE);
 	/* RELEASE and READ_SEMAPHORE: EINVAL on an event, ENOTTY elsewhere. */
 	A_RELEASE = ALLOW(EINVAL, EFAULT, ENOTTY, EBADF, EOVERFLOW);
+	/*
+	 * UNLOCK, KILL, READ_MUTEX: EPERM for an owner that does not hold
+	 * it, EINVAL on an event or semaphore, ENOTTY elsewhere.
+	 */
+	A_MUTEX = ALLOW(EINVAL, EFAULT, ENOTTY, EBADF, EPERM);
 	A_CHANGE = ALLOW(EFAULT, ENOTTY, EBADF, EINVAL);
 	A_TIMER = ALLOW(EINVAL, EFAULT, ENOTTY, EBADF, ENOSPC, ENOMEM);
-	/* EOVERFLOW: the signal is a semaphore at its maximum */
+	/*
+	 * EOVERFLOW: the signal is a semaphore at its maximum; EPERM: a
+	 * mutex that the wait's owner does not hold; EOWNERDEAD: it
+	 * acquired an abandoned mutex.
+	 */
 	A_WAIT = ALLOW(EINVAL, EBADF, EFAULT, ENOTTY, ETIMEDOUT, EINTR, ENOMEM,
-		       ENOSPC, EOVERFLOW);
+		       ENOSPC, EOVERFLOW, EPERM, EOWNERDEAD);
 	A_WAITSET = ALLOW(EINVAL, EBADF, EFAULT, ENOMEM, EMFILE, ENFILE);
 	/*
 	 * An event's word: EINVAL (a bad shape), EBUSY (another process
@@ -458,7 +502,10 @@ static bool persistent(int fd)
 	for (int i = 0; i < NSEM; i++)
 		if (fd == g_sem[i])
 			return true;
-	return fd == g_sem_full;
+	for (int i = 0; i < NMTX; i++)
+		if (fd == g_mtx[i])
+			return true;
+	return fd == g_sem_full || fd == g_mtx_held;
 }
 
 static void stale_push(int fd)
@@ -639,8 +686,16 @@ static int sem_index(int fd)
 	return -1;
 }
 
-/* A wait, alert or read took @fd: one event, or one unit. */
-static void consumed(int fd)
+static int mtx_index(int fd)
+{
+	for (int i = 0; i < NMTX; i++)
+		if (fd == g_mtx[i])
+			return i;
+	return -1;
+}
+
+/* A wait, alert or read of @t took @fd: one event, one unit, or a mutex. */
+static void consumed(struct thr *t, int fd)
 {
 	int i = acct_index(fd);
 
@@ -649,6 +704,11 @@ static void consumed(int fd)
 	i = sem_index(fd);
 	if (i >= 0)
 		atomic_fetch_add(&g_sacc[i].taken, 1);
+	i = mtx_index(fd);
+	if (i >= 0) {
+		t->mcount[i]++;
+		atomic_fetch_add(&g_macc[i].acquired, 1);
+	}
 }
 
 /* An accounting word as loaded: its two bits and nothing else. */
@@ -761,10 +821,17 @@ static void check_expiry(struct thr *t, long ret, uint64_t timeout, clockid_t cl
 static void sem_signal_outcome(struct thr *t, int i, long ret, bool ro,
 			       int32_t after);
 
+static void mtx_signal_outcome(struct thr *t, int i, long ret, int32_t after);
+static void mtx_unlock_mine(struct thr *t, int i);
+
 /*
  * A wait on accounting events, well formed (every fd valid), so that it
  * either consumes (and succeeds) or consumes nothing; sometimes its
- * argument is read-only, which must fail without consuming.
+ * argument is read-only, which must fail without consuming. Accounting
+ * semaphores and mutexes stand in for some objects (a wait-all names at
+ * most one mutex, object or alert, so that an EOWNERDEAD tells which
+ * flag it cleared), and may be the alert or the signal; the owner is
+ * the thread's, or now and then 0, which must fail with nothing done.
  */
 static void op_acct_wait(struct thr *t)
 {
@@ -776,11 +843,18 @@ static void op_acct_wait(struct thr *t)
 	struct evobj_wait *uw;
 	uint64_t limit;
 	int first = rn(t, NACCT);
-	bool al_among = false, one;
+	bool al_among = false, one, has_mtx = false, owner0 = false;
 	int sig_sem;	/* the signal's accounting semaphore, -2 the full one */
+	int sig_mtx;	/* the signal's accounting mutex, or -1 */
+	bool sig_held;	/* ... which this thread holds */
 	uint32_t sig_after;
 	long ret;
+	int e;
 
+	/* Now and then, give back what this thread holds. */
+	for (int j = 0; j < NMTX; j++)
+		if (t->mcount[j] >= MTX_HOLD_MAX)
+			mtx_unlock_mine(t, j);
 	/* A test through the word: takes it if it is 1, else times out. */
 	if (g_acct_w[first] && pct(t, 15)) {
 		uint32_t v = acct_word(t, first);
@@ -794,8 +868,8 @@ static void op_acct_wait(struct thr *t)
 		return;
 	}
 	/*
-	 * The objects: accounting events, and the accounting semaphores in
-	 * place of some (a wait-all's stay distinct).
+	 * The objects: accounting events, and the accounting semaphores
+	 * and mutexes in place of some (a wait-all's stay distinct).
 	 */
 	for (i = 0; i < count; i++) {
 		if (all)
@@ -813,29 +887,58 @@ static void op_acct_wait(struct thr *t)
 				fds[rn(t, count)] = g_sem[j];
 		}
 	}
-	if (all && pct(t, 30) && count < 7)
+	if (pct(t, 35)) {
+		if (all && count < 7) {
+			fds[count++] = g_mtx[rn(t, NMTX)];
+			has_mtx = true;
+		} else if (!all) {
+			for (int j = 0; j < NMTX; j++) {
+				if (pct(t, 60)) {
+					fds[rn(t, count)] = g_mtx[j];
+					has_mtx = true;
+				}
+			}
+		}
+	}
+	if (all && pct(t, 30) && count < 8)
 		fds[count++] = g_always;
 	if (pct(t, 10))
 		w.signal = g_probe[rn(t, 2)];
 	else if (pct(t, 8))
 		w.signal = pct(t, 15) ? g_sem_full : g_sem[rn(t, NSEM)];
+	else if (pct(t, 8))
+		w.signal = g_mtx[rn(t, NMTX)];
 	sig_sem = w.signal == g_sem_full ? -2 : sem_index(w.signal);
+	sig_mtx = mtx_index(w.signal);
+	sig_held = sig_mtx >= 0 && t->mcount[sig_mtx];
 	if (pct(t, 25)) {
-		uint32_t r = rn(t, 10);
+		uint32_t r = rn(t, 12);
 
 		w.alert = r < 6 ? g_acct[rn(t, NACCT)] :
-			  r < 8 ? g_sem[rn(t, NSEM)] : g_never;
+			  r < 8 ? g_sem[rn(t, NSEM)] :
+			  r < 10 && !(all && has_mtx) ? g_mtx[rn(t, NMTX)] : g_never;
 		for (i = 0; i < count; i++)
 			al_among |= fds[i] == w.alert;
 		/*
 		 * A wait-all with its alert among its objects fails; with a
-		 * semaphore signal, after releasing it or before? Left open:
-		 * no such wait here.
+		 * semaphore or mutex signal, after releasing it or before?
+		 * Left open: no such wait here.
 		 */
-		if (all && al_among && sig_sem != -1) {
+		if (all && al_among && (sig_sem != -1 || sig_mtx >= 0)) {
 			w.alert = -1;
 			al_among = false;
 		}
+	}
+	has_mtx |= mtx_index(w.alert) >= 0;
+	/* A mutex as the signal: the unlock is probed first, not read-only. */
+	if (sig_mtx >= 0)
+		ro = false;
+	w.owner = OWNER(t);
+	if ((has_mtx || sig_mtx >= 0) && pct(t, 5)) {
+		w.owner = 0;
+		owner0 = true;
+	} else if (!has_mtx && sig_mtx < 0 && pct(t, 30)) {
+		w.owner = pct(t, 50) ? 0 : (uint32_t)rnd(t);	/* ignored */
 	}
 	w.timeout = pick_timeout(t, clk, &limit, &al);
 	w.fds = (uintptr_t)fds;
@@ -847,6 +950,7 @@ static void op_acct_wait(struct thr *t)
 		struct evobj_waitset_wait sw = {
 			.timeout = w.timeout, .flags = w.flags,
 			.index = POISON32, .alert = w.alert, .signal = w.signal,
+			.owner = w.owner,
 		};
 		struct evobj_waitset_wait *usw;
 
@@ -871,11 +975,34 @@ static void op_acct_wait(struct thr *t)
 	}
 	if (al)
 		alarm_off(t);
+	e = ret < 0 ? errno : 0;
+	if (owner0) {
+		/* Checked before anything happens: nothing to account. */
+		if (ret == 0 || (e != EINVAL && !(ro && e == EFAULT)))
+			violation(t, "%s naming a mutex with owner 0 returned %ld (%s), expected EINVAL",
+				  t->what, ret, ename(e));
+		else if (!ro && sig_after != (uint32_t)w.signal)
+			violation(t, "%s with owner 0 rewrote its signal to %d",
+				  t->what, (int32_t)sig_after);
+		return;
+	}
+	if (sig_mtx >= 0 && !sig_held) {
+		/* EPERM before anything else: nothing to account either. */
+		if (e != EPERM)
+			violation(t, "%s with a mutex its owner does not hold as its signal returned %ld (%s), expected EPERM",
+				  t->what, ret, ename(e));
+		else if (sig_after != (uint32_t)w.signal)
+			violation(t, "%s refused with EPERM rewrote its signal to %d",
+				  t->what, (int32_t)sig_after);
+		atomic_fetch_add(&g_macc[sig_mtx].eperm, 1);
+		return;
+	}
 	if (sig_sem != -1)
 		sem_signal_outcome(t, sig_sem, ret, ro, (int32_t)sig_after);
-	if (ret < 0) {
-		int e = errno;
-
+	if (sig_mtx >= 0)
+		mtx_signal_outcome(t, sig_mtx, ret, (int32_t)sig_after);
+	errno = e;
+	if (ret < 0 && e != EOWNERDEAD) {
 		if (!(allowed(&A_ACCT_WAIT, e) || (ro && e == EFAULT) ||
 		      (all && al_among && e == EINVAL) ||
 		      (sig_sem != -1 && e == EOVERFLOW)))
@@ -890,17 +1017,36 @@ static void op_acct_wait(struct thr *t)
 	}
 	atomic_fetch_add(&g_waits_ok, 1);
 	w.index = ((struct evobj_wait *)uw)->index;
+	if (e == EOWNERDEAD) {
+		/* The one abandoned mutex it acquired, whose flag it cleared. */
+		int32_t dead = -1;
+
+		if (w.index == count && w.alert >= 0)
+			dead = w.alert;
+		else if (!all && w.index < count)
+			dead = fds[w.index];
+		else if (all && w.index == 0)
+			for (i = 0; i < count; i++)
+				if (mtx_index(fds[i]) >= 0)
+					dead = fds[i];
+		if (mtx_index(dead) < 0) {
+			violation(t, "%s failed with EOWNERDEAD, index %u of %u, and no mutex there",
+				  t->what, w.index, count);
+			return;
+		}
+		atomic_fetch_add(&g_macc[mtx_index(dead)].ownerdead, 1);
+	}
 	if (w.index == count && w.alert >= 0) {
-		consumed(w.alert);
+		consumed(t, w.alert);
 	} else if (w.index >= count || (all && w.index)) {
 		violation(t, "%s returned index %u of %u", t->what, w.index, count);
 	} else if (all) {
 		for (i = 0; i < count; i++)
-			consumed(fds[i]);
+			consumed(t, fds[i]);
 	} else {
 		if (fds[w.index] == g_never)
 			violation(t, "%s returned the never-signaled event", t->what);
-		consumed(fds[w.index]);
+		consumed(t, fds[w.index]);
 	}
 }
 
@@ -938,7 +1084,7 @@ static void sem_signal_outcome(struct thr *t, int i, long ret, bool ro,
 	 * forgot the signal: either is right then. EOVERFLOW keeps it.
 	 */
 	if (!ro && after != (forgets ? -1 : fd) &&
-	    !((e == 0 || e == ETIMEDOUT) && after == -1))
+	    !((e == 0 || e == ETIMEDOUT || e == EOWNERDEAD) && after == -1))
 		violation(t, "%s (%s) left signal %d, expected %d", t->what,
 			  ename(e), after, forgets ? -1 : fd);
 	errno = e;
@@ -982,7 +1128,7 @@ static void op_acct_read(struct thr *t)
 			  t->what, len, ret, (unsigned long long)*buf, k);
 		return;
 	}
-	consumed(fd);
+	consumed(t, fd);
 }
 
 /*
@@ -1176,6 +1322,380 @@ static void op_sem_strict(struct thr *t)
 	}
 }
 
+/* ---- the accounting mutexes ---- */
+
+/*
+ * UNLOCK of accounting mutex @i by @t's owner, which holds it: exactly
+ * its count back, one less held.
+ */
+static void mtx_unlock_mine(struct thr *t, int i)
+{
+	struct evobj_mutex_unlock *u = (void *)(t->rw + 10 * 256);
+	long ret;
+
+	u->owner = OWNER(t);
+	u->count = POISON32;
+	begin(t, "UNLOCK(acct)", g_mtx[i], u->owner, t->mcount[i], 0);
+	ret = end(t, ioctl(g_mtx[i], EVOBJ_IOC_UNLOCK, u), NULL);
+	if (t->mcount[i] == 0) {
+		expect(t, ret, EPERM, "unlock of an accounting mutex not held");
+		atomic_fetch_add(&g_macc[i].eperm, 1);
+		return;
+	}
+	expect(t, ret, 0, "unlock of an accounting mutex held");
+	if (ret == 0 && u->count != t->mcount[i])
+		violation(t, "UNLOCK of accounting mutex %d returned count %u, its owner %#x holds %u",
+			  i, u->count, OWNER(t), t->mcount[i]);
+	if (ret == 0)
+		t->mcount[i]--;
+}
+
+/*
+ * What a wait with accounting mutex @i, held by @t, as its signal did:
+ * unlocked once, whatever followed (the argument checks, which come
+ * before, all pass here); the queueing failures and EINTR forget the
+ * signal, and a success or a timeout may follow an SA_RESTART restart
+ * that forgot it.
+ */
+static void mtx_signal_outcome(struct thr *t, int i, long ret, int32_t after)
+{
+	int e = ret < 0 ? errno : 0;
+	bool forgets = e == EINTR || e == ENOSPC || e == ENOMEM;
+
+	t->mcount[i]--;
+	if (after != (forgets ? -1 : g_mtx[i]) &&
+	    !((e == 0 || e == ETIMEDOUT || e == EOWNERDEAD) && after == -1))
+		violation(t, "%s (%s) with a mutex signal left signal %d, expected %d",
+			  t->what, ename(e), after, forgets ? -1 : g_mtx[i]);
+	errno = e;
+}
+
+/* READ_MUTEX of @fd: what @t holds of it exactly, or -1 for the held one. */
+static void mtx_check_state(struct thr *t, int fd, int i, enum ptr_kind k)
+{
+	struct evobj_mutex_state *st;
+	long ret;
+
+	st = arg_at(t, k, &(struct evobj_mutex_state){ POISON32, POISON32,
+			POISON32, POISON32 }, sizeof(*st), 9);
+	begin(t, "READ_MUTEX", fd, k, 0, 0);
+	ret = end(t, ioctl(fd, EVOBJ_IOC_READ_MUTEX, st), NULL);
+	expect(t, ret, ptr_faults(k) || k == P_RO ? EFAULT : 0,
+	       "persistent mutex");
+	if (ret || k != P_VALID)
+		return;
+	if (st->pad || (st->flags & ~EVOBJ_MUTEX_ABANDONED) ||
+	    (st->flags && st->owner) || (!st->owner != !st->count))
+		violation(t, "READ_MUTEX of fd %d: owner %#x count %u flags %#x pad %#x",
+			  fd, st->owner, st->count, st->flags, st->pad);
+	else if (i < 0 && (st->owner != HELD_OWNER || st->count != 1))
+		violation(t, "the held mutex reads owner %#x count %u",
+			  st->owner, st->count);
+	else if (i >= 0 && t->mcount[i] &&
+		 (st->owner != OWNER(t) || st->count != t->mcount[i]))
+		violation(t, "accounting mutex %d, of which owner %#x holds %u, reads owner %#x count %u",
+			  i, OWNER(t), t->mcount[i], st->owner, st->count);
+	else if (i >= 0 && !t->mcount[i] && st->owner == OWNER(t))
+		violation(t, "accounting mutex %d reads owner %#x, which holds nothing of it",
+			  i, st->owner);
+}
+
+/*
+ * Acquisitions, unlocks, kills and reads of the accounting mutexes by
+ * the thread's own owner id, each with its exact result; the held
+ * mutex's refusals; the mutex ioctls from other owners, owner 0 and bad
+ * pointers; and what a mutex fd refuses (the other kinds' ioctls, read,
+ * write, mmap) and the mutex ioctls on the other kinds' fds.
+ */
+static void op_mtx(struct thr *t)
+{
+	int i = rn(t, NMTX), fd = g_mtx[i];
+	enum ptr_kind k = pick_ptr(t, 10);
+	uint32_t *u32;
+	long ret;
+	void *p;
+
+	switch (rn(t, 14)) {
+	case 0:
+	case 1:
+	case 2: {
+		/* EVOBJ_IOC_WAIT for this owner: exact when it holds it. */
+		struct evobj_waitset_wait w = {
+			.timeout = pct(t, 60) ? 0 : mono() + rn(t, 5) * NSEC_PER_MSEC,
+			.index = POISON32, .alert = -1, .signal = -1,
+			.owner = OWNER(t),
+		};
+		struct evobj_waitset_wait *uw = arg_at(t, P_VALID, &w, sizeof(w), 0);
+		bool held = t->mcount[i] > 0;
+
+		if (t->mcount[i] >= MTX_HOLD_MAX) {
+			mtx_unlock_mine(t, i);
+			return;
+		}
+		begin(t, "WAIT(mutex)", fd, OWNER(t), (long)w.timeout,
+		      w.timeout ? w.timeout - mono() : 0);
+		ret = end(t, ioctl(fd, EVOBJ_IOC_WAIT, uw), NULL);
+		if (held)
+			expect(t, ret, 0, "its owner's wait on a mutex it holds");
+		if (ret == 0 || errno == EOWNERDEAD) {
+			if (ret && held)
+				violation(t, "its owner's recursion on accounting mutex %d said EOWNERDEAD",
+					  i);
+			else if (uw->index != 0)
+				violation(t, "WAIT on a mutex returned index %u", uw->index);
+			if (ret)
+				atomic_fetch_add(&g_macc[i].ownerdead, 1);
+			consumed(t, fd);
+			mtx_check_state(t, fd, i, P_VALID);
+		} else if (errno != ETIMEDOUT && errno != EINTR &&
+			   errno != ENOSPC && errno != ENOMEM) {
+			violation(t, "WAIT on accounting mutex %d failed with %s",
+				  i, ename(errno));
+		}
+		return;
+	}
+	case 3:
+	case 4:
+		mtx_unlock_mine(t, i);
+		return;
+	case 5:
+		/*
+		 * KILL by this owner: abandons what it holds, else EPERM; a
+		 * pointer that faults kills nothing (read-only is readable).
+		 */
+		if (pct(t, 90))
+			k = P_VALID;
+		u32 = arg_at(t, k, &(uint32_t){ OWNER(t) }, 4, 9);
+		begin(t, "KILL(acct)", fd, OWNER(t), t->mcount[i], 0);
+		ret = end(t, ioctl(fd, EVOBJ_IOC_KILL, u32), NULL);
+		if (ptr_faults(k)) {
+			expect(t, ret, EFAULT, "kill with a faulting pointer");
+			return;
+		}
+		if (!t->mcount[i]) {
+			expect(t, ret, EPERM, "kill for an owner that holds nothing");
+			atomic_fetch_add(&g_macc[i].eperm, 1);
+			return;
+		}
+		expect(t, ret, 0, "kill for the owner");
+		if (ret == 0) {
+			t->mcount[i] = 0;
+			atomic_fetch_add(&g_macc[i].kills, 1);
+		}
+		return;
+	case 6:
+		mtx_check_state(t, pct(t, 80) ? fd : g_mtx_held,
+				pct(t, 80) ? i : -1, k);
+		return;
+	case 7: {
+		/* Other owners, owner 0, bad pointers: exact, nothing changes. */
+		struct evobj_mutex_unlock *un;
+		int target = pct(t, 30) ? g_mtx_held : fd;
+		uint32_t owner = pct(t, 40) ? 0 : NEVER_OWNER;
+		bool kill = pct(t, 40);
+		int want = owner ? EPERM : EINVAL;
+
+		if (target == g_mtx_held && owner && pct(t, 50))
+			owner = OWNER(t);
+		if (kill) {
+			u32 = arg_at(t, k, &owner, 4, 9);
+			p = u32;
+		} else {
+			un = arg_at(t, k, &(struct evobj_mutex_unlock){ owner, POISON32 },
+				    sizeof(*un), 9);
+			p = un;
+		}
+		begin(t, kill ? "KILL(other)" : "UNLOCK(other)", target, owner, k, 0);
+		ret = end(t, ioctl(target, kill ? EVOBJ_IOC_KILL : EVOBJ_IOC_UNLOCK, p),
+			  NULL);
+		/*
+		 * An unreadable owner is EFAULT; one that is readable in a
+		 * straddling or read-only argument may be refused for itself
+		 * first (the count cannot be written back), or EFAULT.
+		 */
+		if ((k == P_STRADDLE || (k == P_RO && !kill)) && ret < 0 &&
+		    (errno == EFAULT || errno == want))
+			return;
+		if (ptr_faults(k))
+			want = EFAULT;
+		expect(t, ret, want, "a mutex ioctl that must change nothing");
+		return;
+	}
+	case 8: {
+		/* The held mutex refuses every acquisition, and owner 0. */
+		struct evobj_wait w = {
+			.fds = (uintptr_t)(t->rw + 4 * 256), .count = 1,
+			.alert = -1, .signal = -1, .owner = OWNER(t),
+		};
+		bool all = pct(t, 50);
+
+		*(int32_t *)(t->rw + 4 * 256) = g_mtx_held;
+		if (pct(t, 20))
+			w.owner = 0;
+		begin(t, "WAIT(held)", g_dev, w.owner, all, 0);
+		ret = end(t, ioctl(g_dev, all ? EVOBJ_IOC_WAIT_ALL :
+				   EVOBJ_IOC_WAIT_ANY, &w), NULL);
+		expect(t, ret, w.owner ? ETIMEDOUT : EINVAL, "a wait on the held mutex");
+		return;
+	}
+	case 9: {
+		/* The 24-byte struct waits with owner 0: EINVAL on a mutex. */
+		static const unsigned long wait_v0 = _IOC(_IOC_READ | _IOC_WRITE,
+			EVOBJ_IOC_MAGIC, 0x0F, EVOBJ_WAITSET_WAIT_SIZE_VER0);
+		struct evobj_waitset_wait w = {
+			.index = POISON32, .alert = -1, .signal = -1,
+			.owner = OWNER(t), .pad = pct(t, 50) ? 1U << rn(t, 32) : 0,
+		};
+		bool v0 = !w.pad || pct(t, 50);
+
+		begin(t, v0 ? "WAIT(mutex, 24 bytes)" : "WAIT(mutex, pad)", fd,
+		      w.pad, 0, 0);
+		ret = end(t, ioctl(pct(t, 20) ? g_mtx_held : fd,
+				   v0 ? wait_v0 : EVOBJ_IOC_WAIT, &w), NULL);
+		expect(t, ret, EINVAL, "a mutex wait with owner 0 or a pad");
+		return;
+	}
+	case 10: {
+		/* The other kinds' ioctls on a mutex: EINVAL. */
+		static const unsigned long cmds[] = {
+			EVOBJ_IOC_SET, EVOBJ_IOC_RESET, EVOBJ_IOC_PULSE,
+			EVOBJ_IOC_TIMER, EVOBJ_IOC_RELEASE,
+			EVOBJ_IOC_READ_SEMAPHORE,
+		};
+		unsigned long cmd = cmds[rn(t, ARRAY_SIZE(cmds))];
+		int target = pct(t, 50) ? g_mtx_held : fd;
+
+		p = arg_at(t, P_VALID, &(struct evobj_timer){
+				.expires = mono() + NSEC_PER_MSEC }, 24, 9);
+		*(uint32_t *)p = 1;	/* RELEASE's n */
+		begin(t, "other ioctl(mutex)", target, cmd, 0, 0);
+		ret = end(t, ioctl(target, cmd, pct(t, 20) ? NULL : p), NULL);
+		expect(t, ret, EINVAL, "another kind's ioctl on a mutex");
+		return;
+	}
+	case 11: {
+		/* The mutex ioctls on events, semaphores (EINVAL), others (ENOTTY). */
+		static const unsigned long cmds[] = {
+			EVOBJ_IOC_UNLOCK, EVOBJ_IOC_KILL, EVOBJ_IOC_READ_MUTEX,
+		};
+		int other = rn(t, 5);
+		int ofd = other == 0 ? g_probe[rn(t, 2)] : other == 1 ? g_never :
+			  other == 2 ? g_sem_full : other == 3 ? g_dev : g_efd;
+		unsigned long cmd = cmds[rn(t, 3)];
+
+		p = arg_at(t, P_VALID, &(uint64_t[2]){ 1, 1 }, 16, 9);
+		begin(t, "mutex ioctl(other)", ofd, cmd, 0, 0);
+		ret = end(t, ioctl(ofd, cmd, p), NULL);
+		expect(t, ret, other < 3 ? EINVAL : ENOTTY,
+		       "a mutex's ioctl on another fd");
+		return;
+	}
+	case 12: {
+		/* read(), write() (EINVAL) and mmap (ENODEV) of a mutex. */
+		uint64_t *buf = (uint64_t *)(t->rw + 9 * 256);
+		int target = pct(t, 50) ? g_mtx_held : fd;
+		int c = rn(t, 3);
+
+		*buf = 1;
+		if (c == 2) {
+			begin(t, "MMAP(mutex)", target, PAGE, MAP_SHARED, 0);
+			p = mmap(NULL, PAGE, PROT_READ | (pct(t, 50) ? PROT_WRITE : 0),
+				 MAP_SHARED, target, 0);
+			ret = end(t, p == MAP_FAILED ? -1 : 0, NULL);
+			expect(t, ret, ENODEV, "mmap of a mutex");
+			if (p != MAP_FAILED)
+				munmap(p, PAGE);
+			return;
+		}
+		begin(t, c ? "write(mutex)" : "read(mutex)", target, 8, 0, 0);
+		ret = end(t, c ? write(target, buf, 8) : read(target, buf, 8), NULL);
+		expect(t, ret, EINVAL, "read or write of a mutex");
+		return;
+	}
+	default: {
+		/* READ: type 3, signaled while unowned. */
+		struct evobj_state *es;
+		int target = pct(t, 30) ? g_mtx_held : fd;
+
+		es = arg_at(t, k, &(struct evobj_state){ POISON32, POISON32 },
+			    sizeof(*es), 9);
+		begin(t, "READ(mutex)", target, k, 0, 0);
+		ret = end(t, ioctl(target, EVOBJ_IOC_READ, es), NULL);
+		expect(t, ret, ptr_faults(k) || k == P_RO ? EFAULT : 0,
+		       "persistent mutex");
+		if (ret == 0 && k == P_VALID &&
+		    (es->type != EVOBJ_MUTEX || es->signaled > 1 ||
+		     (target == g_mtx_held && es->signaled) ||
+		     (target == fd && t->mcount[i] && es->signaled)))
+			violation(t, "READ of mutex fd %d: type %u signaled %u (held %u by me)",
+				  target, es->type, es->signaled,
+				  target == fd ? t->mcount[i] : 1);
+		return;
+	}
+	}
+}
+
+/* CREATE_MUTEX with valid and malformed arguments: exact errno. */
+static void op_create_mtx(struct thr *t)
+{
+	struct evobj_mutex c = {
+		.flags = pct(t, 50) ? rn(t, 2) * EVOBJ_CLOEXEC |
+				      rn(t, 2) * EVOBJ_NONBLOCK : 0,
+	};
+	enum ptr_kind k = pick_ptr(t, 10);
+	int fd = pct(t, 90) ? g_dev : pick_fd(t);
+	int want = 0;
+	void *arg;
+	long ret;
+
+	if (pct(t, 50)) {
+		c.owner = pct(t, 70) ? OWNER(t) : (uint32_t)rnd(t) | 1;
+		c.count = pct(t, 90) ? 1 + rn(t, 3) : UINT32_MAX - rn(t, 2);
+	}
+	switch (rn(t, 12)) {
+	case 0:
+		c.owner = 0;
+		c.count = 1 + rn(t, 5);
+		break;
+	case 1:
+		c.owner = 1 + rn(t, 1000);
+		c.count = 0;
+		break;
+	case 2:
+		c.flags |= pct(t, 50) ? EVOBJ_SIGNALED : 8U << rn(t, 29);
+		break;
+	case 3:
+		c.pad = 1U << rn(t, 32);
+		break;
+	default:
+		break;
+	}
+	if (!c.owner != !c.count ||
+	    (c.flags & ~(EVOBJ_CLOEXEC | EVOBJ_NONBLOCK)) || c.pad)
+		want = EINVAL;
+	if (ptr_faults(k))
+		want = EFAULT;
+	arg = arg_at(t, k, &c, sizeof(c), 0);
+	begin(t, "CREATE_MUTEX", fd, c.owner, c.count, 0);
+	ret = end(t, ioctl(fd, EVOBJ_IOC_CREATE_MUTEX, arg), &A_CREATE);
+	if (fd == g_dev && !(ret < 0 && (errno == ENOMEM || errno == EMFILE ||
+					 errno == ENFILE ||
+					 (opt_unload && (errno == ENOENT ||
+							 errno == ENODEV)))))
+		expect(t, ret, want, "CREATE_MUTEX on /dev/evobj");
+	if (ret >= 0 && fd == g_dev && want == 0 && c.owner == OWNER(t)) {
+		struct evobj_mutex_state st = { POISON32, POISON32, POISON32, POISON32 };
+
+		/* Nobody else may change what this owner holds. */
+		if (ioctl(ret, EVOBJ_IOC_READ_MUTEX, &st) || st.owner != c.owner ||
+		    st.count != c.count || st.flags || st.pad)
+			violation(t, "a new mutex (owner %#x count %u) reads owner %#x count %u flags %#x",
+				  c.owner, c.count, st.owner, st.count, st.flags);
+	}
+	if (ret >= 0)
+		slot_store(t, ret, true);
+}
+
 /* ---- chaos calls ---- */
 
 static void new_object(struct thr *t)
@@ -1183,7 +1703,20 @@ static void new_object(struct thr *t)
 	int fd = -1, p[2];
 	struct evobj_create c;
 
-	switch (rn(t, 10)) {
+	switch (rn(t, 12)) {
+	case 10: {
+		/* a mutex, unowned, or this thread's, or some owner's */
+		struct evobj_mutex mc = { .flags = rn(t, 2) ? EVOBJ_NONBLOCK : 0 };
+
+		if (pct(t, 50)) {
+			mc.owner = pct(t, 50) ? OWNER(t) : (uint32_t)rnd(t) | 1;
+			mc.count = 1 + rn(t, 2);
+		}
+		begin(t, "CREATE_MUTEX", g_dev, mc.owner, mc.count, 0);
+		fd = end(t, ioctl(g_dev, EVOBJ_IOC_CREATE_MUTEX, &mc), &A_CREATE);
+		slot_store(t, fd, true);
+		return;
+	}
 	case 0:
 		begin(t, "eventfd", 0, 0, 0, 0);
 		fd = end(t, eventfd(rn(t, 2), EFD_NONBLOCK | EFD_CLOEXEC), &A_NEWFD);
@@ -1218,6 +1751,7 @@ static void new_object(struct thr *t)
 		slot_store(t, fd, true);
 		return;
 	}
+	case 11:
 	default:
 		c.type = rn(t, 2);
 		c.flags = rn(t, 8);
@@ -1364,7 +1898,7 @@ static void op_read_state(struct thr *t)
 		       "persistent event");
 	if (ret || k != P_VALID)
 		return;
-	if (st->type > EVOBJ_SEMAPHORE || st->signaled > 1)
+	if (st->type > EVOBJ_MUTEX || st->signaled > 1)
 		violation(t, "READ returned type %#x signaled %#x", st->type,
 			  st->signaled);
 	else if ((fd == g_never && (st->signaled || st->type)) ||
@@ -1500,9 +2034,14 @@ static void op_wait(struct thr *t)
 	w.flags = rt ? EVOBJ_WAIT_REALTIME : 0;
 	if (pct(t, 4))
 		w.flags |= 2U << rn(t, 31);
-	/* Meaningful only with a mutex in the list: any value else. */
-	if (pct(t, 4))
-		w.owner = 1U << rn(t, 32);
+	/*
+	 * Meaningful only with a mutex in the list (pool mutexes): the
+	 * thread's owner mostly, 0 (EINVAL then), any value else.
+	 */
+	if (pct(t, 70))
+		w.owner = OWNER(t);
+	else if (pct(t, 40))
+		w.owner = (uint32_t)rnd(t);
 	w.fds = (uintptr_t)fds;
 	if (kf != P_VALID)
 		w.fds = (uintptr_t)arg_at(t, kf, fds, n * 4, 4);
@@ -1586,7 +2125,9 @@ static void op_waitset(struct thr *t)
 		bool all = pct(t, 40), rt = pct(t, 20), al;
 		clockid_t clk = rt ? CLOCK_REALTIME : CLOCK_MONOTONIC;
 		enum ptr_kind kw = pick_ptr(t, 8);
+		unsigned long cmd;
 		uint64_t limit;
+		bool v0;
 		void *uw;
 		long ret;
 
@@ -1598,19 +2139,27 @@ static void op_waitset(struct thr *t)
 		w.flags = rt ? EVOBJ_WAIT_REALTIME : 0;
 		if (pct(t, 4))
 			w.flags |= 2U << rn(t, 31);
+		/* The owner for its mutexes; 24 bytes wait with owner 0. */
+		v0 = pct(t, 10);
+		w.owner = pct(t, 85) ? OWNER(t) : 0;
+		if (pct(t, 3))
+			w.pad = 1U << rn(t, 32);
+		cmd = all ? EVOBJ_IOC_WAITSET_ALL : EVOBJ_IOC_WAITSET_ANY;
+		if (v0)
+			cmd = _IOC(_IOC_READ | _IOC_WRITE, EVOBJ_IOC_MAGIC,
+				   _IOC_NR(cmd), EVOBJ_WAITSET_WAIT_SIZE_VER0);
 		uw = arg_at(t, kw, &w, sizeof(w), 0);
 		if (al)
 			limit = alarm_short(t);
 		begin(t, all ? "WAITSET_ALL" : "WAITSET_ANY", set, count,
 		      (long)w.timeout, limit);
-		ret = end(t, ioctl(set, all ? EVOBJ_IOC_WAITSET_ALL :
-				   EVOBJ_IOC_WAITSET_ANY, uw), &A_WAIT);
+		ret = end(t, ioctl(set, cmd, uw), &A_WAIT);
 		if (al)
 			alarm_off(t);
-		if (ptr_faults(kw))
+		if (ptr_faults(kw) && !(kw == P_STRADDLE && v0))
 			expect(t, ret, EFAULT, "WAITSET wait with a bad pointer");
-		else if (w.flags & ~EVOBJ_WAIT_REALTIME)
-			expect(t, ret, EINVAL, "WAITSET wait with a bad flag");
+		else if ((w.flags & ~EVOBJ_WAIT_REALTIME) || (w.pad && !v0))
+			expect(t, ret, EINVAL, "WAITSET wait with a bad flag or pad");
 		check_expiry(t, ret, w.timeout, clk);
 		if (ret == 0) {
 			uint32_t idx = ((struct evobj_waitset_wait *)uw)->index;
@@ -2143,7 +2692,7 @@ static void op_ioctl(struct thr *t)
 	static const unsigned int sizes[] = { 0, 1, 4, 8, 16, 32, 40, 0x3fff };
 	unsigned long cmd;
 	int fd = pct(t, 50) ? (pct(t, 50) ? g_dev : g_probe[rn(t, 2)]) :
-		 pct(t, 10) ? g_sem_full : pick_fd(t);
+		 pct(t, 10) ? g_sem_full : pct(t, 10) ? g_mtx_held : pick_fd(t);
 	enum ptr_kind k = pick_ptr(t, 50);
 	char zero[64] = { 0 };
 	void *arg = arg_at(t, k, zero, 64, 0);
@@ -2163,13 +2712,35 @@ static void op_ioctl(struct thr *t)
 			EVOBJ_IOC_RELEASE, EVOBJ_IOC_READ_SEMAPHORE,
 			/* 13: a wait set's */
 			EVOBJ_IOC_WAITSET_ANY, EVOBJ_IOC_WAITSET_ALL,
+			/* 15: the device's; 16: a mutex's */
+			EVOBJ_IOC_CREATE_MUTEX,
+			EVOBJ_IOC_UNLOCK, EVOBJ_IOC_KILL, EVOBJ_IOC_READ_MUTEX,
 		};
 		bool probe = fd == g_probe[0] || fd == g_probe[1];
 		int i = rn(t, ARRAY_SIZE(real)), want = ENOTTY;
 
 		cmd = real[i];
-		if (fd == g_dev && i < 5)
+		if (fd == g_dev && (i < 5 || i == 15))
 			return;
+		/*
+		 * The held mutex: the other kinds' ioctls are EINVAL; its
+		 * own, READ and WAIT are op_mtx's.
+		 */
+		if (fd == g_mtx_held) {
+			if ((i >= 9 && i < 11) || i >= 16)
+				return;
+			want = (i >= 5 && i < 9) || (i >= 11 && i < 13) ? EINVAL :
+			       ENOTTY;
+			begin(t, "ioctl(real)", fd, cmd, (long)arg, 0);
+			ret = end(t, ioctl(fd, cmd, arg), &A_IOCTL);
+			if (ret > 0)
+				slot_put(t, ret);
+			expect(t, ret, want, "evobj ioctl on the wrong evobj fd");
+			return;
+		}
+		/* The mutex ioctls on an event or semaphore: EINVAL first. */
+		if ((probe || fd == g_sem_full) && i >= 16)
+			want = EINVAL;
 		if ((probe || fd == g_sem_full) && i >= 9 && i < 11)
 			return;
 		if (probe && i >= 5 && i < 9)
@@ -2197,9 +2768,11 @@ static void op_ioctl(struct thr *t)
 		}
 		begin(t, "ioctl(real)", fd, cmd, (long)arg, 0);
 		ret = end(t, ioctl(fd, cmd, arg),
-			  i >= 11 && i < 13 ? &A_RELEASE : &A_IOCTL);
+			  i >= 11 && i < 13 ? &A_RELEASE : i >= 16 ? &A_MUTEX :
+			  &A_IOCTL);
 		if (ret > 0 && (cmd == EVOBJ_IOC_CREATE || cmd == EVOBJ_IOC_OPEN ||
-				cmd == EVOBJ_IOC_CREATE_SEMAPHORE))
+				cmd == EVOBJ_IOC_CREATE_SEMAPHORE ||
+				cmd == EVOBJ_IOC_CREATE_MUTEX))
 			slot_put(t, ret);	/* fd was a /dev/evobj */
 		if (want == -1)
 			return;
@@ -2219,6 +2792,8 @@ static void op_ioctl(struct thr *t)
 	case EVOBJ_IOC_WAITSET_ANY: case EVOBJ_IOC_WAITSET_ALL:
 	case EVOBJ_IOC_WAIT: case EVOBJ_IOC_CREATE_SEMAPHORE:
 	case EVOBJ_IOC_RELEASE: case EVOBJ_IOC_READ_SEMAPHORE:
+	case EVOBJ_IOC_CREATE_MUTEX: case EVOBJ_IOC_UNLOCK: case EVOBJ_IOC_KILL:
+	case EVOBJ_IOC_READ_MUTEX:
 		return;
 	default:
 		/* EVOBJ_IOC_OPEN takes struct evobj_open of any size: op_named. */
@@ -2230,7 +2805,7 @@ static void op_ioctl(struct thr *t)
 	begin(t, "ioctl(random)", fd, cmd, (long)arg, 0);
 	ret = end(t, ioctl(fd, cmd, arg), &A_IOCTL);
 	if (fd == g_dev || fd == g_probe[0] || fd == g_probe[1] ||
-	    fd == g_sem_full)
+	    fd == g_sem_full || fd == g_mtx_held)
 		expect(t, ret, ENOTTY, "unknown ioctl number");
 	else if (ret == 0)
 		violation(t, "unknown ioctl %#lx on fd %d succeeded", cmd, fd);
@@ -2240,6 +2815,7 @@ static void op_ioctl(struct thr *t)
 static void op_fdinfo(struct thr *t)
 {
 	int fd = pct(t, 10) ? (pct(t, 50) ? g_sem_full : g_sem[rn(t, NSEM)]) :
+		 pct(t, 10) ? (pct(t, 30) ? g_mtx_held : g_mtx[rn(t, NMTX)]) :
 		 pick_obj(t), f;
 	char path[64], buf[1024], *p;
 	uint64_t limit;
@@ -2292,6 +2868,32 @@ static void op_fdinfo(struct thr *t)
 			violation(t, "fdinfo of semaphore fd %d: max %ld", fd, max);
 	} else if (fd == g_sem_full || sem_index(fd) >= 0) {
 		violation(t, "fdinfo of semaphore fd %d has no type: semaphore", fd);
+	}
+	if (strstr(buf, "\ntype:\tmutex\n")) {
+		char *o = strstr(buf, "\nowner:"), *c = strstr(buf, "\ncount:");
+		char *a = strstr(buf, "\nabandoned:"), *sg = strstr(buf, "\nsignaled:");
+		long long owner = o ? strtoll(o + 7, NULL, 10) : -1;
+		long long count = c ? strtoll(c + 7, NULL, 10) : -1;
+		long ab = a ? strtol(a + 11, NULL, 10) : -1;
+		long sig = sg ? strtol(sg + 10, NULL, 10) : -1;
+		int i = mtx_index(fd);
+
+		if (owner < 0 || owner > UINT32_MAX || count < 0 ||
+		    count > UINT32_MAX || (!owner != !count) || ab < 0 || ab > 1 ||
+		    (ab && owner) || sig != !owner || !strstr(buf, "\nwaiters:") ||
+		    strstr(buf, "\ntimer:") || strstr(buf, "\nword:") ||
+		    strstr(buf, "\nmax:"))
+			violation(t, "fdinfo of mutex fd %d: owner %lld count %lld abandoned %ld signaled %ld",
+				  fd, owner, count, ab, sig);
+		else if (fd == g_mtx_held && (owner != HELD_OWNER || count != 1))
+			violation(t, "fdinfo of the held mutex: owner %lld count %lld",
+				  owner, count);
+		else if (i >= 0 && t->mcount[i] &&
+			 (owner != OWNER(t) || count != t->mcount[i]))
+			violation(t, "fdinfo of accounting mutex %d, of which owner %#x holds %u: owner %lld count %lld",
+				  i, OWNER(t), t->mcount[i], owner, count);
+	} else if (fd == g_mtx_held || mtx_index(fd) >= 0) {
+		violation(t, "fdinfo of mutex fd %d has no type: mutex", fd);
 	}
 	p = strstr(buf, "signaled:");
 	if (!p)
@@ -2346,6 +2948,7 @@ static void op_wait_live(struct thr *t)
 	}
 	w.fds = (uintptr_t)fds;
 	w.count = count;
+	w.owner = pct(t, 90) ? OWNER(t) : 0;
 	begin(t, all ? "WAIT_ALL(live)" : "WAIT_ANY(live)", g_dev, count,
 	      (long)w.timeout, limit);
 	ret = end(t, ioctl(g_dev, all ? EVOBJ_IOC_WAIT_ALL : EVOBJ_IOC_WAIT_ANY, &w),
@@ -2369,9 +2972,26 @@ static void op_wait_live(struct thr *t)
 static void op_poke(struct thr *t)
 {
 	static const uint64_t one = 1;
-	int fd = pick_event(t), c = rn(t, 6);
+	int fd = pick_event(t), c = rn(t, 8);
 	uint32_t prev = POISON32;
 	long ret;
+
+	if (c == 6) {
+		struct evobj_mutex_unlock u = { .owner = OWNER(t), .count = POISON32 };
+
+		begin(t, "UNLOCK(live)", fd, u.owner, 0, 0);
+		ret = end(t, ioctl(fd, EVOBJ_IOC_UNLOCK, &u), &A_MUTEX);
+		if (ret == 0 && (u.count == 0 || u.count == POISON32))
+			violation(t, "UNLOCK succeeded with previous count %u", u.count);
+		return;
+	}
+	if (c == 7) {
+		uint32_t owner = pct(t, 80) ? OWNER(t) : (uint32_t)rnd(t);
+
+		begin(t, "KILL(live)", fd, owner, 0, 0);
+		end(t, ioctl(fd, EVOBJ_IOC_KILL, &owner), &A_MUTEX);
+		return;
+	}
 
 	if (c == 3) {
 		begin(t, "write(live)", fd, 1, 8, 0);
@@ -2510,16 +3130,46 @@ static void op_named(struct thr *t)
 {
 	char *name = t->rw + 4 * 256;	/* after arg_at()'s slot 0 */
 	struct evobj_open o = {
-		.type = rn(t, 3), .flags = rn(t, 8), .disposition = rn(t, 3),
+		.type = rn(t, 4), .flags = rn(t, 8), .disposition = rn(t, 3),
 		.mode = 0600 | rn(t, 0200), .result = POISON32,
 	};
 	enum ptr_kind k = pick_ptr(t, 10);
 	int fd = pct(t, 95) ? g_dev : pick_fd(t);
 	int want = 0, choice = rn(t, 100);
 	struct evobj_open *arg;
-	bool attr_ok;
+	bool attr_ok, pad2_ok;
 	long ret;
 
+	/*
+	 * A mutex: the VER2 fields, unowned or this thread's (so that its
+	 * state is known if this call creates it), EVOBJ_SIGNALED now and
+	 * then (EINVAL, as CREATE_MUTEX's unknown flag).
+	 */
+	if (o.type == EVOBJ_MUTEX) {
+		if (!pct(t, 5))
+			o.flags &= ~EVOBJ_SIGNALED;
+		if (pct(t, 50)) {
+			o.owner = OWNER(t);
+			o.count = 1 + rn(t, 2);
+		}
+		if (pct(t, 4)) {
+			switch (rn(t, 3)) {
+			case 0:
+				o.owner = 0;
+				o.count = 1 + rn(t, 3);
+				break;
+			case 1:
+				o.owner = OWNER(t);
+				o.count = 0;
+				break;
+			default:
+				o.max = 1 + rn(t, 3);
+				break;
+			}
+		}
+	} else if (pct(t, 3) && o.disposition != EVOBJ_OPEN_EXISTING) {
+		o.owner = 1 + rn(t, 1000);	/* the other kinds pass 0 */
+	}
 	/*
 	 * A semaphore: the VER1 fields, and now and then EVOBJ_SIGNALED,
 	 * which the contract makes EINVAL with it.
@@ -2530,7 +3180,7 @@ static void op_named(struct thr *t)
 		o.max = pct(t, 10) ? EVOBJ_SEMAPHORE_MAX : 1 + rn(t, 8);
 		o.count = rn(t, o.max > 8 ? 9 : o.max + 1);
 	}
-	if (pct(t, 4)) {
+	if (o.type != EVOBJ_MUTEX && pct(t, 4)) {
 		switch (rn(t, 3)) {
 		case 0:
 			o.max = pct(t, 50) ? 0 : EVOBJ_SEMAPHORE_MAX + 1 + rn(t, 9);
@@ -2544,13 +3194,6 @@ static void op_named(struct thr *t)
 			break;
 		}
 	}
-	/* An open that never creates ignores a semaphore's counts. */
-	attr_ok = o.type == EVOBJ_SEMAPHORE ?
-		  !(o.flags & EVOBJ_SIGNALED) &&
-		  (o.disposition == EVOBJ_OPEN_EXISTING ||
-		   (o.max && o.max <= EVOBJ_SEMAPHORE_MAX && o.count <= o.max)) :
-		  !o.count && !o.max;
-
 	o.name = (uintptr_t)name;
 	if (choice < 3) {
 		name[0] = '\0';			/* EINVAL */
@@ -2563,7 +3206,7 @@ static void op_named(struct thr *t)
 		snprintf(name, 64, "fuzz/%u", rn(t, NAMED_POOL));
 	}
 	if (pct(t, 5))
-		o.type = 3 + rn(t, 100);
+		o.type = EVOBJ_MUTEX + 1 + rn(t, 100);
 	if (pct(t, 5))
 		o.flags |= 8U << rn(t, 29);
 	if (pct(t, 3))
@@ -2572,6 +3215,28 @@ static void op_named(struct thr *t)
 		o.mode |= 01000U << rn(t, 20);
 	if (pct(t, 3))
 		o.pad = 1 + rn(t, 100);
+	/*
+	 * pad2 only with a good name and argument: where its check comes
+	 * among the name's is not the contract's.
+	 */
+	pad2_ok = !(choice >= 9 && k == P_VALID && pct(t, 3));
+	if (!pad2_ok)
+		o.pad2 = 1U << rn(t, 32);
+	/*
+	 * An open that never creates ignores a semaphore's and a mutex's
+	 * counts; one that may create checks them, name or not.
+	 */
+	if (o.type == EVOBJ_SEMAPHORE)
+		attr_ok = !(o.flags & EVOBJ_SIGNALED) && !o.owner &&
+			  (o.disposition == EVOBJ_OPEN_EXISTING ||
+			   (o.max && o.max <= EVOBJ_SEMAPHORE_MAX && o.count <= o.max));
+	else if (o.type == EVOBJ_MUTEX)
+		attr_ok = !(o.flags & EVOBJ_SIGNALED) &&
+			  (o.disposition == EVOBJ_OPEN_EXISTING ||
+			   (!o.max && !o.owner == !o.count));
+	else
+		attr_ok = !o.count && !o.max && !o.owner;
+	attr_ok &= pad2_ok;
 
 	/* The order the handler checks in; 0 is "success or a name's errno". */
 	if (o.flags > 7 || o.pad || o.mode > 0777)
@@ -2582,7 +3247,7 @@ static void op_named(struct thr *t)
 		want = ENAMETOOLONG;
 	else if (k == P_RO)
 		want = EFAULT;	/* result is probed before the name is looked up */
-	else if (choice < 3 || o.type > EVOBJ_SEMAPHORE || !attr_ok ||
+	else if (choice < 3 || o.type > EVOBJ_MUTEX || !attr_ok ||
 		 o.disposition > EVOBJ_CREATE_NEW)
 		want = EINVAL;
 	if (ptr_faults(k))
@@ -2613,8 +3278,8 @@ static void op_named(struct thr *t)
 		if (ioctl(ret, EVOBJ_IOC_READ, &st))
 			violation(t, "READ of a newly opened fd failed: %s",
 				  ename(errno));
-		else if ((st.type == EVOBJ_SEMAPHORE) !=
-			 (o.type == EVOBJ_SEMAPHORE))
+		else if ((st.type <= EVOBJ_SYNCHRONIZATION ? 0 : st.type) !=
+			 (o.type <= EVOBJ_SYNCHRONIZATION ? 0 : o.type))
 			violation(t, "OPEN of type %u gave an object of type %u, not EMEDIUMTYPE",
 				  o.type, st.type);
 		else if (created && st.type != o.type)
@@ -2625,6 +3290,17 @@ static void op_named(struct thr *t)
 			  ss.max != o.max || ss.count > o.max))
 			violation(t, "OPEN created a semaphore of max %u, reads count %u max %u",
 				  o.max, ss.count, ss.max);
+		else if (created && o.type == EVOBJ_MUTEX && o.owner == OWNER(t)) {
+			struct evobj_mutex_state ms = { POISON32, POISON32,
+							POISON32, POISON32 };
+
+			/* Nobody else may change what this owner holds. */
+			if (ioctl(ret, EVOBJ_IOC_READ_MUTEX, &ms) ||
+			    ms.owner != o.owner || ms.count != o.count || ms.flags)
+				violation(t, "OPEN created a mutex of owner %#x count %u, reads owner %#x count %u flags %#x",
+					  o.owner, o.count, ms.owner, ms.count,
+					  ms.flags);
+		}
 	}
 	if (ret >= 0)
 		slot_store(t, ret, true);
@@ -2665,6 +3341,8 @@ static const struct op ops[] = {
 	{ op_sem_release, 10 },
 	{ op_sem_strict, 4 },
 	{ op_create_sem, 3 },
+	{ op_mtx, 12 },
+	{ op_create_mtx, 3 },
 };
 
 static bool done(void)
@@ -2704,6 +3382,10 @@ static void *worker(void *arg)
 		ops[i].fn(t);
 	}
 	alarm_off(t);
+	/* Give back what this owner holds: the mutexes end unowned. */
+	for (int j = 0; j < NMTX; j++)
+		while (t->mcount[j] && !atomic_load(&g_violations))
+			mtx_unlock_mine(t, j);
 	return NULL;
 }
 
@@ -2776,6 +3458,21 @@ static int create_or_die(uint32_t type, uint32_t flags)
 
 	if (fd < 0) {
 		perror("fuzz: EVOBJ_IOC_CREATE");
+		exit(2);
+	}
+	return fd;
+}
+
+static int mtx_or_die(uint32_t owner, uint32_t count)
+{
+	struct evobj_mutex c = { .owner = owner, .count = count };
+	int fd, tries = 0;
+
+	while ((fd = ioctl(g_dev, EVOBJ_IOC_CREATE_MUTEX, &c)) < 0 &&
+	       transient(errno) && opt_unload && ++tries < 1000)
+		usleep(1000);
+	if (fd < 0) {
+		perror("fuzz: EVOBJ_IOC_CREATE_MUTEX");
 		exit(2);
 	}
 	return fd;
@@ -2860,6 +3557,9 @@ static void setup(void)
 	for (i = 0; i < NSEM; i++)
 		g_sem[i] = sem_or_die(0, g_sem_max[i], i ? EVOBJ_NONBLOCK : 0);
 	g_sem_full = sem_or_die(1, 1, EVOBJ_NONBLOCK);
+	for (i = 0; i < NMTX; i++)
+		g_mtx[i] = mtx_or_die(0, 0);
+	g_mtx_held = mtx_or_die(HELD_OWNER, 1);
 	g_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (g_efd < 0 || pipe2(g_pipe, O_NONBLOCK | O_CLOEXEC)) {
 		perror("fuzz: eventfd/pipe");
@@ -2954,7 +3654,7 @@ static int arm_one(int fd)
  */
 static void leak_checks(void)
 {
-	int pers[NACCT + NSEM + 5], n = 0, fds[64], armed = 0, i;
+	int pers[NACCT + NSEM + NMTX + 6], n = 0, fds[64], armed = 0, i;
 	struct evobj_timer off = { 0 };
 	uint64_t end;
 
@@ -2968,6 +3668,9 @@ static void leak_checks(void)
 	for (i = 0; i < NSEM; i++)
 		pers[n++] = g_sem[i];
 	pers[n++] = g_sem_full;
+	for (i = 0; i < NMTX; i++)
+		pers[n++] = g_mtx[i];
+	pers[n++] = g_mtx_held;
 	for (i = 0; i < n; i++) {
 		char path[64], buf[1024], *p;
 		ssize_t len = -1;
@@ -3099,6 +3802,50 @@ static int report(void)
 		    st.count != 1 || st.max != 1) {
 			violation(NULL, "the full semaphore ended with count %u max %u",
 				  st.count, st.max);
+			bad = 1;
+		}
+	}
+	/*
+	 * Per mutex: unowned now that every owner gave back what it held,
+	 * and kills == EOWNERDEAD acquisitions + the flag still set.
+	 */
+	for (int i = 0; i < NMTX; i++) {
+		struct evobj_mutex_state st = { POISON32, POISON32, POISON32, POISON32 };
+		unsigned long kills = atomic_load(&g_macc[i].kills);
+		unsigned long dead = atomic_load(&g_macc[i].ownerdead);
+		bool flag;
+
+		if (ioctl(g_mtx[i], EVOBJ_IOC_READ_MUTEX, &st)) {
+			violation(NULL, "READ_MUTEX of accounting mutex %d failed: %s",
+				  i, ename(errno));
+			bad = 1;
+			continue;
+		}
+		flag = st.flags & EVOBJ_MUTEX_ABANDONED;
+		printf("fuzz: accounting mutex %d: %lu acquisitions; %lu kills %s %lu EOWNERDEAD + %d abandoned; %lu refused (EPERM); ends owner %#x count %u\n",
+		       i, atomic_load(&g_macc[i].acquired), kills,
+		       kills == dead + flag ? "==" : "!=", dead, flag,
+		       atomic_load(&g_macc[i].eperm), st.owner, st.count);
+		if (st.owner || st.count || st.pad ||
+		    (st.flags & ~EVOBJ_MUTEX_ABANDONED)) {
+			violation(NULL, "accounting mutex %d ends owner %#x count %u flags %#x, though every owner unlocked what it held",
+				  i, st.owner, st.count, st.flags);
+			bad = 1;
+		}
+		if (kills != dead + flag) {
+			violation(NULL, "accounting mutex %d: %lu kills, but %lu acquisitions said EOWNERDEAD and the flag is %d (%s)",
+				  i, kills, dead, flag, kills > dead + flag ?
+				  "an abandonment lost" : "EOWNERDEAD without a kill, or twice");
+			bad = 1;
+		}
+	}
+	{
+		struct evobj_mutex_state st = { POISON32, POISON32, POISON32, POISON32 };
+
+		if (ioctl(g_mtx_held, EVOBJ_IOC_READ_MUTEX, &st) ||
+		    st.owner != HELD_OWNER || st.count != 1 || st.flags) {
+			violation(NULL, "the held mutex ended owner %#x count %u flags %#x",
+				  st.owner, st.count, st.flags);
 			bad = 1;
 		}
 	}
