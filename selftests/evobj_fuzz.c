@@ -853,7 +853,7 @@ static void op_acct_wait(struct thr *t)
 
 	/* Now and then, give back what this thread holds. */
 	for (int j = 0; j < NMTX; j++)
-		if (t->mcount[j] >= MTX_HOLD_MAX)
+		if (t->mcount[j] >= MTX_HOLD_MAX || (t->mcount[j] && pct(t, 30)))
 			mtx_unlock_mine(t, j);
 	/* A test through the word: takes it if it is 1, else times out. */
 	if (g_acct_w[first] && pct(t, 15)) {
@@ -1420,8 +1420,9 @@ static void op_mtx(struct thr *t)
 	case 1:
 	case 2: {
 		/* EVOBJ_IOC_WAIT for this owner: exact when it holds it. */
+		uint64_t limit = pct(t, 60) ? 0 : (1 + rn(t, 5)) * NSEC_PER_MSEC;
 		struct evobj_waitset_wait w = {
-			.timeout = pct(t, 60) ? 0 : mono() + rn(t, 5) * NSEC_PER_MSEC,
+			.timeout = limit ? mono() + limit : 0,
 			.index = POISON32, .alert = -1, .signal = -1,
 			.owner = OWNER(t),
 		};
@@ -1432,8 +1433,7 @@ static void op_mtx(struct thr *t)
 			mtx_unlock_mine(t, i);
 			return;
 		}
-		begin(t, "WAIT(mutex)", fd, OWNER(t), (long)w.timeout,
-		      w.timeout ? w.timeout - mono() : 0);
+		begin(t, "WAIT(mutex)", fd, OWNER(t), (long)w.timeout, limit);
 		ret = end(t, ioctl(fd, EVOBJ_IOC_WAIT, uw), NULL);
 		if (held)
 			expect(t, ret, 0, "its owner's wait on a mutex it holds");
