@@ -1484,8 +1484,10 @@ static void op_mtx(struct thr *t)
 		}
 		return;
 	case 6:
-		mtx_check_state(t, pct(t, 80) ? fd : g_mtx_held,
-				pct(t, 80) ? i : -1, k);
+		if (pct(t, 80))
+			mtx_check_state(t, fd, i, k);
+		else
+			mtx_check_state(t, g_mtx_held, -1, k);
 		return;
 	case 7: {
 		/* Other owners, owner 0, bad pointers: exact, nothing changes. */
