@@ -469,6 +469,60 @@ TEST_F(evobj, count_at_max_not_acquirable)
 	CHECK_MUTEX(fd, 0, 0, ABANDONED);
 }
 
+/*
+ * The owner's own wait queued while the count is at U32_MAX becomes
+ * satisfiable when the owner unlocks once: that unlock must complete it,
+ * as any state change completes the waits it makes satisfiable (ntsync
+ * wakes its owner's waits on every unlock, not only the last).
+ */
+TEST_F(evobj, count_at_max_owner_woken_by_unlock)
+{
+	struct waiter w;
+	int32_t m = mtx_create(self->dev, 7, UINT32_MAX);
+
+	ASSERT_LE(0, m);
+	ASSERT_TRUE(mwaiter_start(&w, self->dev, false, &m, 1, 7, m, 1));
+	sleep_ns(20 * NSEC_PER_MSEC);
+	EXPECT_FALSE(atomic_load(&w.done));
+	EXPECT_EQ(UINT32_MAX, mtx_unlock(m, 7));
+	JOIN_DONE(&w);
+	EXPECT_EQ(0, w.ret) TH_LOG("the owner's wait was not completed: %s",
+				   strerror(w.err));
+	CHECK_MUTEX(m, 7, UINT32_MAX, 0);
+	EXPECT_EQ(0, fdinfo_num(m, "waiters"));
+}
+
+/* The owner's wait-all, held back by an event, recurses when it is set. */
+TEST_F(evobj, owner_wait_all_recurses_on_set)
+{
+	struct waiter w;
+	int32_t fds[2];
+
+	fds[0] = mtx_create(self->dev, 7, 1);
+	fds[1] = ev_create(self->dev, S, 0);
+	ASSERT_LE(0, fds[0]);
+	ASSERT_LE(0, fds[1]);
+	ASSERT_TRUE(mwaiter_start(&w, self->dev, true, fds, 2, 7, fds[1], 1));
+	CHECK_MUTEX(fds[0], 7, 1, 0);
+	ASSERT_EQ(0, ev_set(fds[1]));
+	JOIN_DONE(&w);
+	EXPECT_EQ(0, w.ret);
+	CHECK_MUTEX(fds[0], 7, 2, 0);
+	EXPECT_EQ(0, ev_signaled(fds[1]));
+	/* Another owner's, likewise held back, does not complete. */
+	ASSERT_TRUE(mwaiter_start(&w, self->dev, true, fds, 2, 8, fds[1], 1));
+	ASSERT_EQ(0, ev_set(fds[1]));
+	sleep_ns(20 * NSEC_PER_MSEC);
+	EXPECT_FALSE(atomic_load(&w.done));
+	EXPECT_EQ(1, ev_signaled(fds[1]));
+	EXPECT_EQ(2, mtx_unlock(fds[0], 7));
+	EXPECT_EQ(1, mtx_unlock(fds[0], 7));
+	JOIN_DONE(&w);
+	EXPECT_EQ(0, w.ret);
+	CHECK_MUTEX(fds[0], 8, 1, 0);
+	EXPECT_EQ(0, ev_signaled(fds[1]));
+}
+
 /* ---- waits mixing mutexes with other objects ---- */
 
 TEST_F(evobj, wait_any_mixed)
