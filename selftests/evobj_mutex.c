@@ -2243,9 +2243,12 @@ TEST_F(evobj, abandoned_by_killed_child)
  * takes one releases. After each acquisition: nobody else is inside
  * (a per-object holder count), READ_MUTEX says owner me and the count
  * expected; then everything is given back, UNLOCK returning the counts
- * expected. No wait may time out (no lost wake-up). At the end both
- * mutexes are unowned with count 0 and no flag, the semaphore holds its
- * two units, the event is signaled, and nothing is queued.
+ * expected. Now and then m0's holder kills it instead of unlocking: the
+ * next acquisition, of whatever kind, says EOWNERDEAD, and every kill is
+ * reported exactly once (or is still pending in the flag at the end).
+ * No wait may time out (no lost wake-up). At the end both mutexes are
+ * unowned with count 0, the semaphore holds its two units, the event is
+ * signaled, and nothing is queued.
  */
 #define MSTRESS_THREADS	4
 #define SEM_UNITS	2
@@ -2257,6 +2260,7 @@ struct mstress {
 	atomic_int inside[2];		/* holders of m0, m1 */
 	atomic_int ev_inside, sem_inside;
 	atomic_ulong acquired[2];
+	atomic_ulong kills, ownerdead;	/* of m0, which holders abandon */
 	atomic_bool failed;
 	char why[256];
 	pthread_mutex_t why_lock;
@@ -2381,7 +2385,35 @@ static bool mstress_hold(struct mstress_thread *t, int i)
 	}
 	if (next_rand(&t->rng) % 8 == 0)
 		sched_yield();
+	/* Now and then m0's holder dies: the next acquirer learns it. */
+	if (i == 0 && next_rand(&t->rng) % 16 == 0) {
+		atomic_fetch_sub(&s->inside[0], 1);
+		if (mtx_kill(s->m[0], t->owner)) {
+			mstress_fail(s, "owner %u's kill of m0: %s", t->owner,
+				     strerror(errno));
+			return false;
+		}
+		atomic_fetch_add(&s->kills, 1);
+		return true;
+	}
 	return mstress_leave(t, i, 1);
+}
+
+/*
+ * A wait's result: 0, or EOWNERDEAD, which only an acquisition of m0
+ * (the one mutex that is abandoned) may report; counted, then as 0.
+ */
+static int mstress_result(struct mstress_thread *t, int ret, bool m0)
+{
+	if (ret && errno == EOWNERDEAD) {
+		if (!m0) {
+			mstress_fail(t->s, "owner %u: EOWNERDEAD without m0", t->owner);
+			return ret;
+		}
+		atomic_fetch_add(&t->s->ownerdead, 1);
+		return 0;
+	}
+	return ret;
 }
 
 static void *mstress_fn(void *arg)
@@ -2408,6 +2440,7 @@ static void *mstress_fn(void *arg)
 			memcpy(fds, objs, sizeof(objs));
 			ret = mwait_t(s->dev, false, fds, 4, t->owner,
 				      deadline_in(LONG_WAIT_NS), &index);
+			ret = mstress_result(t, ret, index < 4 && fds[index] == s->m[0]);
 			if (ret || index > 3)
 				break;
 			if (fds[index] == s->ev) {
@@ -2428,6 +2461,7 @@ static void *mstress_fn(void *arg)
 			fds[3] = s->gate;
 			ret = mwait_t(s->dev, true, fds, 4, t->owner,
 				      deadline_in(LONG_WAIT_NS), &index);
+			ret = mstress_result(t, ret, true);
 			if (ret)
 				break;
 			if (!mstress_take_sem(t) || !mstress_enter(t, 0, 1) ||
@@ -2442,6 +2476,7 @@ static void *mstress_fn(void *arg)
 			fds[1] = s->m[i];
 			ret = mwait_t(s->dev, true, fds, 2, t->owner,
 				      deadline_in(LONG_WAIT_NS), &index);
+			ret = mstress_result(t, ret, i == 0);
 			if (ret)
 				break;
 			if (!mstress_take_ev(t) || !mstress_hold(t, i) ||
@@ -2454,6 +2489,7 @@ static void *mstress_fn(void *arg)
 
 			ret = mwait_one(s->m[i], t->owner, deadline_in(LONG_WAIT_NS),
 					&index);
+			ret = mstress_result(t, ret, i == 0);
 			if (ret)
 				break;
 			if (index != 0) {
@@ -2500,14 +2536,22 @@ TEST_F_TIMEOUT(evobj, stress_owners, 600)
 	for (int i = 0; i < MSTRESS_THREADS; i++)
 		ASSERT_EQ(0, pthread_join(th[i].thread, NULL));
 	EXPECT_FALSE(atomic_load(&s->failed)) TH_LOG("%s", s->why);
-	TH_LOG("%lu acquisitions of m0, %lu of m1",
-	       atomic_load(&s->acquired[0]), atomic_load(&s->acquired[1]));
+	TH_LOG("%lu acquisitions of m0, %lu of m1; m0 abandoned %lu times, %lu EOWNERDEAD",
+	       atomic_load(&s->acquired[0]), atomic_load(&s->acquired[1]),
+	       atomic_load(&s->kills), atomic_load(&s->ownerdead));
 	EXPECT_LT(0, atomic_load(&s->acquired[0]));
 	EXPECT_LT(0, atomic_load(&s->acquired[1]));
-	for (int i = 0; i < 2; i++) {
-		CHECK_MUTEX(s->m[i], 0, 0, 0);
-		EXPECT_EQ(0, fdinfo_num(s->m[i], "waiters"));
+	/* Each abandonment reported once, or still pending in the flag. */
+	{
+		unsigned long pending = atomic_load(&s->kills) -
+					atomic_load(&s->ownerdead);
+
+		EXPECT_GE(1, pending) TH_LOG("abandonments lost, or reported twice");
+		CHECK_MUTEX(s->m[0], 0, 0, pending == 1 ? ABANDONED : 0);
 	}
+	CHECK_MUTEX(s->m[1], 0, 0, 0);
+	for (int i = 0; i < 2; i++)
+		EXPECT_EQ(0, fdinfo_num(s->m[i], "waiters"));
 	EXPECT_EQ(SEM_UNITS, sem_count(s->sem));
 	EXPECT_EQ(1, ev_signaled(s->ev));
 	EXPECT_EQ(0, fdinfo_num(s->sem, "waiters"));
