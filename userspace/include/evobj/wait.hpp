@@ -137,7 +137,7 @@ struct wait_options {
 
 /// Waits until one of `events` is signaled and returns its index (the
 /// lowest if several are; only that one is consumed: one unit, for a
-/// semaphore), or std::nullopt on timeout. 1 to max_wait objects; an
+/// semaphore; acquired, for a mutex), or std::nullopt on timeout. 1 to max_wait objects; an
 /// object may appear twice.
 [[nodiscard]] EVOBJ_API std::optional<std::size_t> wait_any(event_span events, deadline when = {});
 /// Waits until all `events` are signaled at one instant, then consumes
@@ -175,7 +175,11 @@ struct wait_options {
 
 /// The same three with any kind of object to signal: an event is set, a
 /// semaphore released by one unit (EOVERFLOW at its maximum, before the
-/// wait), e.g. `signal_and_wait(sem, ev)`; and any kind to wait for.
+/// wait), a mutex unlocked once for the calling thread (EPERM if it is
+/// not the owner, before the wait), e.g. `signal_and_wait(sem, ev)`; and
+/// any kind to wait for (a mutex is acquired for the calling thread).
+/// An abandoned mutex acquired reads as a plain success here: the forms
+/// with wait_options return wait_result::abandoned().
 [[nodiscard]] EVOBJ_API bool signal_and_wait(event_ref to_signal, event_ref to_wait, deadline when = {});
 [[nodiscard]] EVOBJ_API std::optional<std::size_t> signal_and_wait_any(event_ref to_signal, event_span events,
                                                                        deadline when = {});
