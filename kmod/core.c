@@ -28,7 +28,9 @@
  * hardirq context, so what it does under the event's lock is bounded:
  *  - it walks the event's queue only as far as it completes waits: a
  *    synchronization event stops at the first wait it completes, a
- *    semaphore's release of n units after at most n (semaphore.c);
+ *    semaphore's release of n units after at most n (semaphore.c); a
+ *    mutex's unlock (process context only) walks as a notification
+ *    set does, as waits of its new owner's may follow (mutex.c);
  *  - a completed wait's entry is unlinked by whoever completes it, and an
  *    entry of a wait already completed through another object is
  *    unlinked the first time a walk meets it, so none is walked twice;
@@ -177,12 +179,25 @@ static void evobj_make_unsignaled(struct evobj *ev)
 	evobj_timer_resume(ev);
 }
 
-/* evobj_consume() of a synchronization event or a semaphore. */
-void evobj_consume_sync(struct evobj *ev)
+/* evobj_consume() of a synchronization event, semaphore or mutex. */
+void evobj_consume_sync(struct evobj *ev, struct evobj_q *q)
 {
-	/* Consumed only while signaled: a semaphore's count is above 0. */
-	if (ev->type == EVOBJ_SEMAPHORE && --ev->count)
-		return;
+	switch (ev->type) {
+	case EVOBJ_SEMAPHORE:
+		/* Consumed only while signaled: the count is above 0. */
+		if (--ev->count)
+			return;
+		break;
+	case EVOBJ_MUTEX:
+		/* Ready for @q: unowned, or @q's owner's below U32_MAX. */
+		ev->count++;
+		ev->owner = q->owner;
+		if (ev->abandoned) {
+			q->abandoned = true;
+			ev->abandoned = false;
+		}
+		break;
+	}
 	evobj_make_unsignaled(ev);
 }
 
@@ -254,9 +269,9 @@ static void evobj_complete(struct evobj_q_entry *e, struct evobj_wake *w)
 void evobj_try_wake_any(struct evobj_q_entry *e, struct evobj_wake *w)
 {
 	lockdep_assert_held(&e->ev->lock);
-	if (!e->ev->signaled || !evobj_claim(e->q, e->index))
+	if (!evobj_ready(e->ev, e->q) || !evobj_claim(e->q, e->index))
 		return;
-	evobj_consume(e->ev);
+	evobj_consume(e->ev, e->q);
 	evobj_complete(e, w);
 }
 
@@ -264,17 +279,17 @@ void evobj_try_wake_any(struct evobj_q_entry *e, struct evobj_wake *w)
 static void evobj_consume_entry(struct evobj_q_entry *e, struct evobj_group *g)
 {
 	evobj_lock_nested(e->ev, g);
-	evobj_consume(e->ev);
+	evobj_consume(e->ev, e->q);
 	evobj_unlink(e);
 	evobj_unlock_nested(e->ev);
 }
 
 /*
- * True if every object of wait-all @q is signaled. Under the group lock
- * none of them can change state (their all_hint is raised, or the caller
- * holds their locks too), so their flags may be read without their
- * locks. The object that held the wait back last time is looked at
- * first: usually it still does.
+ * True if every object of wait-all @q is ready for it (evobj_ready()).
+ * Under the group lock none of them can change state (their all_hint is
+ * raised, or the caller holds their locks too), so their states may be
+ * read without their locks. The object that held the wait back last
+ * time is looked at first: usually it still does.
  */
 bool evobj_all_signaled(struct evobj_q *q)
 {
@@ -282,7 +297,7 @@ bool evobj_all_signaled(struct evobj_q *q)
 
 	for (k = 0; k < q->count; k++) {
 		i = q->hint + k < q->count ? q->hint + k : q->hint + k - q->count;
-		if (!READ_ONCE(q->entries[i].ev->signaled)) {
+		if (!evobj_ready(q->entries[i].ev, q)) {
 			q->hint = i;
 			return false;
 		}
@@ -311,7 +326,7 @@ void evobj_try_wake_all(struct evobj_q *q, struct evobj_group *g,
 
 		/* No object twice in a wait-all: on @locked is @via alone. */
 		if (e->ev == locked)
-			evobj_consume(e->ev);
+			evobj_consume(e->ev, q);
 		else
 			evobj_consume_entry(e, g);
 	}
@@ -321,9 +336,12 @@ void evobj_try_wake_all(struct evobj_q *q, struct evobj_group *g,
 
 /*
  * @ev has just become signaled: complete, in queue order, the waits that
- * this completes. A synchronization event stops at the first one. An
- * entry whose wait completed through another object is dropped here, so
- * that no later walk meets it again.
+ * this completes. A synchronization event stops at the first one, a
+ * semaphore when its units run out. A mutex is acquired by the first
+ * and goes on to its owner's later waits, if any: only a shared owner
+ * id has two waits queued at once. An entry whose wait completed
+ * through another object is dropped here, so that no later walk meets
+ * it again.
  */
 static void evobj_wake_waiters(struct evobj *ev, struct evobj_group *g,
 			       struct evobj_wake *w)
@@ -332,7 +350,8 @@ static void evobj_wake_waiters(struct evobj *ev, struct evobj_group *g,
 
 	lockdep_assert_held(&ev->lock);
 	list_for_each_entry_safe(e, next, &ev->waiters, node) {
-		if (!ev->signaled)
+		if (!ev->signaled &&
+		    (ev->type != EVOBJ_MUTEX || ev->count == U32_MAX))
 			break;
 		if (atomic_read(&e->q->claimed) >= 0)
 			evobj_unlink(e);
@@ -462,7 +481,11 @@ struct evobj *evobj_alloc(const struct evobj_attr *attr)
 	ev->id = atomic64_inc_return(&last_id);
 	ev->count = attr->count;
 	ev->max = attr->max;
-	ev->signaled = attr->signaled || attr->count;
+	ev->owner = attr->owner;
+	if (attr->type == EVOBJ_MUTEX)
+		ev->signaled = !attr->owner;
+	else
+		ev->signaled = attr->signaled || attr->count;
 	kref_init(&ev->ref);
 	init_waitqueue_head(&ev->poll_wq);
 	init_irq_work(&ev->work, evobj_work);
@@ -485,9 +508,11 @@ struct evobj *evobj_alloc(const struct evobj_attr *attr)
  */
 struct evobj *evobj_create(u32 type, bool signaled)
 {
-	/* A semaphore's type is refused: it has no maximum here. */
 	const struct evobj_attr attr = { .type = type, .signaled = signaled };
 
+	/* Events only: a semaphore has no maximum here, a mutex no owner. */
+	if (evobj_kind(type) != EVOBJ_NOTIFICATION)
+		return ERR_PTR(-EINVAL);
 	return evobj_alloc(&attr);
 }
 EXPORT_SYMBOL_GPL(evobj_create);
@@ -642,7 +667,8 @@ bool evobj_task_pulse(struct evobj *ev)
  * waiting wait that can complete and stays non-signaled, or becomes
  * signaled if none can. Setting a signaled event changes nothing.
  * Given a semaphore, it releases one unit, unless the count is at its
- * maximum (evobj_release() reports that; this one never fails).
+ * maximum (evobj_release() reports that; this one never fails). Given a
+ * mutex, it changes nothing: only its owner unlocks it.
  *
  * The time spent with interrupts off is bounded by the waits this
  * completes (see "Bounded cost" in the evobj core); tasks are woken after
@@ -657,6 +683,8 @@ bool evobj_set(struct evobj *ev)
 {
 	if (unlikely(ev->type == EVOBJ_SEMAPHORE))
 		return evobj_sem_set(ev);
+	if (unlikely(ev->type == EVOBJ_MUTEX))
+		return evobj_signaled(ev);
 	return evobj_signal(ev, false, false);
 }
 EXPORT_SYMBOL_GPL(evobj_set);
@@ -665,14 +693,14 @@ EXPORT_SYMBOL_GPL(evobj_set);
  * evobj_reset() - make an event non-signaled
  * @ev: the event
  *
- * A semaphore is left as it is.
+ * A semaphore or mutex is left as it is.
  *
  * Context: Any context, including hardirq. Never sleeps.
  * Return: the previous state.
  */
 bool evobj_reset(struct evobj *ev)
 {
-	if (unlikely(ev->type == EVOBJ_SEMAPHORE))
+	if (unlikely(ev->type >= EVOBJ_SEMAPHORE))
 		return evobj_signaled(ev);
 	return evobj_unsignal(ev, false);
 }
@@ -683,14 +711,14 @@ EXPORT_SYMBOL_GPL(evobj_reset);
  * @ev: the event
  *
  * Nobody sees the event signaled: not evobj_signaled(), not poll, not a
- * wait that does not block. A semaphore is left as it is.
+ * wait that does not block. A semaphore or mutex is left as it is.
  *
  * Context: Any context, including hardirq. Never sleeps.
  * Return: the previous state.
  */
 bool evobj_pulse(struct evobj *ev)
 {
-	if (unlikely(ev->type == EVOBJ_SEMAPHORE))
+	if (unlikely(ev->type >= EVOBJ_SEMAPHORE))
 		return evobj_signaled(ev);
 	return evobj_signal(ev, true, false);
 }

@@ -2,7 +2,7 @@
 /*
  * evobj device: /dev/evobj and the event fds it hands out.
  *
- * /dev/evobj creates events, semaphores and wait sets (waitset.c) and
+ * /dev/evobj creates events, semaphores, mutexes and wait sets (waitset.c) and
  * runs waits on many objects; each object is an anon-inode fd that works
  * like an eventfd (poll, read, write, fdinfo) and takes its kind's
  * ioctls. Handlers
@@ -91,7 +91,10 @@ static long evobj_event_ioctl(struct file *file, unsigned int cmd,
 		return evobj_ioc_timer(ev, argp);
 	case EVOBJ_IOC_RELEASE:
 	case EVOBJ_IOC_READ_SEMAPHORE:
-		return -EINVAL;		/* a semaphore's, on an event */
+	case EVOBJ_IOC_UNLOCK:
+	case EVOBJ_IOC_KILL:
+	case EVOBJ_IOC_READ_MUTEX:
+		return -EINVAL;		/* another kind's, on an event */
 	default:
 		return -ENOIOCTLCMD;
 	}
@@ -147,7 +150,78 @@ static long evobj_sem_ioctl(struct file *file, unsigned int cmd,
 	case EVOBJ_IOC_RESET:
 	case EVOBJ_IOC_PULSE:
 	case EVOBJ_IOC_TIMER:
-		return -EINVAL;		/* an event's, on a semaphore */
+	case EVOBJ_IOC_UNLOCK:
+	case EVOBJ_IOC_KILL:
+	case EVOBJ_IOC_READ_MUTEX:
+		return -EINVAL;		/* another kind's, on a semaphore */
+	default:
+		return -ENOIOCTLCMD;
+	}
+}
+
+/* Mutex fd ioctls. */
+
+/* The owner comes in where the previous count goes out. */
+static long evobj_ioc_unlock(struct evobj *mutex,
+			     struct evobj_mutex_unlock __user *uargs)
+{
+	struct evobj_mutex_unlock args;
+	int ret;
+
+	/* Probed for the write back too: an unlock must not then fail. */
+	if (copy_from_user(&args, uargs, sizeof(args)) ||
+	    put_user(args.count, &uargs->count))
+		return -EFAULT;
+	ret = evobj_task_unlock(mutex, args.owner, &args.count);
+	if (ret)
+		return ret;
+	/* Fails only if another thread unmapped it meanwhile. */
+	return put_user(args.count, &uargs->count);
+}
+
+static long evobj_ioc_kill(struct evobj *mutex, u32 __user *uowner)
+{
+	u32 owner;
+
+	if (get_user(owner, uowner))
+		return -EFAULT;
+	return evobj_task_kill(mutex, owner);
+}
+
+static long evobj_ioc_read_mutex(struct evobj *mutex,
+				 struct evobj_mutex_state __user *ustate)
+{
+	struct evobj_mutex_state state;
+
+	evobj_mutex_read(mutex, &state);
+	return copy_to_user(ustate, &state, sizeof(state)) ? -EFAULT : 0;
+}
+
+static long evobj_mutex_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct evobj *mutex = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case EVOBJ_IOC_WAIT:
+	case EVOBJ_IOC_WAIT_OLD(EVOBJ_IOC_WAIT):
+		return evobj_wait_held(&mutex, 1, argp, _IOC_SIZE(cmd), false);
+	case EVOBJ_IOC_UNLOCK:
+		return evobj_ioc_unlock(mutex, argp);
+	case EVOBJ_IOC_KILL:
+		return evobj_ioc_kill(mutex, argp);
+	case EVOBJ_IOC_READ_MUTEX:
+		return evobj_ioc_read_mutex(mutex, argp);
+	case EVOBJ_IOC_READ:
+		return evobj_ioc_read(mutex, argp);
+	case EVOBJ_IOC_SET:
+	case EVOBJ_IOC_RESET:
+	case EVOBJ_IOC_PULSE:
+	case EVOBJ_IOC_TIMER:
+	case EVOBJ_IOC_RELEASE:
+	case EVOBJ_IOC_READ_SEMAPHORE:
+		return -EINVAL;		/* another kind's, on a mutex */
 	default:
 		return -ENOIOCTLCMD;
 	}
@@ -305,6 +379,26 @@ static void evobj_sem_show_fdinfo(struct seq_file *m, struct file *file)
 	evobj_name_show(m, sem);
 }
 
+static void evobj_mutex_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct evobj *mutex = file->private_data;
+	struct evobj_mutex_state state;
+	unsigned int waiters;
+
+	evobj_mutex_read(mutex, &state);
+	waiters = READ_ONCE(mutex->nr_waiters);
+
+	seq_printf(m, "id:\t%llu\n", mutex->id);
+	seq_puts(m, "type:\tmutex\n");
+	seq_printf(m, "signaled:\t%d\n", !state.owner);
+	seq_printf(m, "owner:\t%u\n", state.owner);
+	seq_printf(m, "count:\t%u\n", state.count);
+	seq_printf(m, "abandoned:\t%d\n",
+		   !!(state.flags & EVOBJ_MUTEX_ABANDONED));
+	seq_printf(m, "waiters:\t%u\n", waiters);
+	evobj_name_show(m, mutex);
+}
+
 const struct file_operations evobj_event_fops = {
 	.owner		= THIS_MODULE,
 	.release	= evobj_event_release,
@@ -331,8 +425,29 @@ const struct file_operations evobj_sem_fops = {
 	.llseek		= noop_llseek,
 };
 
+/*
+ * A mutex's: no read() or write() (EINVAL), as they carry no owner, and
+ * no mapped word (ENODEV).
+ */
+const struct file_operations evobj_mutex_fops = {
+	.owner		= THIS_MODULE,
+	.release	= evobj_event_release,
+	.poll		= evobj_poll,
+	.show_fdinfo	= evobj_mutex_show_fdinfo,
+	.unlocked_ioctl	= evobj_mutex_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static const struct file_operations *const evobj_kind_fops[] = {
+	[EVOBJ_NOTIFICATION]	= &evobj_event_fops,
+	[EVOBJ_SYNCHRONIZATION]	= &evobj_event_fops,
+	[EVOBJ_SEMAPHORE]	= &evobj_sem_fops,
+	[EVOBJ_MUTEX]		= &evobj_mutex_fops,
+};
+
 /**
- * evobj_file_open() - a new open file for an event or semaphore
+ * evobj_file_open() - a new open file for an object of any kind
  * @ev: the object; the file takes over one reference the caller holds
  * @flags: EVOBJ_NONBLOCK or 0
  *
@@ -343,8 +458,7 @@ struct file *evobj_file_open(struct evobj *ev, unsigned int flags)
 {
 	struct file *file;
 
-	file = anon_inode_getfile("[evobj]", ev->type == EVOBJ_SEMAPHORE ?
-				  &evobj_sem_fops : &evobj_event_fops, ev,
+	file = anon_inode_getfile("[evobj]", evobj_kind_fops[ev->type], ev,
 				  O_RDWR | (flags & EVOBJ_NONBLOCK ?
 					    O_NONBLOCK : 0));
 	if (!IS_ERR(file))
@@ -408,6 +522,21 @@ static long evobj_ioc_create_sem(struct evobj_semaphore __user *uargs)
 	return evobj_install(sem, args.flags);
 }
 
+static long evobj_ioc_create_mutex(struct evobj_mutex __user *uargs)
+{
+	struct evobj_mutex args;
+	struct evobj *mutex;
+
+	if (copy_from_user(&args, uargs, sizeof(args)))
+		return -EFAULT;
+	if ((args.flags & ~(EVOBJ_CLOEXEC | EVOBJ_NONBLOCK)) || args.pad)
+		return -EINVAL;
+	mutex = evobj_create_mutex(args.owner, args.count);
+	if (IS_ERR(mutex))
+		return PTR_ERR(mutex);
+	return evobj_install(mutex, args.flags);
+}
+
 /*
  * struct evobj_open may grow: the size comes from the ioctl number, a
  * larger struct from newer userspace is accepted if what this module
@@ -433,7 +562,7 @@ static long evobj_ioc_open(struct evobj_open __user *uargs, size_t usize)
 		return fd;
 	/* mode is checked whole here: evobj_open() takes a 16-bit umode_t. */
 	if ((args.flags & ~EVOBJ_CREATE_FLAGS) || args.pad || args.pad2 ||
-	    args.owner || (args.mode & ~0777))
+	    (args.mode & ~0777))
 		return -EINVAL;
 	name = kmalloc(EVOBJ_NAME_MAX + 1, GFP_KERNEL);
 	if (!name)
@@ -464,6 +593,7 @@ static long evobj_ioc_open(struct evobj_open __user *uargs, size_t usize)
 		.signaled = args.flags & EVOBJ_SIGNALED,
 		.count = args.count,	/* 0 from a VER0 struct */
 		.max = args.max,
+		.owner = args.owner,	/* 0 from a VER0 or VER1 one */
 	};
 	ev = evobj_do_open(name, &attr, args.disposition, args.mode, &created,
 			   &file, args.flags);
@@ -592,7 +722,7 @@ static int evobj_get_refs(struct evobj_wait_refs *refs,
 /**
  * evobj_wait_copy_out() - what a wait ioctl writes back, and returns
  * @ret: evobj_wait_many()'s result
- * @index: its winning index, meaningful if @ret is 0
+ * @index: its winning index, meaningful if @ret is 0 or -EOWNERDEAD
  * @uindex: where the index goes; 0 is there already (probed first)
  * @signal: the wait's signal event, or NULL
  * @usignal: where its fd came from
@@ -604,17 +734,18 @@ long evobj_wait_copy_out(int ret, u32 index, u32 __user *uindex,
 {
 	bool forget;
 
-	if (!ret && index)
-		ret = put_user(index, uindex);
+	/* An abandoned mutex's wait completed: its index counts too. */
+	if ((!ret || ret == -EOWNERDEAD) && index && put_user(index, uindex))
+		ret = -EFAULT;
 	/*
 	 * Interrupted after the signal event was set: the restart (under
 	 * SA_RESTART, or the caller's retry after EINTR) continues this
 	 * call and must not set it again, so the call forgets it. A
-	 * semaphore is released before the checks made while queueing, so
-	 * their failures forget it too.
+	 * semaphore is released, and a mutex unlocked, before the checks
+	 * made while queueing, so their failures forget it too.
 	 */
 	forget = ret == -ERESTARTSYS ||
-		 (signal && signal->type == EVOBJ_SEMAPHORE &&
+		 (signal && signal->type >= EVOBJ_SEMAPHORE &&
 		  (ret == -ENOSPC || ret == -ENOMEM || ret == -EINVAL));
 	if (forget && signal && put_user(EVOBJ_NO_FD, usignal))
 		ret = -EFAULT;
@@ -658,9 +789,15 @@ long evobj_wait_held(struct evobj *const *evs, u32 count,
 		ret = PTR_ERR(signal);
 		goto out;
 	}
-	ret = evobj_wait_many(evs, count, alert, signal, all,
-			      evobj_wait_clock(args.flags),
-			      evobj_timeout(args.timeout), &index);
+	/* Before the wait, which may release its signal first. */
+	if (!args.owner && evobj_names_mutex(evs, count, alert, signal)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = evobj_wait_many_in(evs, count, alert, signal, all,
+				 evobj_wait_clock(args.flags),
+				 evobj_timeout(args.timeout), args.owner, NULL,
+				 &index);
 	ret = evobj_wait_copy_out(ret, index, &uargs->index, signal,
 				  &uargs->signal);
 out:
@@ -683,12 +820,18 @@ static long evobj_do_wait(struct evobj_wait __user *uargs,
 	ret = evobj_get_refs(refs, args);
 	if (ret)
 		goto out;
+	/* Before the wait, which may release its signal first. */
+	if (!args->owner && evobj_names_mutex(refs->evs, args->count,
+					      refs->alert, refs->signal)) {
+		ret = -EINVAL;
+		goto out;
+	}
 
 	ret = evobj_wait_many_in(refs->evs, args->count, refs->alert,
 				 refs->signal, all,
 				 evobj_wait_clock(args->flags),
-				 evobj_timeout(args->timeout), refs->room,
-				 &index);
+				 evobj_timeout(args->timeout), args->owner,
+				 refs->room, &index);
 	ret = evobj_wait_copy_out(ret, index, &uargs->index, refs->signal,
 				  &uargs->signal);
 out:
@@ -759,6 +902,8 @@ static long evobj_dev_ioctl(struct file *file, unsigned int cmd,
 		return evobj_ioc_waitset(argp);
 	case EVOBJ_IOC_CREATE_SEMAPHORE:
 		return evobj_ioc_create_sem(argp);
+	case EVOBJ_IOC_CREATE_MUTEX:
+		return evobj_ioc_create_mutex(argp);
 	default:
 		/* EVOBJ_IOC_OPEN, whatever size of struct evobj_open. */
 		if (_IOC_TYPE(cmd) == EVOBJ_IOC_MAGIC &&
@@ -804,6 +949,6 @@ static void __exit evobj_exit(void)
 module_exit(evobj_exit);
 
 MODULE_AUTHOR("The evobj developers");
-MODULE_DESCRIPTION("NT-style event objects: notification and synchronization events, semaphores");
+MODULE_DESCRIPTION("NT-style event objects: notification and synchronization events, semaphores, mutexes");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(EVOBJ_VERSION);

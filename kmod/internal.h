@@ -83,14 +83,21 @@ struct evobj {
 	unsigned int all_hint;
 	/* Completed waits whose task is still to be woken; under lock. */
 	struct list_head wake_list;
-	u32 type;			/* EVOBJ_NOTIFICATION, _SYNCHRONIZATION, _SEMAPHORE */
+	u32 type;			/* EVOBJ_NOTIFICATION, _SYNCHRONIZATION, ... */
 	/*
 	 * A semaphore's count, under lock (and the group lock as signaled
 	 * is), and its maximum, fixed. signaled is always count > 0, so
 	 * that every wait reads one flag whatever the kind.
+	 *
+	 * A mutex's recursion count and owner (0: unowned), and whether it
+	 * was abandoned and not acquired since, under the same locks.
+	 * signaled is always owner == 0; a wait of the owner's finds it
+	 * ready too (evobj_ready()).
 	 */
 	u32 count;
 	u32 max;
+	u32 owner;
+	bool abandoned;
 	u64 id;				/* unique this boot: fdinfo, tracepoints */
 	struct kref ref;
 	atomic_t files;			/* open struct files */
@@ -148,6 +155,9 @@ struct evobj_q {
 	struct task_struct *task;
 	atomic_t claimed;
 	bool all;
+	/* Set by whoever claims @q, if it acquired an abandoned mutex. */
+	bool abandoned;
+	u32 owner;			/* the mutex owner the wait is for */
 	u32 count;			/* objects, not counting the alert */
 	u32 hint;			/* wait-all: an object last seen unsignaled */
 	struct evobj_q_entry *entries;	/* count (+ 1 alert) entries */
@@ -179,38 +189,54 @@ struct evobj_wake {
 };
 
 /*
- * What a new object is made of: an event's type and initial state, or a
- * semaphore's (type EVOBJ_SEMAPHORE) counts. The fields of the other
- * kind are 0.
+ * What a new object is made of: an event's type and initial state, a
+ * semaphore's (type EVOBJ_SEMAPHORE) counts, or a mutex's (EVOBJ_MUTEX)
+ * owner and recursion count. The fields of the other kinds are 0.
  */
 struct evobj_attr {
 	u32 type;
 	bool signaled;
 	u32 count;
 	u32 max;
+	u32 owner;
 };
 
-/* Whether @attr makes an event or a semaphore, and nothing else. */
+/* The kind of object a type names: the two event types are one. */
+static inline u32 evobj_kind(u32 type)
+{
+	return type == EVOBJ_SYNCHRONIZATION ? EVOBJ_NOTIFICATION : type;
+}
+
+/* Whether @attr makes an event, a semaphore or a mutex, and nothing else. */
 static inline bool evobj_attr_valid(const struct evobj_attr *attr)
 {
-	if (attr->type == EVOBJ_SEMAPHORE)
-		return !attr->signaled && attr->max &&
-		       attr->max <= EVOBJ_SEMAPHORE_MAX &&
-		       attr->count <= attr->max;
-	return (attr->type == EVOBJ_NOTIFICATION ||
-		attr->type == EVOBJ_SYNCHRONIZATION) &&
-	       !attr->count && !attr->max;
+	if (attr->signaled && attr->type >= EVOBJ_SEMAPHORE)
+		return false;
+	switch (attr->type) {
+	case EVOBJ_SEMAPHORE:
+		return attr->max && attr->max <= EVOBJ_SEMAPHORE_MAX &&
+		       attr->count <= attr->max && !attr->owner;
+	case EVOBJ_MUTEX:
+		/* Owned with a count, or unowned without. */
+		return !attr->max && !attr->owner == !attr->count;
+	case EVOBJ_NOTIFICATION:
+	case EVOBJ_SYNCHRONIZATION:
+		return !attr->count && !attr->max && !attr->owner;
+	default:
+		return false;
+	}
 }
 
 /*
  * Whether a named open may pass @attr: what evobj_attr_valid() allows,
  * except that an open that never creates (EVOBJ_OPEN_EXISTING) of a
- * semaphore needs no counts, as OpenSemaphore has none to give.
+ * semaphore or mutex needs no counts, as OpenSemaphore and OpenMutex
+ * have none to give.
  */
 static inline bool evobj_open_attr_valid(const struct evobj_attr *attr,
 					 u32 disposition)
 {
-	if (attr->type == EVOBJ_SEMAPHORE &&
+	if ((attr->type == EVOBJ_SEMAPHORE || attr->type == EVOBJ_MUTEX) &&
 	    disposition == EVOBJ_OPEN_EXISTING)
 		return !attr->signaled;
 	return evobj_attr_valid(attr);
@@ -298,15 +324,21 @@ static __always_inline void evobj_word_put(struct evobj *ev)
 
 /*
  * The state without the lock: a hint for paths that confirm it under
- * the lock. A mapped event's word is where a set through it shows.
+ * the lock. A mapped event's word is where a set through it shows. A
+ * mutex is worth locking if it is unowned or @q's owner's.
  */
-static __always_inline bool evobj_peek(const struct evobj *ev)
+static __always_inline bool evobj_peek(const struct evobj *ev,
+				       const struct evobj_q *q)
 {
 	atomic_t *word = READ_ONCE(ev->word);
+	u32 owner;
 
 	if (word)
 		return atomic_read(word) & EVOBJ_WORD_SIGNALED;
-	return READ_ONCE(ev->signaled);
+	if (likely(ev->type != EVOBJ_MUTEX))
+		return READ_ONCE(ev->signaled);
+	owner = READ_ONCE(ev->owner);
+	return !owner || owner == q->owner;
 }
 
 bool evobj_task_set(struct evobj *ev);
@@ -335,17 +367,31 @@ static __always_inline void evobj_unlock_nested(struct evobj *ev)
 	raw_spin_unlock(&ev->lock);
 }
 
-void evobj_consume_sync(struct evobj *ev);
+/*
+ * Whether @ev would satisfy a wait of @q now: it is signaled, or it is a
+ * mutex that @q's owner holds and may take once more. Under @ev's lock,
+ * or under its group's lock while a wait-all is queued on it.
+ */
+static __always_inline bool evobj_ready(const struct evobj *ev,
+					const struct evobj_q *q)
+{
+	if (likely(READ_ONCE(ev->signaled)))
+		return true;
+	return ev->type == EVOBJ_MUTEX && ev->owner == q->owner &&
+	       ev->count < U32_MAX;
+}
+
+void evobj_consume_sync(struct evobj *ev, struct evobj_q *q);
 
 /*
- * A satisfied wait resets a synchronization event and takes one unit of
- * a semaphore.
+ * A satisfied wait resets a synchronization event, takes one unit of a
+ * semaphore and acquires a mutex for @q's owner.
  */
-static __always_inline void evobj_consume(struct evobj *ev)
+static __always_inline void evobj_consume(struct evobj *ev, struct evobj_q *q)
 {
 	lockdep_assert_held(&ev->lock);
 	if (ev->type != EVOBJ_NOTIFICATION)
-		evobj_consume_sync(ev);
+		evobj_consume_sync(ev, q);
 }
 
 /* Completes @q through @index, unless something completed it first. */
@@ -393,20 +439,45 @@ static __always_inline void evobj_change_end(struct evobj *ev,
 int evobj_task_release(struct evobj *sem, u32 n, u32 *prev);
 bool evobj_sem_set(struct evobj *sem);
 
+/* mutex.c */
+struct evobj *evobj_create_mutex(u32 owner, u32 count);
+int evobj_task_unlock(struct evobj *mutex, u32 owner, u32 *prev);
+int evobj_task_kill(struct evobj *mutex, u32 owner);
+void evobj_mutex_read(struct evobj *mutex, struct evobj_mutex_state *state);
+
+/* Whether a wait without an owner (0) names a mutex: it may not. */
+static inline bool evobj_names_mutex(struct evobj *const *evs, u32 count,
+				     const struct evobj *alert,
+				     const struct evobj *signal)
+{
+	u32 i;
+
+	if ((alert && alert->type == EVOBJ_MUTEX) ||
+	    (signal && signal->type == EVOBJ_MUTEX))
+		return true;
+	for (i = 0; i < count; i++)
+		if (evs[i]->type == EVOBJ_MUTEX)
+			return true;
+	return false;
+}
+
 /* wait.c */
 int evobj_wait_many_in(struct evobj *const *evs, u32 count,
 		       struct evobj *alert, struct evobj *signal, bool all,
-		       clockid_t clock, ktime_t timeout,
+		       clockid_t clock, ktime_t timeout, u32 owner,
 		       struct evobj_q_entry *room, u32 *index);
 
-/* evobj_wait_many_in() whose entries, if it needs any, are its own. */
+/*
+ * evobj_wait_many_in() whose entries, if it needs any, are its own, for
+ * no owner: it names no mutex.
+ */
 static inline int evobj_wait_many(struct evobj *const *evs, u32 count,
 				  struct evobj *alert, struct evobj *signal,
 				  bool all, clockid_t clock, ktime_t timeout,
 				  u32 *index)
 {
 	return evobj_wait_many_in(evs, count, alert, signal, all, clock,
-				  timeout, NULL, index);
+				  timeout, 0, NULL, index);
 }
 
 /* group.c: the locks that make a wait-all atomic */
@@ -443,12 +514,14 @@ void evobj_group_put(struct evobj *ev);
 
 extern const struct file_operations evobj_event_fops;
 extern const struct file_operations evobj_sem_fops;
+extern const struct file_operations evobj_mutex_fops;
 
-/* Whether @file is one of an object's: an event's or a semaphore's. */
+/* Whether @file is one of an object's: an event's, semaphore's or mutex's. */
 static inline bool evobj_is_object_file(const struct file *file)
 {
 	return file->f_op == &evobj_event_fops ||
-	       file->f_op == &evobj_sem_fops;
+	       file->f_op == &evobj_sem_fops ||
+	       file->f_op == &evobj_mutex_fops;
 }
 
 struct file *evobj_file_open(struct evobj *ev, unsigned int flags);

@@ -205,8 +205,7 @@ static struct evobj *evobj_name_opened(struct evobj_name *n, u32 disposition,
 		err = -EEXIST;
 	else if (!evobj_name_permitted(n))
 		err = -EACCES;
-	else if ((n->ev->type == EVOBJ_SEMAPHORE) !=
-		 (attr->type == EVOBJ_SEMAPHORE))
+	else if (evobj_kind(n->ev->type) != evobj_kind(attr->type))
 		err = -EMEDIUMTYPE;
 	if (err) {
 		evobj_put(n->ev);
@@ -402,7 +401,7 @@ struct evobj *evobj_do_open(const char *name, const struct evobj_attr *attr,
  * evobj_put(), or ERR_PTR(-EINVAL) for an empty name or a bad @type,
  * @disposition or @mode, -ENAMETOOLONG, -ENOENT (%EVOBJ_OPEN_EXISTING of
  * an absent name), -EEXIST (%EVOBJ_CREATE_NEW of an existing one),
- * -EACCES, -EMEDIUMTYPE (the name is a semaphore's), -ENOSPC (the
+ * -EACCES, -EMEDIUMTYPE (the name is another kind's), -ENOSPC (the
  * user's named events at max_names) or -ENOMEM.
  */
 struct evobj *evobj_open(const char *name, u32 type, bool signaled,
@@ -410,8 +409,8 @@ struct evobj *evobj_open(const char *name, u32 type, bool signaled,
 {
 	const struct evobj_attr attr = { .type = type, .signaled = signaled };
 
-	/* Named semaphores are userspace's (EVOBJ_IOC_OPEN) for now. */
-	if (type == EVOBJ_SEMAPHORE)
+	/* Named semaphores and mutexes are userspace's (EVOBJ_IOC_OPEN). */
+	if (type >= EVOBJ_SEMAPHORE)
 		return ERR_PTR(-EINVAL);
 	return evobj_do_open(name, &attr, disposition, mode, created, NULL, 0);
 }

@@ -64,7 +64,8 @@ static inline s64 evobj_trace_timeout(clockid_t clock, ktime_t timeout)
 	__print_symbolic(type,						\
 			 { EVOBJ_NOTIFICATION, "notification" },	\
 			 { EVOBJ_SYNCHRONIZATION, "synchronization" },	\
-			 { EVOBJ_SEMAPHORE, "semaphore" })
+			 { EVOBJ_SEMAPHORE, "semaphore" },		\
+			 { EVOBJ_MUTEX, "mutex" })
 
 #define evobj_trace_kind(all)	((all) ? "all" : "any")
 
@@ -142,6 +143,31 @@ TRACE_EVENT(evobj_release,
 );
 
 /*
+ * A mutex's unlock or kill by @owner, under its lock: prev is the count
+ * before; owner_after and count the state once the waits it completed
+ * acquired it (0 and 0 if none did).
+ */
+TRACE_EVENT(evobj_unlock,
+	    TP_PROTO(const struct evobj *mutex, u32 owner, u32 prev, bool kill),
+	    TP_ARGS(mutex, owner, prev, kill),
+	    TP_STRUCT__entry(__field(u64, id)
+			     __field(u32, owner)
+			     __field(u32, prev)
+			     __field(u32, owner_after)
+			     __field(u32, count)
+			     __field(bool, kill)),
+	    TP_fast_assign(__entry->id = mutex->id;
+			   __entry->owner = owner;
+			   __entry->prev = prev;
+			   __entry->owner_after = mutex->owner;
+			   __entry->count = mutex->count;
+			   __entry->kill = kill;),
+	    TP_printk("id=%llu owner=%u prev=%u owner_after=%u count=%u kill=%d",
+		      __entry->id, __entry->owner, __entry->prev,
+		      __entry->owner_after, __entry->count, __entry->kill)
+);
+
+/*
  * A wait begins: id is the object at index 0, alert and signal the ids
  * of the alert and signal-and-wait objects (0: none), timeout the ns
  * left (-1: never; 0: a test, which never blocks).
@@ -187,7 +213,8 @@ TRACE_EVENT(evobj_wait_end,
 			   __entry->duration = start ? ktime_get_ns() - start : 0;
 			   __entry->count = count;
 			   __entry->result = result;
-			   __entry->index = result ? -1 : (s32)*index;
+			   __entry->index = result && result != -EOWNERDEAD ?
+					  -1 : (s32)*index;
 			   __entry->all = all;),
 	    TP_printk("id=%llu count=%u kind=%s result=%d index=%d duration=%llu",
 		      __entry->id, __entry->count, evobj_trace_kind(__entry->all),

@@ -107,7 +107,7 @@ static bool evobj_test_any(struct evobj_q *q, u32 n)
 	for (i = 0; i < n; i++) {
 		struct evobj_q_entry *e = &q->entries[i];
 
-		if (!e->skip && evobj_peek(e->ev) &&
+		if (!e->skip && evobj_peek(e->ev, q) &&
 		    evobj_test_entry(e))
 			return true;
 	}
@@ -137,7 +137,7 @@ static void evobj_unlock_objects(struct evobj_q *q, bool consume)
 	for (i = 0; i < q->count; i++) {
 		__acquire(&q->entries[i].ev->lock);
 		if (consume)
-			evobj_consume(q->entries[i].ev);
+			evobj_consume(q->entries[i].ev, q);
 		evobj_unlock_nested(q->entries[i].ev);
 	}
 }
@@ -376,7 +376,7 @@ static int evobj_take_first(struct evobj_q *q, struct evobj *const *evs,
 	for (i = 0; i < n; i++) {
 		e.ev = i < q->count ? evs[i] : alert;
 		e.index = i;
-		if (!evobj_peek(e.ev) || !evobj_test_entry(&e))
+		if (!evobj_peek(e.ev, q) || !evobj_test_entry(&e))
 			continue;
 		/*
 		 * An object named at a lower index too (the alert among the
@@ -441,16 +441,33 @@ out:
 	return ret;
 }
 
+/*
+ * Releases a semaphore or unlocks a mutex that is a wait's signal. An
+ * event is set once the wait is queued; these come first, as a release
+ * or unlock can fail (EOVERFLOW, EPERM), and must fail before the wait
+ * can have taken anything.
+ */
+static int evobj_signal_first(struct evobj *signal, u32 owner)
+{
+	u32 prev;
+
+	if (signal->type == EVOBJ_SEMAPHORE)
+		return evobj_task_release(signal, 1, &prev);
+	return evobj_task_unlock(signal, owner, &prev);
+}
+
 /* evobj_wait_many() without its tracepoints. */
 static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
 			       struct evobj *alert, struct evobj *signal,
 			       bool all, clockid_t clock, ktime_t timeout,
-			       struct evobj_q_entry *room, u32 *index)
+			       u32 owner, struct evobj_q_entry *room,
+			       u32 *index)
 {
 	struct evobj_q q = {
 		.task = current,
 		.claimed = ATOMIC_INIT(-1),
 		.all = all,
+		.owner = owner,
 		.count = count,
 	};
 	int claimed, ret;
@@ -458,15 +475,8 @@ static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
 
 	if (!count || count > EVOBJ_MAX_WAIT)
 		return -EINVAL;
-	/*
-	 * A semaphore as the signal is released first, where an event is
-	 * set once the wait is queued: a release can fail (EOVERFLOW), and
-	 * must fail before the wait can have taken anything.
-	 */
-	if (signal && signal->type == EVOBJ_SEMAPHORE) {
-		u32 prev;
-
-		ret = evobj_task_release(signal, 1, &prev);
+	if (signal && signal->type >= EVOBJ_SEMAPHORE) {
+		ret = evobj_signal_first(signal, owner);
 		if (ret)
 			return ret;
 		signal = NULL;
@@ -482,7 +492,7 @@ static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
 			if (!past && signal)
 				evobj_task_set(signal);
 			*index = ret;
-			return 0;
+			return q.abandoned ? -EOWNERDEAD : 0;
 		}
 		if (past)
 			return -ETIMEDOUT;
@@ -493,7 +503,7 @@ static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
 	claimed = atomic_read(&q.claimed);
 	if (claimed >= 0) {
 		*index = claimed;
-		ret = 0;
+		ret = q.abandoned ? -EOWNERDEAD : 0;
 	}
 	return ret;
 }
@@ -506,11 +516,15 @@ static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
  * @signal: an object to set once the wait is queued (signal-and-wait), or
  *          NULL; a wait that fails its checks does not set it. A
  *          semaphore is released by one unit first, before anything
- *          else: -EOVERFLOW at its maximum
+ *          else: -EOVERFLOW at its maximum; a mutex is unlocked for
+ *          @owner first: -EPERM if @owner does not hold it
  * @all: wait for all of @evs at once rather than for any
  * @clock: %CLOCK_MONOTONIC or %CLOCK_REALTIME
  * @timeout: absolute on @clock; KTIME_MAX never expires, a past time
  *           makes the wait a test that never queues
+ * @owner: the mutex owner the wait acquires mutexes for; nonzero if
+ *         @evs, @alert or @signal hold a mutex (the caller checks that:
+ *         evobj_names_mutex())
  * @room: NULL, or room for @count + 1 entries that a caller allocating
  *        its own arrays for the wait made in the same allocation, so that
  *        a large wait-all allocates once, not twice
@@ -518,13 +532,16 @@ static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
  *         alert won
  *
  * Context: Process context; may sleep.
- * Return: 0, -ETIMEDOUT, -ERESTARTSYS, -EINVAL (a wait-all naming an
- * object twice, a bad count), -ENOSPC (an object has max_waiters queued),
- * -EOVERFLOW (the signal is a semaphore at its maximum) or -ENOMEM.
+ * Return: 0, -EOWNERDEAD (completed, @index valid, and a mutex it
+ * acquired was abandoned), -ETIMEDOUT, -ERESTARTSYS, -EINVAL (a wait-all
+ * naming an object twice, a bad count), -ENOSPC (an object has
+ * max_waiters queued), -EOVERFLOW (the signal is a semaphore at its
+ * maximum), -EPERM (the signal is a mutex @owner does not hold) or
+ * -ENOMEM.
  */
 int evobj_wait_many_in(struct evobj *const *evs, u32 count,
 		       struct evobj *alert, struct evobj *signal, bool all,
-		       clockid_t clock, ktime_t timeout,
+		       clockid_t clock, ktime_t timeout, u32 owner,
 		       struct evobj_q_entry *room, u32 *index)
 {
 	u64 start = 0;
@@ -535,7 +552,7 @@ int evobj_wait_many_in(struct evobj *const *evs, u32 count,
 	if (trace_evobj_wait_end_enabled())
 		start = ktime_get_ns();
 	ret = evobj_wait_untraced(evs, count, alert, signal, all, clock,
-				  timeout, room, index);
+				  timeout, owner, room, index);
 	trace_evobj_wait_end(evs, count, all, ret, index, start);
 	return ret;
 }
@@ -551,12 +568,16 @@ int evobj_wait_many_in(struct evobj *const *evs, u32 count,
  * every other wait on @ev, including userspace's.
  *
  * Context: Process context; sleeps interruptibly.
- * Return: 0 once signaled, -ETIMEDOUT, -ERESTARTSYS on a signal, or
- * -ENOSPC if @ev has max_waiters waits queued already.
+ * Return: 0 once signaled, -ETIMEDOUT, -ERESTARTSYS on a signal,
+ * -ENOSPC if @ev has max_waiters waits queued already, or -EINVAL for a
+ * mutex, which needs an owner.
  */
 int evobj_wait(struct evobj *ev, ktime_t abs_timeout)
 {
 	u32 index;
+
+	if (ev->type == EVOBJ_MUTEX)
+		return -EINVAL;
 
 	return evobj_wait_many(&ev, 1, NULL, NULL, false, CLOCK_MONOTONIC,
 			       abs_timeout, &index);

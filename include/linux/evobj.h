@@ -8,7 +8,9 @@
  * (evobj_put()). Kernel code may also own events (evobj_create()), open
  * one that userspace shares by name (evobj_open()) and sleep on them
  * (evobj_wait()). Semaphores are the same kind of object, made by
- * evobj_create_semaphore() and released by evobj_release().
+ * evobj_create_semaphore() and released by evobj_release(). Mutexes are
+ * userspace's alone: handed one, the event functions change nothing and
+ * evobj_wait() fails with -EINVAL, as a mutex wait needs an owner.
  */
 #ifndef _LINUX_EVOBJ_H
 #define _LINUX_EVOBJ_H

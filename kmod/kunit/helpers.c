@@ -57,6 +57,11 @@ struct evobj *evobj_test_create_sem(struct kunit *test, u32 count, u32 max)
 	return evobj_test_own(test, evobj_create_semaphore(count, max));
 }
 
+struct evobj *evobj_test_create_mutex(struct kunit *test, u32 owner, u32 count)
+{
+	return evobj_test_own(test, evobj_create_mutex(owner, count));
+}
+
 unsigned int evobj_nr_waiters(struct evobj *ev)
 {
 	unsigned long flags;
@@ -98,8 +103,9 @@ static int evobj_waiter_fn(void *data)
 {
 	struct evobj_waiter *w = data;
 
-	w->ret = evobj_wait_many(w->evs, w->count, w->alert, NULL, w->all,
-				 CLOCK_MONOTONIC, w->timeout, &w->index);
+	w->ret = evobj_wait_many_in(w->evs, w->count, w->alert, NULL, w->all,
+				    CLOCK_MONOTONIC, w->timeout, w->owner,
+				    NULL, &w->index);
 	w->end = ktime_get();
 	w->rank = atomic_inc_return(w->finished);
 	complete(&w->done);
@@ -114,13 +120,15 @@ void evobj_waiter_stop(void *data)
 }
 
 /*
- * Starts a waiter on @cpu (or any CPU if negative) that gives up after
- * @timeout_ms and, once it is queued on its first object, returns it.
+ * Starts a waiter for mutex owner @owner on @cpu (or any CPU if
+ * negative) that gives up after @timeout_ms and, once it is queued on
+ * its first object, returns it.
  */
-struct evobj_waiter *
-evobj_waiter_start_on(struct kunit *test, atomic_t *finished,
-		      struct evobj *const *evs, u32 count, struct evobj *alert,
-		      bool all, int cpu, unsigned int timeout_ms)
+static struct evobj_waiter *
+evobj_waiter_start_full(struct kunit *test, atomic_t *finished,
+			struct evobj *const *evs, u32 count,
+			struct evobj *alert, bool all, u32 owner, int cpu,
+			unsigned int timeout_ms)
 {
 	struct evobj_waiter *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
 	unsigned int queued, alert_queued;
@@ -133,6 +141,7 @@ evobj_waiter_start_on(struct kunit *test, atomic_t *finished,
 	w->count = count;
 	w->alert = alert;
 	w->all = all;
+	w->owner = owner;
 	w->timeout = evobj_test_in_ms(timeout_ms);
 	w->finished = finished;
 	w->ret = INT_MIN;
@@ -162,6 +171,25 @@ evobj_waiter_start_on(struct kunit *test, atomic_t *finished,
 							      &w->done),
 				      "waiter never queued on its alert");
 	return w;
+}
+
+/* The same for no owner (no mutex among @evs, @alert). */
+struct evobj_waiter *
+evobj_waiter_start_on(struct kunit *test, atomic_t *finished,
+		      struct evobj *const *evs, u32 count, struct evobj *alert,
+		      bool all, int cpu, unsigned int timeout_ms)
+{
+	return evobj_waiter_start_full(test, finished, evs, count, alert, all,
+				       0, cpu, timeout_ms);
+}
+
+struct evobj_waiter *
+evobj_waiter_start_owner(struct kunit *test, atomic_t *finished,
+			 struct evobj *const *evs, u32 count, bool all,
+			 u32 owner, unsigned int timeout_ms)
+{
+	return evobj_waiter_start_full(test, finished, evs, count, NULL, all,
+				       owner, -1, timeout_ms);
 }
 
 struct evobj_waiter *

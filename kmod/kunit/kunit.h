@@ -46,6 +46,7 @@ bool evobj_test_completes(struct completion *done, unsigned int ms);
 
 struct evobj *evobj_test_create(struct kunit *test, u32 type, bool signaled);
 struct evobj *evobj_test_create_sem(struct kunit *test, u32 count, u32 max);
+struct evobj *evobj_test_create_mutex(struct kunit *test, u32 owner, u32 count);
 void evobj_test_create_many(struct kunit *test, struct evobj **evs,
 			    u32 n, u32 type);
 unsigned int evobj_nr_waiters(struct evobj *ev);
@@ -66,6 +67,7 @@ struct evobj_waiter {
 	struct evobj *alert;
 	bool all;
 	ktime_t timeout;
+	u32 owner;		/* for mutexes: evobj_waiter_start_owner() */
 	atomic_t *finished;	/* shared by the test's waiters */
 	int rank;		/* 1 for the first to finish */
 	int ret;
@@ -78,6 +80,10 @@ struct evobj_waiter *
 evobj_waiter_start_on(struct kunit *test, atomic_t *finished,
 		      struct evobj *const *evs, u32 count, struct evobj *alert,
 		      bool all, int cpu, unsigned int timeout_ms);
+struct evobj_waiter *
+evobj_waiter_start_owner(struct kunit *test, atomic_t *finished,
+			 struct evobj *const *evs, u32 count, bool all,
+			 u32 owner, unsigned int timeout_ms);
 struct evobj_waiter *
 evobj_waiter_start(struct kunit *test, atomic_t *finished,
 		   struct evobj *const *evs, u32 count, struct evobj *alert,
