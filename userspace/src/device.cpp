@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
 // evobj::device: opening /dev/evobj, the process-wide instance, and
-// creating and opening events and semaphores.
+// creating and opening events, semaphores and mutexes.
 #include <evobj/device.hpp>
 
 #include <cerrno>
@@ -30,6 +30,8 @@ static_assert(static_cast<std::uint32_t>(disposition::create_new) == EVOBJ_CREAT
 static_assert(name_max == EVOBJ_NAME_MAX);
 static_assert(semaphore_max == EVOBJ_SEMAPHORE_MAX);
 static_assert(EVOBJ_OPEN_SIZE_VER2 == sizeof(evobj_open));
+static_assert(mutex_flags::inheritable == semaphore_flags::inheritable);
+static_assert(mutex_flags::nonblock == semaphore_flags::nonblock);
 
 namespace {
 
@@ -162,6 +164,36 @@ opened_semaphore device::open_semaphore(std::string_view name, std::uint32_t cou
     int fd = -1;
     detail::check(sys::open(native_handle(), args, fd), "EVOBJ_IOC_OPEN");
     return opened_semaphore{semaphore(unique_fd(fd), fd_), (args.result & EVOBJ_OPEN_CREATED) != 0};
+}
+
+// An owner's count as the kernel takes it: 0 for an unowned mutex, so
+// that create() and create(0) need no count.
+mutex device::create_mutex(owner_id owner, std::uint32_t count, unsigned flags) const
+{
+    const std::uint32_t fd_flags = semaphore_fd_flags(flags, "EVOBJ_IOC_CREATE_MUTEX");
+    int fd = -1;
+    detail::check(sys::create_mutex(native_handle(), owner, owner != 0 ? count : 0U, fd_flags, fd),
+                  "EVOBJ_IOC_CREATE_MUTEX");
+    return mutex(unique_fd(fd), fd_);
+}
+
+opened_mutex device::open_mutex(std::string_view name, owner_id owner, std::uint32_t count,
+                                evobj::disposition disp, unsigned mode, unsigned flags) const
+{
+    char buf[name_max + 1];
+    kernel_name(name, buf);
+    evobj_open args{};
+    args.name = reinterpret_cast<std::uintptr_t>(buf);
+    args.type = EVOBJ_MUTEX;
+    args.flags = semaphore_fd_flags(flags, "EVOBJ_IOC_OPEN");
+    args.disposition = static_cast<std::uint32_t>(disp);
+    args.mode = mode;
+    args.count = owner != 0 ? count : 0U; // VER2: a created mutex's owner and count
+    args.max = 0;
+    args.owner = owner;
+    int fd = -1;
+    detail::check(sys::open(native_handle(), args, fd), "EVOBJ_IOC_OPEN");
+    return opened_mutex{mutex(unique_fd(fd), fd_), (args.result & EVOBJ_OPEN_CREATED) != 0};
 }
 
 } // namespace evobj

@@ -97,7 +97,20 @@ inline int create_semaphore(int dev, std::uint32_t count, std::uint32_t max, std
     return result(fd);
 }
 
-/// EVOBJ_IOC_OPEN: the event's or semaphore's fd in `fd`, args.result filled in.
+/// EVOBJ_IOC_CREATE_MUTEX: the new mutex's fd in `fd` (owner 0 and count
+/// 0: unowned).
+inline int create_mutex(int dev, std::uint32_t owner, std::uint32_t count, std::uint32_t flags,
+                        int& fd) noexcept
+{
+    evobj_mutex args{};
+    args.owner = owner;
+    args.count = count;
+    args.flags = flags;
+    fd = ::ioctl(dev, EVOBJ_IOC_CREATE_MUTEX, &args);
+    return result(fd);
+}
+
+/// EVOBJ_IOC_OPEN: the event's, semaphore's or mutex's fd in `fd`, args.result filled in.
 inline int open(int dev, evobj_open& args, int& fd) noexcept
 {
     fd = ::ioctl(dev, EVOBJ_IOC_OPEN, &args);
@@ -146,6 +159,33 @@ inline int read_semaphore(int fd, evobj_semaphore_state& state) noexcept
     return result(::ioctl(fd, EVOBJ_IOC_READ_SEMAPHORE, &state));
 }
 
+/// EVOBJ_IOC_UNLOCK: gives one count of a mutex back for `owner` (none
+/// sleeps, so no EINTR); the count before in *prev unless prev is
+/// nullptr. EPERM if `owner` does not own it (nothing changed).
+inline int unlock(int fd, std::uint32_t owner, std::uint32_t* prev = nullptr) noexcept
+{
+    evobj_mutex_unlock args{};
+    args.owner = owner;
+    if (::ioctl(fd, EVOBJ_IOC_UNLOCK, &args) != 0)
+        return errno;
+    if (prev)
+        *prev = args.count;
+    return 0;
+}
+
+/// EVOBJ_IOC_KILL: abandons a mutex that `owner` holds; EPERM otherwise.
+inline int kill(int fd, std::uint32_t owner) noexcept
+{
+    std::uint32_t o = owner;
+    return result(::ioctl(fd, EVOBJ_IOC_KILL, &o));
+}
+
+/// EVOBJ_IOC_READ_MUTEX.
+inline int read_mutex(int fd, evobj_mutex_state& state) noexcept
+{
+    return result(::ioctl(fd, EVOBJ_IOC_READ_MUTEX, &state));
+}
+
 /// EVOBJ_IOC_TIMER (expires 0 and period 0: disarm).
 inline int timer(int fd, evobj_timer& args) noexcept
 {
@@ -155,7 +195,8 @@ inline int timer(int fd, evobj_timer& args) noexcept
 /// EVOBJ_IOC_WAIT_ALL or EVOBJ_IOC_WAIT_ANY on the list, restarted after
 /// EINTR with the same struct, hence the same absolute deadline: 0
 /// (args.index says which object, or args.count for the alert),
-/// ETIMEDOUT, or the errno it failed with. The signal event was set
+/// EOWNERDEAD (the same, having acquired an abandoned mutex), ETIMEDOUT,
+/// or the errno it failed with. The signal event was set
 /// before the wait began and must not be set a second time (a waiter may
 /// have consumed it in between): the kernel writes -1 into args.signal
 /// when it is interrupted, and so does this loop, for the same struct to

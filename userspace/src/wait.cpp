@@ -12,6 +12,7 @@
 
 #include <evobj/device.hpp>
 
+#include "owner.hpp"
 #include "syscall.hpp"
 
 namespace evobj {
@@ -37,14 +38,18 @@ wait_result do_wait(int dev, bool all, event_span events, deadline when,
     args.flags = when.realtime() ? EVOBJ_WAIT_REALTIME : 0U;
     args.alert = options.alert.native_handle();
     args.signal = options.signal.native_handle();
+    args.owner = options.owner != 0 ? options.owner : sys::current_owner();
 
     const int err = sys::wait(dev, all, args);
     if (err == ETIMEDOUT)
         return wait_result(wait_status::timed_out);
-    detail::check(err, name);
+    // EOWNERDEAD: satisfied, having acquired an abandoned mutex.
+    const bool abandoned = err == EOWNERDEAD;
+    if (!abandoned)
+        detail::check(err, name);
     if (args.index == args.count)
-        return wait_result(wait_status::alerted, args.index);
-    return wait_result(wait_status::signaled, args.index);
+        return wait_result(wait_status::alerted, args.index, abandoned);
+    return wait_result(wait_status::signaled, args.index, abandoned);
 }
 
 // The free functions wait through the device of the events themselves:

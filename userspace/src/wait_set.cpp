@@ -11,6 +11,7 @@
 
 #include <linux/evobj.h>
 
+#include "owner.hpp"
 #include "syscall.hpp"
 
 namespace evobj {
@@ -41,13 +42,17 @@ wait_result do_wait(int set, std::size_t size, bool all, deadline when, const wa
     args.flags = when.realtime() ? EVOBJ_WAIT_REALTIME : 0U;
     args.alert = options.alert.native_handle();
     args.signal = options.signal.native_handle();
+    args.owner = options.owner != 0 ? options.owner : sys::current_owner();
     const int err = sys::waitset_wait(set, all, args);
     if (err == ETIMEDOUT)
         return wait_result(wait_status::timed_out);
-    detail::check(err, all ? "EVOBJ_IOC_WAITSET_ALL" : "EVOBJ_IOC_WAITSET_ANY");
+    // EOWNERDEAD: satisfied, having acquired an abandoned mutex.
+    const bool abandoned = err == EOWNERDEAD;
+    if (!abandoned)
+        detail::check(err, all ? "EVOBJ_IOC_WAITSET_ALL" : "EVOBJ_IOC_WAITSET_ANY");
     if (args.index == size)
-        return wait_result(wait_status::alerted, args.index);
-    return wait_result(wait_status::signaled, args.index);
+        return wait_result(wait_status::alerted, args.index, abandoned);
+    return wait_result(wait_status::signaled, args.index, abandoned);
 }
 
 } // namespace

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
-// evobj::device: an open /dev/evobj, the fd that creates events and
-// semaphores and carries multi-object waits.
+// evobj::device: an open /dev/evobj, the fd that creates events,
+// semaphores and mutexes and carries multi-object waits.
 //
 // Any open of the device can wait on any event, so a process normally
 // needs exactly one: device::instance(), opened on first use. Opening a
@@ -16,6 +16,7 @@
 #include <evobj/deadline.hpp>
 #include <evobj/event.hpp>
 #include <evobj/export.hpp>
+#include <evobj/mutex.hpp>
 #include <evobj/semaphore.hpp>
 #include <evobj/unique_fd.hpp>
 #include <evobj/wait.hpp>
@@ -71,6 +72,15 @@ public:
                                                   evobj::disposition disp = disposition::open_or_create,
                                                   unsigned mode = 0600,
                                                   unsigned flags = semaphore_flags::none) const;
+
+    /// mutex::create, on this device: the mutex waits through it.
+    [[nodiscard]] mutex create_mutex(owner_id owner = 0, std::uint32_t count = 1,
+                                     unsigned flags = mutex_flags::none) const;
+
+    /// mutex::open, on this device.
+    [[nodiscard]] opened_mutex open_mutex(std::string_view name, owner_id owner = 0, std::uint32_t count = 1,
+                                          evobj::disposition disp = disposition::open_or_create,
+                                          unsigned mode = 0600, unsigned flags = mutex_flags::none) const;
 
     /// As the free functions of <evobj/wait.hpp>, on this device.
     [[nodiscard]] std::optional<std::size_t> wait_any(event_span events, deadline when = {}) const;

@@ -56,6 +56,7 @@ inline constexpr std::size_t name_max = 255;
 
 struct opened;
 class semaphore; // <evobj/semaphore.hpp>
+class mutex;     // <evobj/mutex.hpp>
 
 namespace detail {
 /// An event's mapped state word (evobj(4), "The mapped state word"), as
@@ -197,9 +198,9 @@ struct opened {
     bool created;
 };
 
-/// A non-owning reference to an event or a semaphore, for building wait
-/// lists out of objects that do not sit side by side in one array (a
-/// braced list may mix the two kinds), and for naming the alert or
+/// A non-owning reference to an event, a semaphore or a mutex, for
+/// building wait lists out of objects that do not sit side by side in one
+/// array (a braced list may mix the kinds), and for naming the alert or
 /// signal object of a wait. Trivially copyable; a default-constructed
 /// event_ref refers to nothing.
 class event_ref {
@@ -208,15 +209,15 @@ public:
     event_ref(const event& e) noexcept : fd_(e.native_handle()), dev_(e.dev_.get()) {}
     // A temporary event closes its fd at the end of the full expression.
     event_ref(const event&&) = delete;
-    /// A semaphore (<evobj/semaphore.hpp>): a template only so that this
-    /// header need not define semaphore.
+    /// A semaphore (<evobj/semaphore.hpp>) or a mutex (<evobj/mutex.hpp>):
+    /// a template only so that this header need not define them.
     template <class S>
-        requires std::same_as<S, semaphore>
+        requires std::same_as<S, semaphore> || std::same_as<S, mutex>
     event_ref(const S& s) noexcept : fd_(s.native_handle()), dev_(s.dev_.get())
     {
     }
     template <class S>
-        requires std::same_as<S, semaphore>
+        requires std::same_as<S, semaphore> || std::same_as<S, mutex>
     event_ref(const S&&) = delete;
     /// Refers to an event fd owned by someone else; waits on it alone go
     /// through device::instance().

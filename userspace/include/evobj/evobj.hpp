@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 //
-// evobj: NT-style event objects (KEVENT, KSEMAPHORE) for Linux, through /dev/evobj.
+// evobj: NT-style event objects (KEVENT, KSEMAPHORE, KMUTANT) for Linux, through /dev/evobj.
 // The whole library in one include.
 //
 // These headers are independent of the kernel's <linux/evobj.h>: they
@@ -14,8 +14,10 @@
 #include <evobj/device.hpp>
 #include <evobj/event.hpp>
 #include <evobj/export.hpp>
+#include <evobj/mutex.hpp>
 #include <evobj/semaphore.hpp>
 #include <evobj/unique_fd.hpp>
 #include <evobj/version.hpp>
 #include <evobj/wait.hpp>
+#include <evobj/wait_result.hpp>
 #include <evobj/wait_set.hpp>

@@ -2,9 +2,11 @@
 //
 // Waits on several events at once: wait-any, wait-all, the alert event
 // and signal-and-wait (NT's WaitForMultipleObjects, SignalObjectAndWait).
-// Semaphores (<evobj/semaphore.hpp>) go in the same lists, mixed with
-// events in any order: a wait that a semaphore satisfies takes one unit
-// of it, where it would consume a synchronization event.
+// Semaphores (<evobj/semaphore.hpp>) and mutexes (<evobj/mutex.hpp>) go
+// in the same lists, mixed with events in any order: a wait that a
+// semaphore satisfies takes one unit of it, where it would consume a
+// synchronization event; one that a mutex satisfies acquires it for the
+// wait's owner (wait_options::owner: the calling thread by default).
 //
 // The free functions go through the device of the first event that has
 // one (the device that created it), else through the process-wide
@@ -23,7 +25,9 @@
 #include <evobj/deadline.hpp>
 #include <evobj/event.hpp>
 #include <evobj/export.hpp>
+#include <evobj/mutex.hpp>
 #include <evobj/semaphore.hpp>
+#include <evobj/wait_result.hpp>
 
 namespace evobj {
 
@@ -36,9 +40,10 @@ inline constexpr std::size_t max_wait = 64;
 ///  - any contiguous range of `event` (std::vector<event>, std::array,
 ///    a C array, std::span<const event>);
 ///  - any contiguous range of `semaphore`;
+///  - any contiguous range of `mutex`;
 ///  - any contiguous range of `event_ref`;
-///  - a braced list, which may mix events and semaphores:
-///    `evobj::wait_any({a, sem, c}, deadline)`.
+///  - a braced list, which may mix events, semaphores and mutexes:
+///    `evobj::wait_any({a, sem, mtx}, deadline)`.
 /// Like std::span it must not outlive what it views; as a parameter it
 /// never does, since a braced list lives to the end of the call's full
 /// expression.
@@ -58,6 +63,7 @@ public:
         requires std::ranges::sized_range<R> &&
                  (std::same_as<std::ranges::range_value_t<R>, event> ||
                   std::same_as<std::ranges::range_value_t<R>, semaphore> ||
+                  std::same_as<std::ranges::range_value_t<R>, mutex> ||
                   std::same_as<std::ranges::range_value_t<R>, event_ref>)
     constexpr event_span(R&& range) noexcept : size_(std::ranges::size(range))
     {
@@ -65,6 +71,8 @@ public:
             events_ = std::ranges::data(range);
         else if constexpr (std::same_as<std::ranges::range_value_t<R>, semaphore>)
             sems_ = std::ranges::data(range);
+        else if constexpr (std::same_as<std::ranges::range_value_t<R>, mutex>)
+            mutexes_ = std::ranges::data(range);
         else
             refs_ = std::ranges::data(range);
     }
@@ -83,6 +91,8 @@ public:
             return events_[i];
         if (sems_ != nullptr)
             return sems_[i];
+        if (mutexes_ != nullptr)
+            return mutexes_[i];
         return refs_[i];
     }
     /// The device the first event with one of its own waits through
@@ -96,9 +106,10 @@ public:
     }
 
 private:
-    // Exactly one of the three points at the viewed array (none if empty).
+    // Exactly one of the four points at the viewed array (none if empty).
     const event* events_ = nullptr;
     const semaphore* sems_ = nullptr;
+    const mutex* mutexes_ = nullptr;
     const event_ref* refs_ = nullptr;
     std::size_t size_ = 0;
 };
@@ -108,42 +119,25 @@ private:
 struct wait_options {
     /// Completes the wait with wait_result::alerted() when signaled
     /// (consumed if a synchronization event, one unit taken if a
-    /// semaphore). Wait-any and wait-all.
+    /// semaphore, acquired if a mutex). Wait-any and wait-all.
     event_ref alert;
     /// Set in the same call, just before the wait starts (NT's
     /// SignalObjectAndWait): no window in which a waker can miss us. A
     /// semaphore is released by one unit instead, before the wait
     /// queues (NT's order); at its maximum the whole call fails with
-    /// EOVERFLOW before anything else happens.
+    /// EOVERFLOW before anything else happens. A mutex is unlocked once
+    /// for `owner`, first too; EPERM, if `owner` does not own it, fails
+    /// the call before anything else happens.
     event_ref signal;
-};
-
-/// How a wait ended.
-enum class wait_status : std::uint8_t { signaled, alerted, timed_out };
-
-/// How a wait with options ended, and which event won.
-class wait_result {
-public:
-    constexpr wait_result(wait_status s, std::size_t index = 0) noexcept : status_(s), index_(index) {}
-
-    [[nodiscard]] constexpr wait_status status() const noexcept { return status_; }
-    [[nodiscard]] constexpr bool signaled() const noexcept { return status_ == wait_status::signaled; }
-    [[nodiscard]] constexpr bool alerted() const noexcept { return status_ == wait_status::alerted; }
-    [[nodiscard]] constexpr bool timed_out() const noexcept { return status_ == wait_status::timed_out; }
-    /// When signaled(): the winning index of a wait-any (the lowest
-    /// signaled one), 0 for a wait-all.
-    [[nodiscard]] constexpr std::size_t index() const noexcept { return index_; }
-
-    friend constexpr bool operator==(const wait_result&, const wait_result&) noexcept = default;
-
-private:
-    wait_status status_;
-    std::size_t index_;
+    /// The owner the wait acquires mutexes for (and unlocks `signal`
+    /// for): 0, the default, is the calling thread (this_thread_owner()).
+    /// Ignored by a wait that names no mutex.
+    owner_id owner = 0;
 };
 
 /// Waits until one of `events` is signaled and returns its index (the
 /// lowest if several are; only that one is consumed: one unit, for a
-/// semaphore), or std::nullopt on timeout. 1 to max_wait objects; an
+/// semaphore; acquired, for a mutex), or std::nullopt on timeout. 1 to max_wait objects; an
 /// object may appear twice.
 [[nodiscard]] EVOBJ_API std::optional<std::size_t> wait_any(event_span events, deadline when = {});
 /// Waits until all `events` are signaled at one instant, then consumes
@@ -181,7 +175,11 @@ private:
 
 /// The same three with any kind of object to signal: an event is set, a
 /// semaphore released by one unit (EOVERFLOW at its maximum, before the
-/// wait), e.g. `signal_and_wait(sem, ev)`; and any kind to wait for.
+/// wait), a mutex unlocked once for the calling thread (EPERM if it is
+/// not the owner, before the wait), e.g. `signal_and_wait(sem, ev)`; and
+/// any kind to wait for (a mutex is acquired for the calling thread).
+/// An abandoned mutex acquired reads as a plain success here: the forms
+/// with wait_options return wait_result::abandoned().
 [[nodiscard]] EVOBJ_API bool signal_and_wait(event_ref to_signal, event_ref to_wait, deadline when = {});
 [[nodiscard]] EVOBJ_API std::optional<std::size_t> signal_and_wait_any(event_ref to_signal, event_span events,
                                                                        deadline when = {});

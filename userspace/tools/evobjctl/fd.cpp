@@ -16,6 +16,8 @@
 #include <string>
 #include <system_error>
 
+#include <sys/ioctl.h>
+
 #include <evobj/evobj.hpp>
 
 #include "evobjctl.hpp"
@@ -33,7 +35,9 @@ which `evobjctl open NAME -- COMMAND` sets for COMMAND.
   reset    make it non-signaled
   pulse    release the waiters a set would, then leave it non-signaled
   state    print its type and state: "notification 1", "synchronization 0",
-           "semaphore 1" (a semaphore's: 1 while its count is above 0)
+           "semaphore 1" (a semaphore's: 1 while its count is above 0),
+           "mutex 0 owner 1234 count 2" (a mutex's: 1 while unowned, then
+           its owner and recursion count, and "abandoned" if it is)
   wait     wait until it is signaled (consuming a synchronization event);
            with --timeout, at most that long (0: test without waiting)
 
@@ -106,11 +110,26 @@ int fd_main(std::string_view command, std::span<char* const> args)
         // EVOBJ_IOC_READ reports a semaphore as its own type, which the
         // event class does not name: a wait takes one of its units.
         const bool semaphore = static_cast<std::uint32_t>(st.kind) == EVOBJ_SEMAPHORE;
-        if (command == "state") {
+        // A mutex too, whose owner and count EVOBJ_IOC_READ_MUTEX gives.
+        const bool mutex = static_cast<std::uint32_t>(st.kind) == EVOBJ_MUTEX;
+        if (command == "state" && mutex) {
+            evobj_mutex_state ms{};
+            if (::ioctl(*fd, EVOBJ_IOC_READ_MUTEX, &ms) != 0)
+                throw std::system_error(errno, std::system_category(), "EVOBJ_IOC_READ_MUTEX");
+            std::cout << "mutex " << st.signaled << " owner " << ms.owner << " count " << ms.count
+                      << ((ms.flags & EVOBJ_MUTEX_ABANDONED) ? " abandoned" : "") << '\n';
+        } else if (command == "state") {
             std::cout << (semaphore                                ? "semaphore "
                           : st.kind == evobj::kind::notification ? "notification "
                                                                  : "synchronization ")
                       << st.signaled << '\n';
+        } else if (mutex) {
+            // A wait would acquire it for this process's thread, which
+            // exits at once: the mutex would stay owned by a dead id.
+            std::cerr << "evobjctl: " << command << ": fd " << *fd
+                      << " is a mutex: set, reset and pulse are an event's, and a wait would leave it "
+                         "owned by evobjctl, which exits\n";
+            return exit_failure;
         } else if (semaphore && command != "wait") {
             std::cerr << "evobjctl: " << command << ": fd " << *fd
                       << " is a semaphore: set, reset and pulse are an event's\n";

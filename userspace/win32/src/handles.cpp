@@ -174,6 +174,8 @@ void reclaim() noexcept
 void publish(slot* s, ACCESS_MASK access, win32::kind kind, thread_obj* thread,
              sys::word word = {}) noexcept
 {
+    static std::uint64_t serials = 0; // under table_lock
+    s->serial = ++serials;
     s->access = access;
     s->kind = kind;
     s->thread = thread;
@@ -197,7 +199,7 @@ bool adopt(std::uintptr_t fd) noexcept
     slot* s = make_slot(fd);
     if (!s || s->ctl.load(std::memory_order_relaxed) != 0)
         return false; // ours already: a closed handle whose fd a call still uses
-    publish(s, EVENT_ALL_ACCESS, kind_of_type(st.type), nullptr);
+    publish(s, all_access(kind_of_type(st.type)), kind_of_type(st.type), nullptr);
     return true;
 }
 
@@ -335,6 +337,19 @@ ACCESS_MASK map_event_access(ACCESS_MASK access) noexcept
     return access & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
 }
 
+ACCESS_MASK map_mutex_access(ACCESS_MASK access) noexcept
+{
+    if (access & GENERIC_READ)
+        access |= STANDARD_RIGHTS_READ | MUTANT_QUERY_STATE;
+    if (access & GENERIC_WRITE)
+        access |= STANDARD_RIGHTS_WRITE;
+    if (access & GENERIC_EXECUTE)
+        access |= STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE;
+    if (access & GENERIC_ALL)
+        access |= MUTANT_ALL_ACCESS;
+    return access & ~(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
+}
+
 } // namespace evobj::win32
 
 using namespace evobj::win32;
@@ -403,9 +418,7 @@ BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
         ok = FALSE;
     } else if (lpTargetHandle) {
         const int fd = ::fcntl(ref.fd, dup_cmd, 0);
-        ACCESS_MASK access = same_access ? ref.access()
-                             : ref.kind() != kind::thread ? map_event_access(dwDesiredAccess)
-                                                         : dwDesiredAccess;
+        ACCESS_MASK access = same_access ? ref.access() : map_access(ref.kind(), dwDesiredAccess);
         const HANDLE h = fd < 0 ? fail(error_from_errno(errno), HANDLE{})
                                 : install(fd, access, ref.kind(), ref.s->thread);
         if (h)
@@ -456,7 +469,7 @@ HANDLE evobj_win32_handle_from_fd(int fd)
         if (!make_slot(static_cast<std::uintptr_t>(fd)))
             return fail(ERROR_NOT_ENOUGH_MEMORY, HANDLE{});
     }
-    return install(fd, EVENT_ALL_ACCESS, kind_of_type(st.type));
+    return install(fd, all_access(kind_of_type(st.type)), kind_of_type(st.type));
 }
 
 } // extern "C"

@@ -49,6 +49,7 @@ void forget_after_fork() noexcept
 {
     self_slot.obj = nullptr;
     hazards_after_fork();
+    owners_after_fork();
 }
 
 std::once_flag atfork_once;

@@ -12,6 +12,7 @@
 
 #include <linux/evobj.h>
 
+#include "owner.hpp"
 #include "sys.hpp"
 #include "win32.hpp"
 
@@ -20,6 +21,7 @@ namespace {
 
 static_assert(MAXIMUM_WAIT_OBJECTS == EVOBJ_MAX_WAIT);
 static_assert(SEMAPHORE_MODIFY_STATE == EVENT_MODIFY_STATE); // one check for both kinds
+static_assert(WAIT_ABANDONED_0 + MAXIMUM_WAIT_OBJECTS <= WAIT_IO_COMPLETION);
 
 // A relative Win32 timeout as evobj's absolute CLOCK_MONOTONIC deadline,
 // taken once so that restarts after a signal or an empty alert keep it.
@@ -32,7 +34,8 @@ std::uint64_t deadline(DWORD ms) noexcept
 constexpr DWORD alerted = 0xFFFFFFFEU;
 
 // What a wait ioctl's result means to Win32: WAIT_OBJECT_0 + i,
-// WAIT_TIMEOUT, WAIT_FAILED (last error set) or alerted.
+// WAIT_ABANDONED_0 + i, WAIT_TIMEOUT, WAIT_FAILED (last error set) or
+// alerted.
 DWORD outcome(int err, std::uint32_t index, DWORD count, bool all) noexcept
 {
     switch (err) {
@@ -40,18 +43,28 @@ DWORD outcome(int err, std::uint32_t index, DWORD count, bool all) noexcept
         if (index < count)
             return WAIT_OBJECT_0 + (all ? 0 : index);
         return alerted;
+    case EOWNERDEAD:
+        // Satisfied, having acquired an abandoned mutex: the winner of a
+        // wait-any; for a wait-all, the mutex the kernel names (0 if it
+        // names none of the list). The alert is an event, never abandoned.
+        return WAIT_ABANDONED_0 + (index < count ? index : 0);
     case ETIMEDOUT:
         return WAIT_TIMEOUT;
     case EINVAL:
         // The handles are valid events, so this is the same object
         // twice in a wait-all, through two handles.
         return fail(ERROR_INVALID_PARAMETER, WAIT_FAILED);
+    case EPERM:
+        // SignalObjectAndWait's mutex, which the thread does not own
+        // (nothing happened).
+        return fail(ERROR_NOT_OWNER, WAIT_FAILED);
     default:
         return fail(error_from_errno(err), WAIT_FAILED);
     }
 }
 
 // One wait in the kernel, restarted after signals with the same deadline.
+// Every wait is the calling thread's, its owner id for mutexes.
 DWORD wait_once(int dev, const std::int32_t* fds, DWORD count, bool all, std::uint64_t deadline,
                 int alert, int signal) noexcept
 {
@@ -61,6 +74,7 @@ DWORD wait_once(int dev, const std::int32_t* fds, DWORD count, bool all, std::ui
     w.count = count;
     w.alert = alert;
     w.signal = signal;
+    w.owner = sys::current_owner();
     // Win32 waits know no signals: sys::wait restarts after EINTR,
     // without the signal (the kernel cleared w.signal).
     const int err = sys::wait(dev, all, w);
@@ -74,8 +88,28 @@ DWORD wait_set_once(int set, DWORD count, bool all, std::uint64_t deadline, int 
     w.timeout = deadline;
     w.alert = alert;
     w.signal = -1;
+    w.owner = sys::current_owner();
     const int err = sys::waitset_wait(set, all, w);
     return outcome(err, w.index, count, all);
+}
+
+// The mutexes a wait that returned `r` acquired, recorded as the
+// thread's (while the call still holds their handles).
+void note_wait(DWORD r, const handle_ref* objs, DWORD count, bool all) noexcept
+{
+    DWORD index = 0;
+    if (r < WAIT_OBJECT_0 + count)
+        index = r - WAIT_OBJECT_0;
+    else if (r >= WAIT_ABANDONED_0 && r < WAIT_ABANDONED_0 + count)
+        index = r - WAIT_ABANDONED_0;
+    else
+        return; // nothing acquired
+    if (!all) {
+        note_acquired(objs[index]);
+        return;
+    }
+    for (DWORD i = 0; i < count; ++i)
+        note_acquired(objs[i]);
 }
 
 // Every wait: `signal` (SignalObjectAndWait's, or nullptr) then the
@@ -110,10 +144,13 @@ DWORD wait_handles(DWORD count, const HANDLE* handles, bool all, DWORD ms, bool 
         if (signal) {
             // An event is set, a semaphore released by one unit (the
             // kernel's choice by the fd's kind; ERROR_TOO_MANY_POSTS at
-            // its maximum, before the wait); a thread cannot be signaled.
+            // its maximum, before the wait), a mutex unlocked once for
+            // the thread (ERROR_NOT_OWNER, before the wait; no access
+            // right needed, as for ReleaseMutex); a thread cannot be
+            // signaled.
             if (refs[0].kind() == kind::thread)
                 return fail(ERROR_INVALID_HANDLE, WAIT_FAILED);
-            if (!(refs[0].access() & EVENT_MODIFY_STATE))
+            if (refs[0].kind() != kind::mutex && !(refs[0].access() & EVENT_MODIFY_STATE))
                 return fail(ERROR_ACCESS_DENIED, WAIT_FAILED);
         }
         for (DWORD i = 0; i < count; ++i) {
@@ -142,6 +179,9 @@ DWORD wait_handles(DWORD count, const HANDLE* handles, bool all, DWORD ms, bool 
         const DWORD r = set >= 0 ? wait_set_once(set, count, all, until, alert)
                                  : wait_once(dev, fds, count, all, until, alert,
                                              signal ? refs[0].fd : -1);
+        // A signaled mutex stays recorded: the thread may hold it still
+        // (recursion), and if not, its end's kill says EPERM.
+        note_wait(r, refs + 1, count, all);
         c.end();
         if (r != alerted)
             return r;

@@ -105,12 +105,25 @@ unsigned run_apcs(thread_obj* self);
 // fences, then reads what the other wrote: at least one of them sees
 // the other.)
 
-enum class kind : std::uint8_t { event, thread, semaphore };
+enum class kind : std::uint8_t { event, thread, semaphore, mutex };
 
 /// The kind of an evobj fd's object, from EVOBJ_IOC_READ's type.
 inline win32::kind kind_of_type(std::uint32_t type) noexcept
 {
-    return type == EVOBJ_SEMAPHORE ? kind::semaphore : kind::event;
+    switch (type) {
+    case EVOBJ_SEMAPHORE:
+        return kind::semaphore;
+    case EVOBJ_MUTEX:
+        return kind::mutex;
+    default:
+        return kind::event;
+    }
+}
+
+/// The full access of a handle of that kind made from an fd.
+inline ACCESS_MASK all_access(win32::kind k) noexcept
+{
+    return k == kind::mutex ? MUTEX_ALL_ACCESS : EVENT_ALL_ACCESS;
 }
 
 inline constexpr std::uint32_t slot_open = 1U << 0; // the handle is open
@@ -128,6 +141,10 @@ struct slot {
     // Some thread's cached wait set holds the fd's event (wait_sets.cpp):
     // set by a call that uses the fd, read when the fd is closed.
     std::atomic<bool> in_set{false};
+    // Which handle this is of the many its fd number may name over
+    // time: a new number at every publish(), so that a mutex's owner
+    // records (mutexes.cpp) can tell their handle from a later one.
+    std::uint64_t serial = 0;
 };
 
 /// A handle one call uses: what call::use() found.
@@ -202,5 +219,41 @@ void forget_sets_with(int fd) noexcept;
 /// which are a semaphore's too (SEMAPHORE_MODIFY_STATE is
 /// EVENT_MODIFY_STATE's bit).
 ACCESS_MASK map_event_access(ACCESS_MASK access) noexcept;
+
+/// The same for a mutex (MUTANT_QUERY_STATE is bit 0).
+ACCESS_MASK map_mutex_access(ACCESS_MASK access) noexcept;
+
+/// The generic rights of an object of kind `k` mapped (threads keep theirs).
+inline ACCESS_MASK map_access(win32::kind k, ACCESS_MASK access) noexcept
+{
+    switch (k) {
+    case kind::thread:
+        return access;
+    case kind::mutex:
+        return map_mutex_access(access);
+    default:
+        return map_event_access(access);
+    }
+}
+
+// ---- mutex owners (mutexes.cpp) ---------------------------------------------------
+//
+// A mutex's owner is the thread's id (gettid()). Each thread records the
+// mutexes it may hold, from what its waits and creations acquired, with
+// an fd of its own for each; when it ends, it kills (EVOBJ_IOC_KILL) the
+// ones it still holds, which abandons them, as Windows does. So does
+// exit() for every thread's. A record may outlive the ownership (a
+// release through another handle, a signal-and-wait): the kill then says
+// EPERM, and changes nothing.
+
+/// The calling thread's acquisition of the mutex behind `ref` (in a
+/// call); nothing for any other kind.
+void note_acquired(const handle_ref& ref) noexcept;
+
+/// The calling thread's unlock of that mutex, `prev` the count before.
+void note_released(const handle_ref& ref, std::uint32_t prev) noexcept;
+
+/// In a child after fork(): no thread of the parent's holds anything here.
+void owners_after_fork() noexcept;
 
 } // namespace evobj::win32

@@ -32,6 +32,7 @@ int main(void)
 	HANDLE both[2];
 	HANDLE dup = NULL;
 	HANDLE sem;
+	HANDLE mtx;
 	LONG prev = -1;
 	const char *required = getenv("EVOBJ_TESTS_REQUIRE_DEVICE");
 
@@ -66,6 +67,18 @@ int main(void)
 		SetLastError(0);
 		CHECK(!SetEvent(sem) && GetLastError() == ERROR_INVALID_HANDLE);
 		CHECK(CloseHandle(sem));
+	}
+	/* A mutex, where the module has them: recursive, and its owner's alone. */
+	mtx = CreateMutexA(NULL, TRUE, NULL);
+	if (mtx || GetLastError() != ERROR_NOT_SUPPORTED) {
+		CHECK(mtx != NULL);
+		CHECK(WaitForSingleObject(mtx, 0) == WAIT_OBJECT_0);
+		CHECK(ReleaseMutex(mtx) && ReleaseMutex(mtx));
+		SetLastError(0);
+		CHECK(!ReleaseMutex(mtx) && GetLastError() == ERROR_NOT_OWNER);
+		SetLastError(0);
+		CHECK(!SetEvent(mtx) && GetLastError() == ERROR_INVALID_HANDLE);
+		CHECK(CloseHandle(mtx));
 	}
 	printf("win32_c_test: %s\n", failures ? "FAILED" : "ok");
 	return failures != 0;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later OR MIT */
 /*
- * evobj::win32: the Win32 event and semaphore API (CreateEvent,
- * CreateSemaphore, WaitForMultipleObjects, SignalObjectAndWait,
- * QueueUserAPC, ...) on evobj's kernel objects, for code ported from
+ * evobj::win32: the Win32 event, semaphore and mutex API (CreateEvent,
+ * CreateSemaphore, CreateMutex, WaitForMultipleObjects,
+ * SignalObjectAndWait, QueueUserAPC, ...) on evobj's kernel objects, for code ported from
  * Windows. C linkage, usable from C (C11) and C++.
  *
  * The Windows spellings and numeric values are kept, so that ported code
@@ -106,12 +106,19 @@ typedef VOID (CALLBACK *PAPCFUNC)(ULONG_PTR dwParam);
 #define EVENT_ALL_ACCESS		0x001F0003
 #define SEMAPHORE_MODIFY_STATE		0x0002
 #define SEMAPHORE_ALL_ACCESS		0x001F0003
+#define MUTANT_QUERY_STATE		0x0001
+#define MUTANT_ALL_ACCESS		0x001F0001
+#define MUTEX_MODIFY_STATE		MUTANT_QUERY_STATE
+#define MUTEX_ALL_ACCESS		MUTANT_ALL_ACCESS
 #define THREAD_SET_CONTEXT		0x0010
 #define THREAD_ALL_ACCESS		0x001FFFFF
 
 /* ---- CreateEventEx flags -------------------------------------------------- */
 #define CREATE_EVENT_MANUAL_RESET	0x00000001
 #define CREATE_EVENT_INITIAL_SET	0x00000002
+
+/* ---- CreateMutexEx flags -------------------------------------------------- */
+#define CREATE_MUTEX_INITIAL_OWNER	0x00000001
 
 /* ---- waits ---------------------------------------------------------------- */
 #define INFINITE		0xFFFFFFFFU
@@ -145,6 +152,7 @@ typedef VOID (CALLBACK *PAPCFUNC)(ULONG_PTR dwParam);
 #define ERROR_INVALID_NAME		123
 #define ERROR_ALREADY_EXISTS		183
 #define ERROR_FILENAME_EXCED_RANGE	206
+#define ERROR_NOT_OWNER			288
 #define ERROR_TOO_MANY_POSTS		298
 #define ERROR_NO_UNICODE_TRANSLATION	1113
 #define ERROR_NO_SYSTEM_RESOURCES	1450
@@ -198,6 +206,31 @@ EVOBJ_WIN32_API HANDLE WINAPI OpenSemaphoreW(DWORD dwDesiredAccess, BOOL bInheri
 EVOBJ_WIN32_API BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount,
 					     LPLONG lpPreviousCount);
 
+/*
+ * ---- mutexes --------------------------------------------------------------
+ * Owned by the calling thread, its owner id its gettid(); recursive.
+ * ReleaseMutex by any other thread fails with ERROR_NOT_OWNER. A thread
+ * that ends holding mutexes abandons them: the next wait to acquire one
+ * returns WAIT_ABANDONED_0 + i (Documentation/win32.rst says when that
+ * cannot happen). Names are the events' and semaphores': a name of
+ * another kind fails with ERROR_INVALID_HANDLE.
+ */
+EVOBJ_WIN32_API HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES lpMutexAttributes,
+					   BOOL bInitialOwner, LPCSTR lpName);
+EVOBJ_WIN32_API HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES lpMutexAttributes,
+					   BOOL bInitialOwner, LPCWSTR lpName);
+EVOBJ_WIN32_API HANDLE WINAPI CreateMutexExA(LPSECURITY_ATTRIBUTES lpMutexAttributes,
+					     LPCSTR lpName, DWORD dwFlags,
+					     DWORD dwDesiredAccess);
+EVOBJ_WIN32_API HANDLE WINAPI CreateMutexExW(LPSECURITY_ATTRIBUTES lpMutexAttributes,
+					     LPCWSTR lpName, DWORD dwFlags,
+					     DWORD dwDesiredAccess);
+EVOBJ_WIN32_API HANDLE WINAPI OpenMutexA(DWORD dwDesiredAccess, BOOL bInheritHandle,
+					 LPCSTR lpName);
+EVOBJ_WIN32_API HANDLE WINAPI OpenMutexW(DWORD dwDesiredAccess, BOOL bInheritHandle,
+					 LPCWSTR lpName);
+EVOBJ_WIN32_API BOOL WINAPI ReleaseMutex(HANDLE hMutex);
+
 /* ---- waits ---------------------------------------------------------------- */
 EVOBJ_WIN32_API DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
 EVOBJ_WIN32_API DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds,
@@ -227,15 +260,16 @@ EVOBJ_WIN32_API VOID WINAPI SetLastError(DWORD dwErrCode);
 
 /* ---- evobj extensions: handles and fds ------------------------------------------ */
 /*
- * The event (or semaphore) fd behind a handle, still owned by the handle: for poll/epoll,
+ * The event (semaphore, mutex) fd behind a handle, still owned by the handle: for poll/epoll,
  * or to send to another process (SCM_RIGHTS). -1 with ERROR_INVALID_HANDLE
  * for anything that is not an open handle.
  */
 EVOBJ_WIN32_API int evobj_win32_fd(HANDLE hObject);
 /*
- * Makes a handle of an evobj event or semaphore fd received from elsewhere
- * (SCM_RIGHTS, pidfd_getfd, inherited): the handle takes the fd over, and
- * CloseHandle closes it. Access is EVENT_ALL_ACCESS (SEMAPHORE_ALL_ACCESS).
+ * Makes a handle of an evobj event, semaphore or mutex fd received from
+ * elsewhere (SCM_RIGHTS, pidfd_getfd, inherited): the handle takes the fd
+ * over, and CloseHandle closes it. Access is EVENT_ALL_ACCESS
+ * (SEMAPHORE_ALL_ACCESS, MUTEX_ALL_ACCESS).
  * NULL with ERROR_INVALID_HANDLE if fd is not an open evobj object, ERROR_TOO_MANY_OPEN_FILES if it is past
  * what a handle can name (2^29 - 1), ERROR_NOT_ENOUGH_MEMORY; on failure
  * the fd is left alone, still the caller's.
@@ -250,6 +284,9 @@ EVOBJ_WIN32_API HANDLE evobj_win32_handle_from_fd(int fd);
 #define CreateSemaphore	CreateSemaphoreW
 #define CreateSemaphoreEx	CreateSemaphoreExW
 #define OpenSemaphore	OpenSemaphoreW
+#define CreateMutex	CreateMutexW
+#define CreateMutexEx	CreateMutexExW
+#define OpenMutex	OpenMutexW
 #ifndef TEXT
 #define TEXT(s)		u##s
 #endif
@@ -260,6 +297,9 @@ EVOBJ_WIN32_API HANDLE evobj_win32_handle_from_fd(int fd);
 #define CreateSemaphore	CreateSemaphoreA
 #define CreateSemaphoreEx	CreateSemaphoreExA
 #define OpenSemaphore	OpenSemaphoreA
+#define CreateMutex	CreateMutexA
+#define CreateMutexEx	CreateMutexExA
+#define OpenMutex	OpenMutexA
 #ifndef TEXT
 #define TEXT(s)		s
 #endif
