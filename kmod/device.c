@@ -96,7 +96,8 @@ static long evobj_event_ioctl(struct file *file, unsigned int cmd,
 	case EVOBJ_IOC_READ_MUTEX:
 		return -EINVAL;		/* another kind's, on an event */
 	default:
-		return -ENOIOCTLCMD;
+		/* ntsync's of every kind (EINVAL for another kind's), or none. */
+		return evobj_ntsync_obj_ioctl(file->private_data, cmd, argp);
 	}
 }
 
@@ -155,7 +156,8 @@ static long evobj_sem_ioctl(struct file *file, unsigned int cmd,
 	case EVOBJ_IOC_READ_MUTEX:
 		return -EINVAL;		/* another kind's, on a semaphore */
 	default:
-		return -ENOIOCTLCMD;
+		/* ntsync's of every kind (EINVAL for another kind's), or none. */
+		return evobj_ntsync_obj_ioctl(file->private_data, cmd, argp);
 	}
 }
 
@@ -223,7 +225,8 @@ static long evobj_mutex_ioctl(struct file *file, unsigned int cmd,
 	case EVOBJ_IOC_READ_SEMAPHORE:
 		return -EINVAL;		/* another kind's, on a mutex */
 	default:
-		return -ENOIOCTLCMD;
+		/* ntsync's of every kind (EINVAL for another kind's), or none. */
+		return evobj_ntsync_obj_ioctl(file->private_data, cmd, argp);
 	}
 }
 
@@ -468,8 +471,11 @@ struct file *evobj_file_open(struct evobj *ev, unsigned int flags)
 
 /* /dev/evobj ioctls. */
 
-/* A new object's fd: @ev's reference goes to the file, or is dropped. */
-static int evobj_install(struct evobj *ev, u32 flags)
+/*
+ * A new object's fd: @ev's reference goes to the file, or is dropped.
+ * /dev/ntsync's creates end here too (ntsync.c).
+ */
+int evobj_install(struct evobj *ev, u32 flags)
 {
 	struct file *file;
 	int fd;
@@ -935,14 +941,19 @@ static int __init evobj_init(void)
 	if (ret)
 		return ret;
 	ret = misc_register(&evobj_misc);
-	if (ret)
+	if (ret) {
 		evobj_names_exit();
-	return ret;
+		return ret;
+	}
+	/* Optional: evobj loads whether or not it registers. */
+	evobj_ntsync_init(evobj_misc.this_device);
+	return 0;
 }
 module_init(evobj_init);
 
 static void __exit evobj_exit(void)
 {
+	evobj_ntsync_exit();
 	misc_deregister(&evobj_misc);
 	evobj_names_exit();
 }

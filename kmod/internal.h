@@ -36,6 +36,7 @@ enum {
 	EVOBJ_WORK_WAKE,	/* wake the tasks on wake_list */
 };
 
+struct device;
 struct evobj_user;
 struct evobj_name;
 struct ipc_namespace;
@@ -192,6 +193,8 @@ struct evobj_wake {
  * What a new object is made of: an event's type and initial state, a
  * semaphore's (type EVOBJ_SEMAPHORE) counts, or a mutex's (EVOBJ_MUTEX)
  * owner and recursion count. The fields of the other kinds are 0.
+ * @ntsync gives a semaphore ntsync's limits (/dev/ntsync's, ntsync.c):
+ * any max up to U32_MAX, 0 included.
  */
 struct evobj_attr {
 	u32 type;
@@ -199,6 +202,7 @@ struct evobj_attr {
 	u32 count;
 	u32 max;
 	u32 owner;
+	bool ntsync;
 };
 
 /* The kind of object a type names: the two event types are one. */
@@ -214,8 +218,10 @@ static inline bool evobj_attr_valid(const struct evobj_attr *attr)
 		return false;
 	switch (attr->type) {
 	case EVOBJ_SEMAPHORE:
-		return attr->max && attr->max <= EVOBJ_SEMAPHORE_MAX &&
-		       attr->count <= attr->max && !attr->owner;
+		if (attr->count > attr->max || attr->owner)
+			return false;
+		return attr->ntsync ||
+		       (attr->max && attr->max <= EVOBJ_SEMAPHORE_MAX);
 	case EVOBJ_MUTEX:
 		/* Owned with a count, or unowned without. */
 		return !attr->max && !attr->owner == !attr->count;
@@ -525,6 +531,7 @@ static inline bool evobj_is_object_file(const struct file *file)
 }
 
 struct file *evobj_file_open(struct evobj *ev, unsigned int flags);
+int evobj_install(struct evobj *ev, u32 flags);
 struct evobj *evobj_fget_event(s32 fd, struct file **filep);
 long evobj_wait_copy_out(int ret, u32 index, u32 __user *uindex,
 			 struct evobj *signal, s32 __user *usignal);
@@ -552,6 +559,12 @@ static inline ktime_t evobj_timeout(u64 ns)
 	/* INFINITE, and anything too far to represent, never expires. */
 	return ns > KTIME_MAX ? KTIME_MAX : ns_to_ktime(ns);
 }
+
+/* ntsync.c: /dev/ntsync, and the ntsync ioctls of every object fd */
+long evobj_ntsync_obj_ioctl(struct evobj *ev, unsigned int cmd,
+			    void __user *argp);
+void evobj_ntsync_init(struct device *misc_dev);
+void evobj_ntsync_exit(void);
 
 /* word.c: the mapped state word */
 int evobj_word_mmap(struct file *file, struct vm_area_struct *vma);

@@ -111,5 +111,6 @@ bool evobj_sem_set(struct evobj *sem)
 {
 	u32 prev;
 
-	return evobj_release(sem, 1, &prev) ? true : prev > 0;
+	/* At its maximum: signaled, unless that is 0 (/dev/ntsync's). */
+	return evobj_release(sem, 1, &prev) ? sem->max > 0 : prev > 0;
 }
