@@ -343,8 +343,8 @@ void evobj_try_wake_all(struct evobj_q *q, struct evobj_group *g,
  * through another object is dropped here, so that no later walk meets
  * it again.
  */
-static void evobj_wake_waiters(struct evobj *ev, struct evobj_group *g,
-			       struct evobj_wake *w)
+void evobj_wake_waiters(struct evobj *ev, struct evobj_group *g,
+			struct evobj_wake *w)
 {
 	struct evobj_q_entry *e, *next;
 

@@ -415,6 +415,8 @@ bool evobj_all_signaled(struct evobj_q *q);
 void evobj_try_wake_all(struct evobj_q *q, struct evobj_group *g,
 			struct evobj *locked, struct evobj_q_entry *via,
 			struct evobj_wake *w);
+void evobj_wake_waiters(struct evobj *ev, struct evobj_group *g,
+			struct evobj_wake *w);
 bool evobj_signal_locked(struct evobj *ev, struct evobj_group *g,
 			 struct evobj_wake *w);
 void evobj_wake_finish(struct evobj *ev, struct evobj_wake *w, bool pollers);

@@ -56,6 +56,9 @@ static int evobj_mutex_change(struct evobj *mutex, u32 owner, u32 *prev,
 		mutex->owner = 0;
 		mutex->abandoned = abandon;
 		raised = !evobj_signal_locked(mutex, g, &w);
+	} else if (*prev == U32_MAX) {
+		/* The owner's waits queued at U32_MAX may take it again now. */
+		evobj_wake_waiters(mutex, g, &w);
 	}
 	trace_evobj_unlock(mutex, owner, *prev, abandon);
 unlock:
