@@ -8,6 +8,8 @@
 // is shown beside its list. Semaphores: an uncontended release and take,
 // and a ping-pong on two semaphores, with two calls a hop on both sides
 // (ntsync has no signal-and-wait) and evobj's one-call hop beside them.
+// Mutexes: an uncontended lock and unlock, and two owners handing one
+// mutex back and forth.
 // Without /dev/ntsync (Debian's 6.1 and 6.12
 // have none) the benchmark says so and measures nothing.
 //
@@ -22,6 +24,7 @@
 #include <cstdint>
 #include <iostream>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "harness.hpp"
@@ -41,6 +44,11 @@ struct nt_sem_args {
     std::uint32_t max;
 };
 
+struct nt_mutex_args {
+    std::uint32_t owner;
+    std::uint32_t count;
+};
+
 struct nt_wait_args {
     std::uint64_t timeout; // absolute ns; ~0 never expires
     std::uint64_t objs;    // user address of __u32 fds[count]
@@ -58,6 +66,8 @@ constexpr unsigned long nt_wait_all = _IOWR('N', 0x83, nt_wait_args);
 constexpr unsigned long nt_event_set = _IOR('N', 0x88, std::uint32_t);
 constexpr unsigned long nt_create_sem = _IOW('N', 0x80, nt_sem_args);
 constexpr unsigned long nt_sem_release = _IOWR('N', 0x81, std::uint32_t);
+constexpr unsigned long nt_create_mutex = _IOW('N', 0x84, nt_mutex_args);
+constexpr unsigned long nt_mutex_unlock = _IOWR('N', 0x85, nt_mutex_args);
 
 constexpr std::size_t many = 64, all = 8;
 
@@ -80,12 +90,25 @@ std::uint32_t nt_release(int sem)
     return n;
 }
 
-std::uint32_t nt_wait(int dev, bool wait_all, std::span<const std::int32_t> fds)
+unique_fd nt_mutex(int dev)
+{
+    nt_mutex_args args{.owner = 0, .count = 0};
+    return unique_fd(int(checked("NTSYNC_IOC_CREATE_MUTEX", [&] { return ::ioctl(dev, nt_create_mutex, &args); })));
+}
+
+void nt_unlock(int mutex, std::uint32_t owner)
+{
+    nt_mutex_args args{.owner = owner, .count = 0};
+    checked("NTSYNC_IOC_MUTEX_UNLOCK", [&] { return ::ioctl(mutex, nt_mutex_unlock, &args); });
+}
+
+std::uint32_t nt_wait(int dev, bool wait_all, std::span<const std::int32_t> fds, std::uint32_t owner = 0)
 {
     nt_wait_args args{};
     args.timeout = ~std::uint64_t{0};
     args.objs = reinterpret_cast<std::uintptr_t>(fds.data());
     args.count = std::uint32_t(fds.size());
+    args.owner = owner;
     checked(wait_all ? "NTSYNC_IOC_WAIT_ALL" : "NTSYNC_IOC_WAIT_ANY",
             [&] { return ::ioctl(dev, wait_all ? nt_wait_all : nt_wait_any, &args); });
     return args.index;
@@ -166,6 +189,65 @@ void bench_semaphores(context& ctx, int n, int d)
     }
 }
 
+// Two threads, owners 1 and 2, each taking one mutex and unlocking it n
+// times. An unlock with the other queued hands the mutex over (FIFO), so
+// once both run the owners alternate: each hop is an unlock that
+// completes the other's wait, and a wait that blocks.
+template <class Lock, class Unlock>
+run_fn handoff(int echo_cpu, Lock lock, Unlock unlock)
+{
+    return [=](std::uint64_t n) {
+        std::uint64_t elapsed = 0;
+        {
+            std::jthread other([&] {
+                pin_to_cpu(echo_cpu);
+                for (std::uint64_t i = 0; i < n; i++) {
+                    lock(2);
+                    unlock(2);
+                }
+            });
+            std::jthread first([&] {
+                pin_to_cpu(0);
+                const std::uint64_t start = now_ns();
+                for (std::uint64_t i = 0; i < n; i++) {
+                    lock(1);
+                    unlock(1);
+                }
+                other.join();
+                elapsed = now_ns() - start;
+            });
+        } // Both joined here.
+        return elapsed;
+    };
+}
+
+void bench_mutexes(context& ctx, int n, int d)
+{
+    const unique_fd nt_mx = nt_mutex(n);
+    const unique_fd ev_mx = evobj_mutex_create(d);
+    const std::int32_t nm = nt_mx.get();
+    const int em = ev_mx.get();
+    measure_group(ctx, "ntsync-mutex", "-", "lock+unlock",
+                  {{"ntsync WAIT_ANY + MUTEX_UNLOCK", true, loop([&] {
+                        (void)nt_wait(n, false, {&nm, 1}, 1);
+                        nt_unlock(nm, 1);
+                    })},
+                   {"evobj WAIT + UNLOCK", false, loop([em] {
+                        evobj_mutex_wait(em, 1);
+                        evobj_mutex_unlock(em, 1);
+                    })}});
+    for (const char* where : {pingpong_cross_cpu, pingpong_same_cpu}) {
+        const int cpu = std::string_view(where) == pingpong_same_cpu ? 0 : 1;
+        measure_group(ctx, "ntsync-mutex", where, "lock+unlock, two owners",
+                      {{"ntsync WAIT_ANY + MUTEX_UNLOCK", true,
+                        handoff(cpu, [n, nm](std::uint32_t o) { (void)nt_wait(n, false, {&nm, 1}, o); },
+                                [nm](std::uint32_t o) { nt_unlock(nm, o); })},
+                       {"evobj WAIT + UNLOCK", false,
+                        handoff(cpu, [em](std::uint32_t o) { evobj_mutex_wait(em, o); },
+                                [em](std::uint32_t o) { (void)evobj_mutex_unlock(em, o); })}});
+    }
+}
+
 } // namespace
 
 void bench_ntsync(context& ctx)
@@ -218,6 +300,7 @@ void bench_ntsync(context& ctx)
                    {"evobj WAIT_ALL on 8 signaled", false, loop([&] { evobj_wait_all(d, ev_all); })}});
 
     bench_semaphores(ctx, n, d);
+    bench_mutexes(ctx, n, d);
 }
 
 } // namespace evobj::bench

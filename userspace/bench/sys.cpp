@@ -121,7 +121,8 @@ namespace {
 
 // A wait-set wait's argument (EVOBJ_IOC_WAITSET_ANY, EVOBJ_IOC_WAIT) with
 // no timeout or alert; returns the index.
-std::uint32_t infinite_waitset_wait(int fd, unsigned long request, const char* name, int signal)
+std::uint32_t infinite_waitset_wait(int fd, unsigned long request, const char* name, int signal,
+                                    std::uint32_t owner = 0)
 {
     evobj_waitset_wait args{
         .timeout = EVOBJ_TIMEOUT_INFINITE,
@@ -129,7 +130,7 @@ std::uint32_t infinite_waitset_wait(int fd, unsigned long request, const char* n
         .index = 0,
         .alert = -1,
         .signal = signal,
-        .owner = 0,
+        .owner = owner,
         .pad = 0,
     };
     checked(name, [&] { return ::ioctl(fd, request, &args); });
@@ -159,6 +160,24 @@ std::uint32_t evobj_release(int sem, std::uint32_t n)
 {
     checked("EVOBJ_IOC_RELEASE", [&] { return ::ioctl(sem, EVOBJ_IOC_RELEASE, &n); });
     return n;
+}
+
+unique_fd evobj_mutex_create(int dev)
+{
+    evobj_mutex args{.owner = 0, .count = 0, .flags = EVOBJ_CLOEXEC, .pad = 0};
+    return unique_fd(int(checked("EVOBJ_IOC_CREATE_MUTEX", [&] { return ::ioctl(dev, EVOBJ_IOC_CREATE_MUTEX, &args); })));
+}
+
+void evobj_mutex_wait(int mutex, std::uint32_t owner)
+{
+    (void)infinite_waitset_wait(mutex, EVOBJ_IOC_WAIT, "EVOBJ_IOC_WAIT", -1, owner);
+}
+
+std::uint32_t evobj_mutex_unlock(int mutex, std::uint32_t owner)
+{
+    struct evobj_mutex_unlock args{.owner = owner, .count = 0};
+    checked("EVOBJ_IOC_UNLOCK", [&] { return ::ioctl(mutex, EVOBJ_IOC_UNLOCK, &args); });
+    return args.count;
 }
 
 void evobj_arm_timer(int ev, std::uint64_t expires)

@@ -71,6 +71,12 @@ std::uint32_t evobj_waitset_any(int set);
 [[nodiscard]] unique_fd evobj_semaphore_create(int dev, std::uint32_t count, std::uint32_t max);
 /// EVOBJ_IOC_RELEASE of `n` units; returns the previous count.
 std::uint32_t evobj_release(int sem, std::uint32_t n = 1);
+/// EVOBJ_IOC_CREATE_MUTEX, unowned.
+[[nodiscard]] unique_fd evobj_mutex_create(int dev);
+/// EVOBJ_IOC_WAIT on the mutex fd for `owner`, with no timeout.
+void evobj_mutex_wait(int mutex, std::uint32_t owner);
+/// EVOBJ_IOC_UNLOCK by `owner`; returns the previous count.
+std::uint32_t evobj_mutex_unlock(int mutex, std::uint32_t owner);
 /// Arms the event's hardirq timer to fire once at `expires` (CLOCK_MONOTONIC ns).
 void evobj_arm_timer(int ev, std::uint64_t expires);
 
