@@ -256,16 +256,14 @@ struct evobj_nt_refs {
 /* An object fd's object, its file pinned; NULL for anything else. */
 static struct evobj *evobj_nt_fget(struct evobj_nt_refs *refs, s32 fd)
 {
-	struct file *file = fget(fd);
+	struct file *file;
+	struct evobj *ev = evobj_fget_event(fd, &file);
 
-	if (!file)
+	/* ntsync tells a closed fd from a foreign one by neither. */
+	if (IS_ERR_OR_NULL(ev))
 		return NULL;
-	if (!evobj_is_object_file(file)) {
-		fput(file);
-		return NULL;
-	}
 	refs->files[refs->nr_files++] = file;
-	return file->private_data;
+	return ev;
 }
 
 /* ntsync says EINVAL for every fd that is not one of its objects. */
