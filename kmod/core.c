@@ -190,7 +190,8 @@ void evobj_consume_sync(struct evobj *ev, struct evobj_q *q)
 		break;
 	case EVOBJ_MUTEX:
 		/* Ready for @q: unowned, or @q's owner's below U32_MAX. */
-		ev->count++;
+		if (!ev->count++)
+			evobj_hold(ev, q->holder);
 		ev->owner = q->owner;
 		if (ev->abandoned) {
 			q->abandoned = true;
@@ -477,6 +478,7 @@ struct evobj *evobj_alloc(const struct evobj_attr *attr)
 	raw_spin_lock_init(&ev->lock);
 	INIT_LIST_HEAD(&ev->waiters);
 	INIT_LIST_HEAD(&ev->wake_list);
+	INIT_LIST_HEAD(&ev->held_node);
 	ev->type = attr->type;
 	ev->id = atomic64_inc_return(&last_id);
 	ev->count = attr->count;
@@ -490,6 +492,12 @@ struct evobj *evobj_alloc(const struct evobj_attr *attr)
 	init_waitqueue_head(&ev->poll_wq);
 	init_irq_work(&ev->work, evobj_work);
 	evobj_timer_init(ev);
+	if (attr->type == EVOBJ_MUTEX && attr->owner && attr->holder) {
+		/* Not shared yet; the lock is for the holder's lockdep rule. */
+		raw_spin_lock_irq(&ev->lock);
+		evobj_hold(ev, attr->holder);
+		raw_spin_unlock_irq(&ev->lock);
+	}
 	trace_evobj_create(ev);
 	return ev;
 }
@@ -567,6 +575,12 @@ static void evobj_last_put(struct kref *ref)
 {
 	struct evobj *ev = container_of(ref, struct evobj, ref);
 
+	/* A held mutex ends with its last handle, as NT's do. */
+	if (ev->type == EVOBJ_MUTEX) {
+		raw_spin_lock_irq(&ev->lock);
+		evobj_unhold(ev);
+		raw_spin_unlock_irq(&ev->lock);
+	}
 	/* A later open of the name makes a fresh event. */
 	if (ev->name)
 		evobj_name_release(ev);

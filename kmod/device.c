@@ -530,6 +530,7 @@ static long evobj_ioc_create_sem(struct evobj_semaphore __user *uargs)
 
 static long evobj_ioc_create_mutex(struct evobj_mutex __user *uargs)
 {
+	struct evobj_holder *holder = NULL;
 	struct evobj_mutex args;
 	struct evobj *mutex;
 
@@ -537,7 +538,12 @@ static long evobj_ioc_create_mutex(struct evobj_mutex __user *uargs)
 		return -EFAULT;
 	if ((args.flags & ~(EVOBJ_CLOEXEC | EVOBJ_NONBLOCK)) || args.pad)
 		return -EINVAL;
-	mutex = evobj_create_mutex(args.owner, args.count);
+	if (args.owner) {
+		holder = evobj_holder_current();
+		if (IS_ERR(holder))
+			return PTR_ERR(holder);
+	}
+	mutex = evobj_create_mutex(args.owner, args.count, holder);
 	if (IS_ERR(mutex))
 		return PTR_ERR(mutex);
 	return evobj_install(mutex, args.flags);
@@ -601,6 +607,15 @@ static long evobj_ioc_open(struct evobj_open __user *uargs, size_t usize)
 		.max = args.max,
 		.owner = args.owner,	/* 0 from a VER0 or VER1 one */
 	};
+	/* A mutex created owned is held by this process. */
+	if (args.type == EVOBJ_MUTEX && args.owner) {
+		attr.holder = evobj_holder_current();
+		if (IS_ERR(attr.holder)) {
+			put_unused_fd(fd);
+			kfree(name);
+			return PTR_ERR(attr.holder);
+		}
+	}
 	ev = evobj_do_open(name, &attr, args.disposition, args.mode, &created,
 			   &file, args.flags);
 	kfree(name);
@@ -776,6 +791,7 @@ long evobj_wait_held(struct evobj *const *evs, u32 count,
 	struct file *alert_file, *signal_file = NULL;
 	struct evobj_waitset_wait args = { };
 	struct evobj *alert, *signal;
+	struct evobj_holder *holder;
 	u32 index;
 	long ret;
 
@@ -796,14 +812,14 @@ long evobj_wait_held(struct evobj *const *evs, u32 count,
 		goto out;
 	}
 	/* Before the wait, which may release its signal first. */
-	if (!args.owner && evobj_names_mutex(evs, count, alert, signal)) {
-		ret = -EINVAL;
+	ret = evobj_wait_holder(evs, count, alert, signal, args.owner,
+				&holder);
+	if (ret)
 		goto out;
-	}
 	ret = evobj_wait_many_in(evs, count, alert, signal, all,
 				 evobj_wait_clock(args.flags),
-				 evobj_timeout(args.timeout), args.owner, NULL,
-				 &index);
+				 evobj_timeout(args.timeout), args.owner, holder,
+				 NULL, &index);
 	ret = evobj_wait_copy_out(ret, index, &uargs->index, signal,
 				  &uargs->signal);
 out:
@@ -819,6 +835,7 @@ static long evobj_do_wait(struct evobj_wait __user *uargs,
 			  const struct evobj_wait *args,
 			  struct evobj_wait_refs *refs, bool all)
 {
+	struct evobj_holder *holder;
 	u32 index;
 	int ret;
 
@@ -827,17 +844,16 @@ static long evobj_do_wait(struct evobj_wait __user *uargs,
 	if (ret)
 		goto out;
 	/* Before the wait, which may release its signal first. */
-	if (!args->owner && evobj_names_mutex(refs->evs, args->count,
-					      refs->alert, refs->signal)) {
-		ret = -EINVAL;
+	ret = evobj_wait_holder(refs->evs, args->count, refs->alert,
+				refs->signal, args->owner, &holder);
+	if (ret)
 		goto out;
-	}
 
 	ret = evobj_wait_many_in(refs->evs, args->count, refs->alert,
 				 refs->signal, all,
 				 evobj_wait_clock(args->flags),
 				 evobj_timeout(args->timeout), args->owner,
-				 refs->room, &index);
+				 holder, refs->room, &index);
 	ret = evobj_wait_copy_out(ret, index, &uargs->index, refs->signal,
 				  &uargs->signal);
 out:
@@ -956,6 +972,7 @@ static void __exit evobj_exit(void)
 	evobj_ntsync_exit();
 	misc_deregister(&evobj_misc);
 	evobj_names_exit();
+	evobj_holders_exit();
 }
 module_exit(evobj_exit);
 

@@ -37,6 +37,7 @@ enum {
 };
 
 struct device;
+struct evobj_holder;
 struct evobj_user;
 struct evobj_name;
 struct ipc_namespace;
@@ -99,6 +100,13 @@ struct evobj {
 	u32 max;
 	u32 owner;
 	bool abandoned;
+	/*
+	 * The process whose wait acquired a mutex from count 0, or NULL
+	 * (holder.c): under lock, and on the holder's list by held_node
+	 * under the holder's lock too.
+	 */
+	struct evobj_holder *holder;
+	struct list_head held_node;
 	u64 id;				/* unique this boot: fdinfo, tracepoints */
 	struct kref ref;
 	atomic_t files;			/* open struct files */
@@ -159,6 +167,7 @@ struct evobj_q {
 	/* Set by whoever claims @q, if it acquired an abandoned mutex. */
 	bool abandoned;
 	u32 owner;			/* the mutex owner the wait is for */
+	struct evobj_holder *holder;	/* and its process (holder.c), or NULL */
 	u32 count;			/* objects, not counting the alert */
 	u32 hint;			/* wait-all: an object last seen unsignaled */
 	struct evobj_q_entry *entries;	/* count (+ 1 alert) entries */
@@ -202,6 +211,7 @@ struct evobj_attr {
 	u32 count;
 	u32 max;
 	u32 owner;
+	struct evobj_holder *holder;	/* an owned mutex's process, or NULL */
 	bool ntsync;
 };
 
@@ -448,12 +458,23 @@ int evobj_task_release(struct evobj *sem, u32 n, u32 *prev);
 bool evobj_sem_set(struct evobj *sem);
 
 /* mutex.c */
-struct evobj *evobj_create_mutex(u32 owner, u32 count);
+struct evobj *evobj_create_mutex(u32 owner, u32 count,
+				 struct evobj_holder *holder);
 int evobj_task_unlock(struct evobj *mutex, u32 owner, u32 *prev);
 int evobj_task_kill(struct evobj *mutex, u32 owner);
 void evobj_mutex_read(struct evobj *mutex, struct evobj_mutex_state *state);
+void evobj_mutex_abandon(struct evobj *mutex, struct evobj_holder *h);
 
-/* Whether a wait without an owner (0) names a mutex: it may not. */
+/* holder.c: a process's exit abandons the mutexes it holds */
+struct evobj_holder *evobj_holder_current(void);
+void evobj_hold(struct evobj *mutex, struct evobj_holder *h);
+void evobj_unhold(struct evobj *mutex);
+void evobj_holders_exit(void);
+int evobj_wait_holder(struct evobj *const *evs, u32 count,
+		      const struct evobj *alert, const struct evobj *signal,
+		      u32 owner, struct evobj_holder **holder);
+
+/* Whether a wait names a mutex: it needs an owner (evobj_wait_holder()). */
 static inline bool evobj_names_mutex(struct evobj *const *evs, u32 count,
 				     const struct evobj *alert,
 				     const struct evobj *signal)
@@ -473,7 +494,8 @@ static inline bool evobj_names_mutex(struct evobj *const *evs, u32 count,
 int evobj_wait_many_in(struct evobj *const *evs, u32 count,
 		       struct evobj *alert, struct evobj *signal, bool all,
 		       clockid_t clock, ktime_t timeout, u32 owner,
-		       struct evobj_q_entry *room, u32 *index);
+		       struct evobj_holder *holder, struct evobj_q_entry *room,
+		       u32 *index);
 
 /*
  * evobj_wait_many_in() whose entries, if it needs any, are its own, for
@@ -485,7 +507,7 @@ static inline int evobj_wait_many(struct evobj *const *evs, u32 count,
 				  u32 *index)
 {
 	return evobj_wait_many_in(evs, count, alert, signal, all, clock,
-				  timeout, 0, NULL, index);
+				  timeout, 0, NULL, NULL, index);
 }
 
 /* group.c: the locks that make a wait-all atomic */

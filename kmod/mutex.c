@@ -18,13 +18,18 @@
 #include "internal.h"
 #include "trace.h"
 
-/* A new mutex, unowned (@owner and @count 0) or held @count times. */
-struct evobj *evobj_create_mutex(u32 owner, u32 count)
+/*
+ * A new mutex, unowned (@owner and @count 0) or held @count times, then
+ * by @holder's process (NULL: nobody's).
+ */
+struct evobj *evobj_create_mutex(u32 owner, u32 count,
+				 struct evobj_holder *holder)
 {
 	const struct evobj_attr attr = {
 		.type = EVOBJ_MUTEX,
 		.owner = owner,
 		.count = count,
+		.holder = holder,
 	};
 
 	return evobj_alloc(&attr);
@@ -32,29 +37,32 @@ struct evobj *evobj_create_mutex(u32 owner, u32 count)
 
 /*
  * Takes one from the count of @mutex held by @owner, or, if @abandon,
- * the whole count, marking it abandoned. A mutex left unowned completes
- * the waits that it can, through a set's walk.
+ * the whole count, marking it abandoned; or, given @holder, abandons it
+ * if @holder's process acquired it, whoever the owner. A mutex left
+ * unowned completes the waits that it can, through a set's walk.
  */
 static int evobj_mutex_change(struct evobj *mutex, u32 owner, u32 *prev,
-			      bool abandon)
+			      bool abandon, struct evobj_holder *holder)
 {
 	struct evobj_wake w = { };
 	struct evobj_group *g;
 	bool raised = false;
 	int ret = 0;
 
-	if (mutex->type != EVOBJ_MUTEX || !owner)
+	if (mutex->type != EVOBJ_MUTEX || (!owner && !holder))
 		return -EINVAL;
 	g = evobj_lock_irq(mutex);
-	if (mutex->owner != owner) {
+	if (holder ? mutex->holder != holder : mutex->owner != owner) {
 		ret = -EPERM;
 		goto unlock;
 	}
+	owner = mutex->owner;
 	*prev = mutex->count;
 	mutex->count = abandon ? 0 : mutex->count - 1;
 	if (!mutex->count) {
 		mutex->owner = 0;
 		mutex->abandoned = abandon;
+		evobj_unhold(mutex);
 		raised = !evobj_signal_locked(mutex, g, &w);
 	} else if (*prev == U32_MAX) {
 		/* The owner's waits queued at U32_MAX may take it again now. */
@@ -69,7 +77,7 @@ unlock:
 /* ReleaseMutex: 0, -EPERM if @owner does not hold it, or -EINVAL. */
 int evobj_task_unlock(struct evobj *mutex, u32 owner, u32 *prev)
 {
-	return evobj_mutex_change(mutex, owner, prev, false);
+	return evobj_mutex_change(mutex, owner, prev, false, NULL);
 }
 
 /* The owner went away: abandons the mutex if @owner holds it, else -EPERM. */
@@ -77,7 +85,18 @@ int evobj_task_kill(struct evobj *mutex, u32 owner)
 {
 	u32 prev;
 
-	return evobj_mutex_change(mutex, owner, &prev, true);
+	return evobj_mutex_change(mutex, owner, &prev, true, NULL);
+}
+
+/*
+ * @h's process exited: abandons @mutex if that process still holds it
+ * (holder.c took it off the list, and holds a reference meanwhile).
+ */
+void evobj_mutex_abandon(struct evobj *mutex, struct evobj_holder *h)
+{
+	u32 prev;
+
+	evobj_mutex_change(mutex, 0, &prev, true, h);
 }
 
 /* A snapshot of @mutex's state, taken under its lock. */

@@ -219,7 +219,8 @@ static long evobj_nt_create_mutex(struct evobj_nt_mutex __user *uargs)
 
 	if (copy_from_user(&args, uargs, sizeof(args)))
 		return -EFAULT;
-	mutex = evobj_create_mutex(args.owner, args.count);
+	/* No holder: as in ntsync, only MUTEX_KILL abandons. */
+	mutex = evobj_create_mutex(args.owner, args.count, NULL);
 	if (IS_ERR(mutex))
 		return PTR_ERR(mutex);
 	return evobj_install(mutex, EVOBJ_CLOEXEC);
@@ -346,7 +347,8 @@ static int evobj_nt_do_wait(const struct evobj_nt_wait *args,
 	if (args->count) {
 		return evobj_wait_many_in(refs->evs, args->count, refs->alert,
 					  NULL, all, clock, timeout,
-					  args->owner, refs->room, index);
+					  args->owner, NULL, refs->room,
+					  index);
 	}
 	/* No objects: all of none are signaled; any of none never is. */
 	*index = 0;
@@ -355,7 +357,7 @@ static int evobj_nt_do_wait(const struct evobj_nt_wait *args,
 	if (refs->alert)
 		return evobj_wait_many_in(&refs->alert, 1, NULL, NULL, false,
 					  clock, timeout, args->owner, NULL,
-					  index);
+					  NULL, index);
 	return evobj_nt_sleep(clock, timeout);
 }
 

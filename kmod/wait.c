@@ -460,14 +460,15 @@ static int evobj_signal_first(struct evobj *signal, u32 owner)
 static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
 			       struct evobj *alert, struct evobj *signal,
 			       bool all, clockid_t clock, ktime_t timeout,
-			       u32 owner, struct evobj_q_entry *room,
-			       u32 *index)
+			       u32 owner, struct evobj_holder *holder,
+			       struct evobj_q_entry *room, u32 *index)
 {
 	struct evobj_q q = {
 		.task = current,
 		.claimed = ATOMIC_INIT(-1),
 		.all = all,
 		.owner = owner,
+		.holder = holder,
 		.count = count,
 	};
 	int claimed, ret;
@@ -524,7 +525,9 @@ static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
  *           makes the wait a test that never queues
  * @owner: the mutex owner the wait acquires mutexes for; nonzero if
  *         @evs, @alert or @signal hold a mutex (the caller checks that:
- *         evobj_names_mutex())
+ *         evobj_wait_holder())
+ * @holder: the process a mutex acquired from count 0 is held by, whose
+ *          exit abandons it (evobj_wait_holder()), or NULL
  * @room: NULL, or room for @count + 1 entries that a caller allocating
  *        its own arrays for the wait made in the same allocation, so that
  *        a large wait-all allocates once, not twice
@@ -542,7 +545,8 @@ static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
 int evobj_wait_many_in(struct evobj *const *evs, u32 count,
 		       struct evobj *alert, struct evobj *signal, bool all,
 		       clockid_t clock, ktime_t timeout, u32 owner,
-		       struct evobj_q_entry *room, u32 *index)
+		       struct evobj_holder *holder, struct evobj_q_entry *room,
+		       u32 *index)
 {
 	u64 start = 0;
 	int ret;
@@ -552,7 +556,7 @@ int evobj_wait_many_in(struct evobj *const *evs, u32 count,
 	if (trace_evobj_wait_end_enabled())
 		start = ktime_get_ns();
 	ret = evobj_wait_untraced(evs, count, alert, signal, all, clock,
-				  timeout, owner, room, index);
+				  timeout, owner, holder, room, index);
 	trace_evobj_wait_end(evs, count, all, ret, index, start);
 	return ret;
 }

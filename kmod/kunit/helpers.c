@@ -59,7 +59,7 @@ struct evobj *evobj_test_create_sem(struct kunit *test, u32 count, u32 max)
 
 struct evobj *evobj_test_create_mutex(struct kunit *test, u32 owner, u32 count)
 {
-	return evobj_test_own(test, evobj_create_mutex(owner, count));
+	return evobj_test_own(test, evobj_create_mutex(owner, count, NULL));
 }
 
 unsigned int evobj_nr_waiters(struct evobj *ev)
@@ -105,7 +105,7 @@ static int evobj_waiter_fn(void *data)
 
 	w->ret = evobj_wait_many_in(w->evs, w->count, w->alert, NULL, w->all,
 				    CLOCK_MONOTONIC, w->timeout, w->owner,
-				    NULL, &w->index);
+				    NULL, NULL, &w->index);
 	w->end = ktime_get();
 	w->rank = atomic_inc_return(w->finished);
 	complete(&w->done);

@@ -29,7 +29,7 @@ static int evobj_mx_try(struct evobj **evs, u32 n, bool all, u32 owner,
 			u32 *index)
 {
 	return evobj_wait_many_in(evs, n, NULL, NULL, all, CLOCK_MONOTONIC, 0,
-				  owner, NULL, index);
+				  owner, NULL, NULL, index);
 }
 
 static void evobj_mutex_create_test(struct kunit *test)
@@ -37,8 +37,8 @@ static void evobj_mutex_create_test(struct kunit *test)
 	struct evobj *mutex;
 
 	/* An owner without a count, or a count without an owner. */
-	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR(evobj_create_mutex(1, 0)));
-	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR(evobj_create_mutex(0, 1)));
+	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR(evobj_create_mutex(1, 0, NULL)));
+	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR(evobj_create_mutex(0, 1, NULL)));
 	KUNIT_EXPECT_EQ(test, -EINVAL,
 			PTR_ERR(evobj_create(EVOBJ_MUTEX, false)));
 
@@ -200,12 +200,12 @@ static void evobj_mutex_signal_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EPERM,
 			evobj_wait_many_in(&ev, 1, NULL, mutex, false,
 					   CLOCK_MONOTONIC, KTIME_MAX, 2, NULL,
-					   &index));
+					   NULL, &index));
 	KUNIT_EXPECT_EQ(test, 1, evobj_mx(mutex).owner);
 	KUNIT_EXPECT_EQ(test, 0,
 			evobj_wait_many_in(&ev, 1, NULL, mutex, false,
 					   CLOCK_MONOTONIC, KTIME_MAX, 1, NULL,
-					   &index));
+					   NULL, &index));
 	KUNIT_EXPECT_EQ(test, 0, evobj_mx(mutex).owner);
 }
 
@@ -267,7 +267,7 @@ static int evobj_mx_taker(void *data)
 
 		ret = evobj_wait_many_in(s->objs, all ? 2 : 1, NULL, NULL, all,
 					 CLOCK_MONOTONIC, evobj_test_in_ms(50),
-					 t->owner, NULL, &index);
+					 t->owner, NULL, NULL, &index);
 		if (ret == -ETIMEDOUT || ret == -ERESTARTSYS)
 			continue;
 		if (ret == -EOWNERDEAD)
