@@ -2168,68 +2168,283 @@ TEST_F(evobj, named_ver1_struct)
 
 /* ---- abandonment by a process that dies ---- */
 
+/* ---- a process's exit ---- */
+
+/*
+ * Runs @fn in a forked child, which writes one u32 (its owner id, or
+ * anything) to the pipe once it holds what it should, then pauses until
+ * killed. Returns the child's pid, the u32 in *word; -1 if it failed.
+ */
+static pid_t holding_child(void (*fn)(int dev, int32_t m, int out), int dev,
+			   int32_t m, uint32_t *word)
+{
+	int pipefd[2];
+	pid_t child;
+
+	if (pipe(pipefd))
+		return -1;
+	child = fork();
+	if (child < 0)
+		return -1;
+	if (child == 0) {
+		close(pipefd[0]);
+		fn(dev, m, pipefd[1]);
+		for (;;)
+			pause();
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], word, sizeof(*word)) != sizeof(*word)) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		child = -1;
+	}
+	close(pipefd[0]);
+	return child;
+}
+
+static void tell(int out, uint32_t word)
+{
+	if (write(out, &word, sizeof(word)) != sizeof(word))
+		_exit(2);
+}
+
+/* Takes @m for the child's own pid through a wait-any on the device. */
+static void take_by_wait(int dev, int32_t m, int out)
+{
+	struct evobj_wait wa = wait_args(&m, 1, EVOBJ_TIMEOUT_INFINITE);
+
+	wa.owner = getpid();
+	if (ioctl(dev, EVOBJ_IOC_WAIT_ANY, &wa) || wa.index)
+		_exit(1);
+	tell(out, wa.owner);
+}
+
+/* Three times, through EVOBJ_IOC_WAIT on the mutex itself. */
+static void take_thrice(int dev, int32_t m, int out)
+{
+	(void)dev;
+	for (int i = 0; i < 3; i++)
+		if (mwait_one(m, getpid(), 0, NULL))
+			_exit(1);
+	tell(out, getpid());
+}
+
+static pid_t kill_child(pid_t child)
+{
+	int status;
+
+	if (kill(child, SIGKILL))
+		return -1;
+	if (waitpid(child, &status, 0) != child || !WIFSIGNALED(status))
+		return -1;
+	return child;
+}
+
 /*
  * A forked child acquires the mutex for its own owner id and is killed
- * holding it: death changes nothing (no kernel tracks owner ids), the
- * manager's KILL abandons it, and of the two waiters queued meanwhile
- * the first gets EOWNERDEAD, exactly once; the second gets it cleanly
- * when the first unlocks.
+ * holding it: its exit abandons it, and of the two waiters queued
+ * meanwhile the first gets EOWNERDEAD, exactly once; the second gets it
+ * cleanly when the first unlocks. Nothing is left for a manager's KILL.
  */
 TEST_F(evobj, abandoned_by_killed_child)
 {
 	struct waiter w[2];
 	int32_t m = mtx_create(self->dev, 0, 0);
-	int pipefd[2], status;
+	uint32_t owner;
 	pid_t child;
-	char c;
 
 	ASSERT_LE(0, m);
-	ASSERT_EQ(0, pipe(pipefd));
-	child = fork();
-	ASSERT_LE(0, child);
-	if (child == 0) {
-		struct evobj_wait wa = wait_args(&m, 1, EVOBJ_TIMEOUT_INFINITE);
-
-		wa.owner = getpid();
-		if (ioctl(self->dev, EVOBJ_IOC_WAIT_ANY, &wa) || wa.index)
-			_exit(1);
-		if (write(pipefd[1], "x", 1) != 1)
-			_exit(2);
-		for (;;)
-			pause();
-	}
-	close(pipefd[1]);
-	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	child = holding_child(take_by_wait, self->dev, m, &owner);
+	ASSERT_LT(0, child);
 	CHECK_MUTEX(m, child, 1, 0);
 	for (int i = 0; i < 2; i++)
 		ASSERT_TRUE(mwaiter_start(&w[i], self->dev, i, &m, 1, 100 + i, m,
 					  i + 1));
-	ASSERT_EQ(0, kill(child, SIGKILL));
-	ASSERT_EQ(child, waitpid(child, &status, 0));
-	ASSERT_TRUE(WIFSIGNALED(status));
-	sleep_ns(20 * NSEC_PER_MSEC);
-	EXPECT_FALSE(atomic_load(&w[0].done));
-	CHECK_MUTEX(m, child, 1, 0);
-	EXPECT_EQ(2, fdinfo_num(m, "waiters"));
-	/* Only the owner's id can kill it. */
-	errno = 0;
-	EXPECT_EQ(-1, mtx_kill(m, 100));
-	EXPECT_EQ(EPERM, errno);
-	ASSERT_EQ(0, mtx_kill(m, child));
+	ASSERT_EQ(child, kill_child(child));
 	JOIN_DONE(&w[0]);
 	EXPECT_EQ(-1, w[0].ret);
 	EXPECT_EQ(EOWNERDEAD, w[0].err);
 	EXPECT_EQ(0, w[0].args.index);
 	CHECK_MUTEX(m, 100, 1, 0);
-	sleep_ns(20 * NSEC_PER_MSEC);
-	EXPECT_FALSE(atomic_load(&w[1].done));
 	errno = 0;
 	EXPECT_EQ(-1, mtx_kill(m, child));
 	EXPECT_EQ(EPERM, errno);
+	sleep_ns(20 * NSEC_PER_MSEC);
+	EXPECT_FALSE(atomic_load(&w[1].done));
 	EXPECT_EQ(1, mtx_unlock(m, 100));
 	JOIN_DONE(&w[1]);
 	EXPECT_EQ(0, w[1].ret) TH_LOG("EOWNERDEAD twice: %s", strerror(w[1].err));
 	CHECK_MUTEX(m, 101, 1, 0);
+}
+
+/*
+ * Held three times and nobody waiting: the exit leaves it unowned,
+ * count 0, abandoned, until a wait takes it (EOWNERDEAD) or a poll sees
+ * it signaled.
+ */
+TEST_F(evobj, exit_abandons_recursive_hold)
+{
+	int32_t m = mtx_create(self->dev, 0, 0);
+	uint32_t owner, index = POISON32;
+	pid_t child;
+
+	ASSERT_LE(0, m);
+	child = holding_child(take_thrice, self->dev, m, &owner);
+	ASSERT_LT(0, child);
+	CHECK_MUTEX(m, child, 3, 0);
+	ASSERT_EQ(child, kill_child(child));
+	CHECK_MUTEX(m, 0, 0, ABANDONED);
+	EXPECT_EQ(POLLIN | POLLOUT, poll_revents(m, POLLIN | POLLOUT));
+	EXPECT_EQ(-1, mwait(self->dev, false, &m, 1, 7, &index));
+	EXPECT_EQ(EOWNERDEAD, errno);
+	EXPECT_EQ(0, index);
+	CHECK_MUTEX(m, 7, 1, 0);
+}
+
+/* Created owned, through both ioctls: held by the creating process. */
+static char owned_name[128];
+
+static void create_owned(int dev, int32_t m, int out)
+{
+	int32_t fd = mopen(dev, owned_name, MTX, EVOBJ_CREATE_NEW, getpid(),
+			   2, 0, NULL);
+
+	(void)m;
+	if (fd < 0 || mtx_create(dev, getpid(), 1) < 0)
+		_exit(1);
+	tell(out, getpid());
+}
+
+TEST_F(evobj, exit_abandons_created_owned)
+{
+	const char *name = UNAME("created-owned");
+	uint32_t owner;
+	pid_t child;
+	int32_t m;
+
+	snprintf(owned_name, sizeof(owned_name), "%s", name);
+	child = holding_child(create_owned, self->dev, -1, &owner);
+	ASSERT_LT(0, child);
+	m = mopen(self->dev, name, MTX, EVOBJ_OPEN_EXISTING, 0, 0, 0, NULL);
+	ASSERT_LE(0, m);
+	CHECK_MUTEX(m, child, 2, 0);
+	ASSERT_EQ(child, kill_child(child));
+	CHECK_MUTEX(m, 0, 0, ABANDONED);
+}
+
+/*
+ * What does not abandon: a thread's exit (owner ids are not threads to
+ * the kernel) and closing the mutex's fd. The process's exit still
+ * does, the mutex living on meanwhile.
+ */
+static void *take_in_thread(void *arg)
+{
+	int32_t m = *(int32_t *)arg;
+
+	if (mwait_one(m, gettid(), 0, NULL))
+		return (void *)1;
+	*(int32_t *)arg = gettid();
+	return NULL;
+}
+
+static void take_then_let_go(int dev, int32_t m, int out)
+{
+	int32_t arg = m;
+	pthread_t t;
+	void *ret;
+
+	(void)dev;
+	if (pthread_create(&t, NULL, take_in_thread, &arg) ||
+	    pthread_join(t, &ret) || ret)
+		_exit(1);
+	close(m);
+	tell(out, arg);
+}
+
+TEST_F(evobj, thread_exit_and_close_abandon_nothing)
+{
+	int32_t m = mtx_create(self->dev, 0, 0);
+	uint32_t tid;
+	pid_t child;
+
+	ASSERT_LE(0, m);
+	child = holding_child(take_then_let_go, self->dev, m, &tid);
+	ASSERT_LT(0, child);
+	EXPECT_NE((uint32_t)child, tid);
+	CHECK_MUTEX(m, tid, 1, 0);
+	sleep_ns(20 * NSEC_PER_MSEC);
+	CHECK_MUTEX(m, tid, 1, 0);
+	ASSERT_EQ(child, kill_child(child));
+	CHECK_MUTEX(m, 0, 0, ABANDONED);
+}
+
+/*
+ * An unlock to 0 ends the process's hold: this process takes the mutex
+ * next, and the child's exit leaves it alone. A recursive acquisition
+ * by another process, for the same owner id, does not move the hold:
+ * the first acquirer's exit abandons the whole count.
+ */
+static void take_and_unlock(int dev, int32_t m, int out)
+{
+	(void)dev;
+	if (mwait_one(m, getpid(), 0, NULL) || mtx_unlock(m, getpid()) != 1)
+		_exit(1);
+	tell(out, getpid());
+}
+
+TEST_F(evobj, hold_follows_acquisition_from_zero)
+{
+	int32_t m = mtx_create(self->dev, 0, 0);
+	uint32_t owner;
+	pid_t child;
+
+	ASSERT_LE(0, m);
+	child = holding_child(take_and_unlock, self->dev, m, &owner);
+	ASSERT_LT(0, child);
+	CHECK_MUTEX(m, 0, 0, 0);
+	ASSERT_EQ(0, mwait_one(m, 5, 0, NULL));
+	ASSERT_EQ(child, kill_child(child));
+	CHECK_MUTEX(m, 5, 1, 0);
+	EXPECT_EQ(1, mtx_unlock(m, 5));
+
+	child = holding_child(take_by_wait, self->dev, m, &owner);
+	ASSERT_LT(0, child);
+	ASSERT_EQ(0, mwait_one(m, owner, 0, NULL));
+	CHECK_MUTEX(m, owner, 2, 0);
+	ASSERT_EQ(child, kill_child(child));
+	CHECK_MUTEX(m, 0, 0, ABANDONED);
+}
+
+/*
+ * execve() gives the process a new address space: the old one's mutexes
+ * are abandoned while the process lives on.
+ */
+static void take_and_exec(int dev, int32_t m, int out)
+{
+	take_by_wait(dev, m, out);
+	/* Sleeps in a new image until killed. */
+	execl("/bin/sh", "sh", "-c", "while :; do sleep 1; done", (char *)NULL);
+	_exit(3);
+}
+
+TEST_F(evobj, exec_abandons)
+{
+	int32_t m = mtx_create(self->dev, 0, 0);
+	uint64_t until = deadline_in(10 * NSEC_PER_SEC);
+	uint32_t owner;
+	pid_t child;
+	int status;
+
+	ASSERT_LE(0, m);
+	if (access("/bin/sh", X_OK))
+		SKIP(return, "no /bin/sh to exec");
+	child = holding_child(take_and_exec, self->dev, m, &owner);
+	ASSERT_LT(0, child);
+	while (!ev_signaled(m) && now_ns(CLOCK_MONOTONIC) < until)
+		sleep_ns(5 * NSEC_PER_MSEC);
+	EXPECT_EQ(0, waitpid(child, &status, WNOHANG)) TH_LOG("exec failed");
+	CHECK_MUTEX(m, 0, 0, ABANDONED);
+	EXPECT_EQ(child, kill_child(child));
 }
 
 /* ---- stress ---- */
@@ -2611,6 +2826,151 @@ TEST_F_TIMEOUT(evobj, stress_tid_counter, 600)
 	EXPECT_EQ(0, atomic_load(&s.errors));
 	EXPECT_EQ(s.loops * MSTRESS_THREADS, tid_counter);
 	CHECK_MUTEX(s.m, 0, 0, 0);
+}
+
+/*
+ * Processes contend for one mutex, through EVOBJ_IOC_WAIT on it or a
+ * wait-any on the device, while the test kills them and forks new ones.
+ * To know exactly which kill abandons it, the test stops every child
+ * first (nothing changes the mutex then) and reads its owner; it kills
+ * a holder only once the holder has counted its own acquisition, or
+ * when no abandonment is still to be reported. So:
+ * each kill of a holder is reported by exactly one EOWNERDEAD, the
+ * children's or the test's final acquisition; nobody finds another
+ * inside the critical section unless its wait said EOWNERDEAD; no wait
+ * fails or times out (no lost wake-up).
+ */
+#define KSTRESS_CHILDREN	4
+
+struct kstress {
+	atomic_int stop;
+	atomic_int inside;			/* pid in the section, or 0 */
+	atomic_int counted[KSTRESS_CHILDREN];	/* slot's child in the section */
+	atomic_ulong acquired, ownerdead, overlaps, errors;
+	atomic_int last_errno;		/* of a failed wait or unlock */
+};
+
+static void kstress_child(struct kstress *ks, int dev, int32_t m, int32_t ev,
+			  int slot)
+{
+	uint32_t me = getpid(), rng = me;
+	int32_t fds[2] = { ev, m };
+
+	while (!atomic_load(&ks->stop)) {
+		bool dead = false;
+		int ret, prev;
+
+		if (next_rand(&rng) & 1)
+			ret = mwait_one(m, me, deadline_in(LONG_WAIT_NS), NULL);
+		else
+			ret = mwait_t(dev, false, fds, 2, me,
+				      deadline_in(LONG_WAIT_NS), NULL);
+		if (ret && errno == EOWNERDEAD) {
+			atomic_fetch_add(&ks->ownerdead, 1);
+			dead = true;
+		} else if (ret) {
+			atomic_store(&ks->last_errno, errno);
+			atomic_fetch_add(&ks->errors, 1);
+			_exit(1);
+		}
+		atomic_store(&ks->counted[slot], 1);
+		prev = atomic_exchange(&ks->inside, me);
+		if (prev && !dead)
+			atomic_fetch_add(&ks->overlaps, 1);
+		atomic_fetch_add(&ks->acquired, 1);
+		for (volatile uint32_t i = next_rand(&rng) % 2000; i; i--)
+			;
+		atomic_store(&ks->inside, 0);
+		atomic_store(&ks->counted[slot], 0);
+		if (mtx_unlock(m, me) != 1) {
+			atomic_store(&ks->last_errno, -errno);
+			atomic_fetch_add(&ks->errors, 1);
+			_exit(1);
+		}
+	}
+	_exit(0);
+}
+
+static pid_t kstress_fork(struct kstress *ks, int dev, int32_t m, int32_t ev,
+			  int slot)
+{
+	pid_t child;
+
+	atomic_store(&ks->counted[slot], 0);
+	child = fork();
+	if (child == 0)
+		kstress_child(ks, dev, m, ev, slot);
+	return child;
+}
+
+TEST_F_TIMEOUT(evobj, stress_killed_holders, 600)
+{
+	struct kstress *ks = mmap(NULL, sizeof(*ks), PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	unsigned long rounds = stress_ops() / 500 + 10, kills = 0;
+	unsigned long expected = 0, skipped = 0;
+	int32_t m = mtx_create(self->dev, 0, 0);
+	int32_t ev = ev_create(self->dev, N, 0);
+	pid_t pid[KSTRESS_CHILDREN];
+	uint32_t rng = 12345;
+	int status;
+
+	ASSERT_NE(MAP_FAILED, ks);
+	ASSERT_LE(0, m);
+	ASSERT_LE(0, ev);
+	memset(ks, 0, sizeof(*ks));
+	for (int i = 0; i < KSTRESS_CHILDREN; i++)
+		ASSERT_LT(0, pid[i] = kstress_fork(ks, self->dev, m, ev, i));
+	for (unsigned long r = 0; r < rounds; r++) {
+		struct evobj_mutex_state st;
+		int c = next_rand(&rng) % KSTRESS_CHILDREN;
+		bool holds;
+
+		sleep_ns(next_rand(&rng) % (2 * NSEC_PER_MSEC));
+		for (int i = 0; i < KSTRESS_CHILDREN; i++)
+			ASSERT_EQ(0, kill(pid[i], SIGSTOP));
+		for (int i = 0; i < KSTRESS_CHILDREN; i++) {
+			ASSERT_EQ(pid[i], waitpid(pid[i], &status, WUNTRACED));
+			ASSERT_TRUE(WIFSTOPPED(status))
+				TH_LOG("child exited: %#x, errno %d (< 0: of an unlock)",
+				       status, atomic_load(&ks->last_errno));
+		}
+		st = mtx_state(m);
+		holds = st.owner == (uint32_t)pid[c];
+		if (holds && !atomic_load(&ks->counted[c]) &&
+		    expected > atomic_load(&ks->ownerdead)) {
+			/* It may hold an EOWNERDEAD it has not counted yet. */
+			skipped++;
+		} else {
+			ASSERT_EQ(pid[c], kill_child(pid[c]));
+			expected += holds;
+			kills++;
+			pid[c] = 0;
+		}
+		for (int i = 0; i < KSTRESS_CHILDREN; i++)
+			if (pid[i])
+				ASSERT_EQ(0, kill(pid[i], SIGCONT));
+		if (!pid[c])
+			ASSERT_LT(0, pid[c] = kstress_fork(ks, self->dev, m, ev, c));
+	}
+	atomic_store(&ks->stop, 1);
+	for (int i = 0; i < KSTRESS_CHILDREN; i++) {
+		ASSERT_EQ(pid[i], waitpid(pid[i], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+			TH_LOG("child %d: status %#x", i, status);
+	}
+	if (mwait_one(m, 1, 0, NULL)) {
+		EXPECT_EQ(EOWNERDEAD, errno);
+		atomic_fetch_add(&ks->ownerdead, 1);
+	}
+	TH_LOG("%lu rounds: %lu kills, %lu of holders, %lu skipped; %lu acquisitions",
+	       rounds, kills, expected, skipped, atomic_load(&ks->acquired));
+	EXPECT_EQ(expected, atomic_load(&ks->ownerdead));
+	EXPECT_EQ(0, atomic_load(&ks->overlaps));
+	EXPECT_EQ(0, atomic_load(&ks->errors));
+	EXPECT_LT(0, expected);
+	CHECK_MUTEX(m, 1, 1, 0);
+	munmap(ks, sizeof(*ks));
 }
 
 TEST_HARNESS_MAIN

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include <sys/wait.h>
+
 #include "evobj_test.h"
 #include "../kmod/ntsync_abi.h"
 
@@ -1179,6 +1181,44 @@ TEST_F(nt, efault_changes_nothing)
 	close(sem);
 	close(mutex);
 	close(ev);
+}
+
+/*
+ * As in ntsync, a process's death abandons nothing that it acquired
+ * through /dev/ntsync: whoever manages owner ids (wineserver) kills it.
+ * (Acquired through /dev/evobj, the exit would: evobj_mutex.c.)
+ */
+TEST_F(nt, death_abandons_nothing)
+{
+	int m = nt_mutex(self->dev, 0, 0), pipefd[2], status;
+	uint32_t index, count;
+	pid_t child;
+	char c;
+
+	ASSERT_LE(0, m);
+	ASSERT_EQ(0, pipe(pipefd));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		if (nt_try(self->dev, false, 1, &m, getpid(), 0, &index) ||
+		    write(pipefd[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	CHECK_MUTEX(m, 1, child);
+	ASSERT_EQ(0, kill(child, SIGKILL));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	CHECK_MUTEX(m, 1, child);
+	ASSERT_EQ(0, nt_kill(m, child));
+	CHECK_MUTEX_DEAD(m);
+	EXPECT_EQ(-1, nt_try(self->dev, false, 1, &m, 9, 0, &index));
+	EXPECT_EQ(EOWNERDEAD, errno);
+	EXPECT_EQ(0, nt_unlock(m, 9, &count));
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(m);
 }
 
 /* Ours: an ntsync object fd is an evobj fd: waits, poll, read, fdinfo. */
