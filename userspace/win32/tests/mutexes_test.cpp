@@ -3,7 +3,7 @@
 // Mutexes: CreateMutex[Ex]A/W, OpenMutexA/W, ReleaseMutex (recursion,
 // ERROR_NOT_OWNER), a thread's ownership, abandonment by a thread that
 // ends holding them (WAIT_ABANDONED, WAIT_ABANDONED_0 + i in mixed waits,
-// through cached wait sets too), by exit() and not by SIGKILL,
+// through cached wait sets too), by exit() and by SIGKILL (the kernel),
 // SignalObjectAndWait releasing one, the other kinds' calls refusing a
 // mutex handle, access rights, DuplicateHandle and adopted fds, and named
 // mutexes shared by threads and processes.
@@ -521,11 +521,11 @@ TEST_F(Win32Mutex, AProcessThatExitsAbandonsWhatItsThreadsHold)
     EXPECT_EQ(child_holding(unique("evobj-win32-exit-thread"), 'x'), WAIT_ABANDONED);
 }
 
-TEST_F(Win32Mutex, AKilledProcessCannotAbandon)
+TEST_F(Win32Mutex, AKilledProcessAbandonsToo)
 {
-    // The documented limit: SIGKILL runs no hook, so the mutex stays owned
-    // by the dead thread's id.
-    EXPECT_EQ(child_holding(unique("evobj-win32-sigkill"), 'k'), WAIT_TIMEOUT);
+    // SIGKILL runs no hook of the layer's: the kernel abandons what the
+    // process's waits acquired when its address space goes.
+    EXPECT_EQ(child_holding(unique("evobj-win32-sigkill"), 'k'), WAIT_ABANDONED);
 }
 
 } // namespace
