@@ -145,6 +145,11 @@ for k in "${kernels[@]}"; do
 	else
 		record "kernel log and rmmod ($k)" 0 1 0
 		"$EVOBJ_ROOT/scripts/klog-check.sh" "$log" || true
+		# The summary is what a CI page shows: say there why the guest
+		# failed (its first kernel report, and where its console ended).
+		why=$("$EVOBJ_ROOT/scripts/klog-check.sh" "$log" 2>&1 | sed -n 2,4p | tr -s ' \t' ' ')
+		results+=("note: the $k guest failed (vm.sh exit $vm_rc); first reports: ${why:-none}")
+		results+=("note: the $k console ended: $(grep -v '^$' "$log" | tail -n 3 | cut -c1-160 | tr '\n' '|')")
 	fi
 	if [ "$k" = debug ]; then
 		# Issue 8's interrupts-off targets, measured by the irqsoff
