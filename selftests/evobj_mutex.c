@@ -2202,6 +2202,16 @@ static pid_t holding_child(void (*fn)(int dev, int32_t m, int out), int dev,
 	return child;
 }
 
+/* A new unowned mutex in *m, and holding_child() on it. */
+static pid_t mutex_and_holder(void (*fn)(int dev, int32_t m, int out),
+			      int dev, int32_t *m, uint32_t *word)
+{
+	*m = mtx_create(dev, 0, 0);
+	if (*m < 0)
+		return -1;
+	return holding_child(fn, dev, *m, word);
+}
+
 static void tell(int out, uint32_t word)
 {
 	if (write(out, &word, sizeof(word)) != sizeof(word))
@@ -2249,12 +2259,11 @@ static pid_t kill_child(pid_t child)
 TEST_F(evobj, abandoned_by_killed_child)
 {
 	struct waiter w[2];
-	int32_t m = mtx_create(self->dev, 0, 0);
+	int32_t m;
 	uint32_t owner;
 	pid_t child;
 
-	ASSERT_LE(0, m);
-	child = holding_child(take_by_wait, self->dev, m, &owner);
+	child = mutex_and_holder(take_by_wait, self->dev, &m, &owner);
 	ASSERT_LT(0, child);
 	CHECK_MUTEX(m, child, 1, 0);
 	for (int i = 0; i < 2; i++)
@@ -2284,12 +2293,11 @@ TEST_F(evobj, abandoned_by_killed_child)
  */
 TEST_F(evobj, exit_abandons_recursive_hold)
 {
-	int32_t m = mtx_create(self->dev, 0, 0);
+	int32_t m;
 	uint32_t owner, index = POISON32;
 	pid_t child;
 
-	ASSERT_LE(0, m);
-	child = holding_child(take_thrice, self->dev, m, &owner);
+	child = mutex_and_holder(take_thrice, self->dev, &m, &owner);
 	ASSERT_LT(0, child);
 	CHECK_MUTEX(m, child, 3, 0);
 	ASSERT_EQ(child, kill_child(child));
@@ -2363,12 +2371,11 @@ static void take_then_let_go(int dev, int32_t m, int out)
 
 TEST_F(evobj, thread_exit_and_close_abandon_nothing)
 {
-	int32_t m = mtx_create(self->dev, 0, 0);
+	int32_t m;
 	uint32_t tid;
 	pid_t child;
 
-	ASSERT_LE(0, m);
-	child = holding_child(take_then_let_go, self->dev, m, &tid);
+	child = mutex_and_holder(take_then_let_go, self->dev, &m, &tid);
 	ASSERT_LT(0, child);
 	EXPECT_NE((uint32_t)child, tid);
 	CHECK_MUTEX(m, tid, 1, 0);
@@ -2394,12 +2401,11 @@ static void take_and_unlock(int dev, int32_t m, int out)
 
 TEST_F(evobj, hold_follows_acquisition_from_zero)
 {
-	int32_t m = mtx_create(self->dev, 0, 0);
+	int32_t m;
 	uint32_t owner;
 	pid_t child;
 
-	ASSERT_LE(0, m);
-	child = holding_child(take_and_unlock, self->dev, m, &owner);
+	child = mutex_and_holder(take_and_unlock, self->dev, &m, &owner);
 	ASSERT_LT(0, child);
 	CHECK_MUTEX(m, 0, 0, 0);
 	ASSERT_EQ(0, mwait_one(m, 5, 0, NULL));
@@ -2429,16 +2435,15 @@ static void take_and_exec(int dev, int32_t m, int out)
 
 TEST_F(evobj, exec_abandons)
 {
-	int32_t m = mtx_create(self->dev, 0, 0);
+	int32_t m;
 	uint64_t until = deadline_in(10 * NSEC_PER_SEC);
 	uint32_t owner;
 	pid_t child;
 	int status;
 
-	ASSERT_LE(0, m);
 	if (access("/bin/sh", X_OK))
 		SKIP(return, "no /bin/sh to exec");
-	child = holding_child(take_and_exec, self->dev, m, &owner);
+	child = mutex_and_holder(take_and_exec, self->dev, &m, &owner);
 	ASSERT_LT(0, child);
 	while (!ev_signaled(m) && now_ns(CLOCK_MONOTONIC) < until)
 		sleep_ns(5 * NSEC_PER_MSEC);
