@@ -682,12 +682,19 @@ static void evobj_put_refs(struct evobj_wait_refs *refs)
 		fput(refs->files[--refs->nr_files]);
 }
 
-/*
- * Reads a wait's fds in one user-access section: one STAC/CLAC pair
- * whatever their number, and none of the hardened-usercopy checks that
- * copy_from_user() makes of a heap buffer.
+/**
+ * evobj_get_fds() - read a wait's fds
+ * @fds: where they go, @count of them
+ * @ufds: where they come from
+ * @count: how many
+ *
+ * One user-access section: one STAC/CLAC pair whatever their number,
+ * and none of the hardened-usercopy checks that copy_from_user() makes
+ * of a heap buffer. /dev/ntsync's waits read theirs here too.
+ *
+ * Return: 0, or -EFAULT.
  */
-static int evobj_get_fds(s32 *fds, const s32 __user *ufds, u32 count)
+int evobj_get_fds(s32 *fds, const s32 __user *ufds, u32 count)
 {
 	u32 i;
 

@@ -535,6 +535,7 @@ static inline bool evobj_is_object_file(const struct file *file)
 struct file *evobj_file_open(struct evobj *ev, unsigned int flags);
 int evobj_install(struct evobj *ev, u32 flags);
 struct evobj *evobj_fget_event(s32 fd, struct file **filep);
+int evobj_get_fds(s32 *fds, const s32 __user *ufds, u32 count);
 long evobj_wait_copy_out(int ret, u32 index, u32 __user *uindex,
 			 struct evobj *signal, s32 __user *usignal);
 long evobj_wait_held(struct evobj *const *evs, u32 count,
