@@ -292,27 +292,30 @@ static struct evobj *evobj_nt_fget(struct evobj_nt_refs *refs, s32 fd)
 static int evobj_nt_get_refs(struct evobj_nt_refs *refs,
 			     const struct evobj_nt_wait *args, bool all)
 {
+	bool mutex = false;
 	u32 i;
 
 	if (evobj_get_fds(refs->fds, u64_to_user_ptr(args->objs), args->count))
 		return -EFAULT;
+	/* Whether a mutex is named, as each is looked up: one pass, not two. */
 	for (i = 0; i < args->count; i++) {
 		refs->evs[i] = evobj_nt_fget(refs, refs->fds[i]);
 		if (!refs->evs[i])
 			return -EINVAL;
+		mutex |= refs->evs[i]->type == EVOBJ_MUTEX;
 	}
 	if (args->alert) {
 		refs->alert = evobj_nt_fget(refs, args->alert);
 		if (!refs->alert)
 			return -EINVAL;
+		mutex |= refs->alert->type == EVOBJ_MUTEX;
 	}
 	/* A wait-all's alert is one of its distinct objects (the core checks the rest). */
 	for (i = 0; all && refs->alert && i < args->count; i++)
 		if (refs->evs[i] == refs->alert)
 			return -EINVAL;
 	/* A mutex is acquired for an owner: 0 would own it for nobody. */
-	if (!args->owner &&
-	    evobj_names_mutex(refs->evs, args->count, refs->alert, NULL))
+	if (!args->owner && mutex)
 		return -EINVAL;
 	return 0;
 }
