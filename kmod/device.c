@@ -639,32 +639,6 @@ struct evobj_wait_refs {
 	u32 nr_files;
 };
 
-/**
- * evobj_fget_event() - the event behind a wait's fd, its file pinned
- * @fd: an event fd, or -1 for none
- * @filep: out: the pinned file, for the caller to fput(), or NULL
- *
- * Return: the event, NULL for -1, ERR_PTR(-EBADF) if @fd is not open or
- * ERR_PTR(-EINVAL) if it is not an event.
- */
-struct evobj *evobj_fget_event(s32 fd, struct file **filep)
-{
-	struct file *file;
-
-	*filep = NULL;
-	if (fd == EVOBJ_NO_FD)
-		return NULL;
-	file = fget(fd);
-	if (!file)
-		return ERR_PTR(-EBADF);
-	if (!evobj_is_object_file(file)) {
-		fput(file);
-		return ERR_PTR(-EINVAL);
-	}
-	*filep = file;
-	return file->private_data;
-}
-
 /* Inline: it runs for every fd of a wait, -1 included. */
 static __always_inline struct evobj *
 evobj_wait_ref(struct evobj_wait_refs *refs, s32 fd)
