@@ -654,32 +654,6 @@ struct evobj_wait_refs {
 	u32 nr_files;
 };
 
-/**
- * evobj_fget_event() - the event behind a wait's fd, its file pinned
- * @fd: an event fd, or -1 for none
- * @filep: out: the pinned file, for the caller to fput(), or NULL
- *
- * Return: the event, NULL for -1, ERR_PTR(-EBADF) if @fd is not open or
- * ERR_PTR(-EINVAL) if it is not an event.
- */
-struct evobj *evobj_fget_event(s32 fd, struct file **filep)
-{
-	struct file *file;
-
-	*filep = NULL;
-	if (fd == EVOBJ_NO_FD)
-		return NULL;
-	file = fget(fd);
-	if (!file)
-		return ERR_PTR(-EBADF);
-	if (!evobj_is_object_file(file)) {
-		fput(file);
-		return ERR_PTR(-EINVAL);
-	}
-	*filep = file;
-	return file->private_data;
-}
-
 /* Inline: it runs for every fd of a wait, -1 included. */
 static __always_inline struct evobj *
 evobj_wait_ref(struct evobj_wait_refs *refs, s32 fd)
@@ -697,12 +671,19 @@ static void evobj_put_refs(struct evobj_wait_refs *refs)
 		fput(refs->files[--refs->nr_files]);
 }
 
-/*
- * Reads a wait's fds in one user-access section: one STAC/CLAC pair
- * whatever their number, and none of the hardened-usercopy checks that
- * copy_from_user() makes of a heap buffer.
+/**
+ * evobj_get_fds() - read a wait's fds
+ * @fds: where they go, @count of them
+ * @ufds: where they come from
+ * @count: how many
+ *
+ * One user-access section: one STAC/CLAC pair whatever their number,
+ * and none of the hardened-usercopy checks that copy_from_user() makes
+ * of a heap buffer. /dev/ntsync's waits read theirs here too.
+ *
+ * Return: 0, or -EFAULT.
  */
-static int evobj_get_fds(s32 *fds, const s32 __user *ufds, u32 count)
+int evobj_get_fds(s32 *fds, const s32 __user *ufds, u32 count)
 {
 	u32 i;
 

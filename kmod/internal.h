@@ -10,6 +10,7 @@
 #include <kunit/visibility.h>
 #include <linux/atomic.h>
 #include <linux/evobj.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/irq_work.h>
@@ -556,7 +557,35 @@ static inline bool evobj_is_object_file(const struct file *file)
 
 struct file *evobj_file_open(struct evobj *ev, unsigned int flags);
 int evobj_install(struct evobj *ev, u32 flags);
-struct evobj *evobj_fget_event(s32 fd, struct file **filep);
+/**
+ * evobj_fget_event() - the event behind a wait's fd, its file pinned
+ * @fd: an event fd, or -1 for none
+ * @filep: out: the pinned file, for the caller to fput(), or NULL
+ *
+ * Return: the event, NULL for -1, ERR_PTR(-EBADF) if @fd is not open or
+ * ERR_PTR(-EINVAL) if it is not an event.
+ *
+ * Inline: it runs for every fd of a wait, /dev/evobj's and /dev/ntsync's.
+ */
+static inline struct evobj *evobj_fget_event(s32 fd, struct file **filep)
+{
+	struct file *file;
+
+	*filep = NULL;
+	if (fd == EVOBJ_NO_FD)
+		return NULL;
+	file = fget(fd);
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (!evobj_is_object_file(file)) {
+		fput(file);
+		return ERR_PTR(-EINVAL);
+	}
+	*filep = file;
+	return file->private_data;
+}
+
+int evobj_get_fds(s32 *fds, const s32 __user *ufds, u32 count);
 long evobj_wait_copy_out(int ret, u32 index, u32 __user *uindex,
 			 struct evobj *signal, s32 __user *usignal);
 long evobj_wait_held(struct evobj *const *evs, u32 count,

@@ -30,14 +30,37 @@ module_param_named(ntsync, evobj_ntsync_param, bool, 0444);
 MODULE_PARM_DESC(ntsync,
 		 "Register /dev/ntsync (mainline's ntsync ABI) unless a device of that name exists");
 
+/*
+ * Reads *@uarg into *@val and writes it back, in one user-access
+ * section: the argument in, and its place probed for the result, so that
+ * a call that cannot write its result fails before it changes anything.
+ */
+static __always_inline int evobj_nt_get_probe(u32 *val, u32 __user *uarg)
+{
+	u32 v;
+
+	if (!user_access_begin(uarg, sizeof(*uarg)))
+		return -EFAULT;
+	unsafe_get_user(v, uarg, efault);
+	unsafe_put_user(v, uarg, efault);
+	user_access_end();
+	*val = v;
+	return 0;
+efault:
+	user_access_end();
+	return -EFAULT;
+}
+
 /* Object fd ioctls. */
 
 /*
  * EVENT_SET, _RESET, _PULSE: the previous state out, as a __u32. The
  * pointer is probed first, so that a bad one fails before the change.
+ * Inlined into the ioctl's switch, where @change is a direct call.
  */
-static long evobj_nt_event_change(struct evobj *ev, u32 __user *uprev,
-				  bool (*change)(struct evobj *ev))
+static __always_inline long
+evobj_nt_event_change(struct evobj *ev, u32 __user *uprev,
+		      bool (*change)(struct evobj *ev))
 {
 	if (evobj_kind(ev->type) != EVOBJ_NOTIFICATION)
 		return -EINVAL;
@@ -78,12 +101,11 @@ static long evobj_nt_sem_release(struct evobj *sem, u32 __user *uarg)
 	u32 n, prev;
 	int ret;
 
-	if (get_user(n, uarg))
-		return -EFAULT;
+	/* ntsync reads the count first: an unreadable one is EFAULT. */
 	if (sem->type != EVOBJ_SEMAPHORE)
-		return -EINVAL;
+		return get_user(n, uarg) ? -EFAULT : -EINVAL;
 	/* Probed for the write back too: a release must not then fail. */
-	if (put_user(n, uarg))
+	if (evobj_nt_get_probe(&n, uarg))
 		return -EFAULT;
 	if (n) {
 		ret = evobj_task_release(sem, n, &prev);
@@ -271,28 +293,30 @@ static struct evobj *evobj_nt_fget(struct evobj_nt_refs *refs, s32 fd)
 static int evobj_nt_get_refs(struct evobj_nt_refs *refs,
 			     const struct evobj_nt_wait *args, bool all)
 {
+	bool mutex = false;
 	u32 i;
 
-	if (copy_from_user(refs->fds, u64_to_user_ptr(args->objs),
-			   array_size(args->count, sizeof(*refs->fds))))
+	if (evobj_get_fds(refs->fds, u64_to_user_ptr(args->objs), args->count))
 		return -EFAULT;
+	/* Whether a mutex is named, as each is looked up: one pass, not two. */
 	for (i = 0; i < args->count; i++) {
 		refs->evs[i] = evobj_nt_fget(refs, refs->fds[i]);
 		if (!refs->evs[i])
 			return -EINVAL;
+		mutex |= refs->evs[i]->type == EVOBJ_MUTEX;
 	}
 	if (args->alert) {
 		refs->alert = evobj_nt_fget(refs, args->alert);
 		if (!refs->alert)
 			return -EINVAL;
+		mutex |= refs->alert->type == EVOBJ_MUTEX;
 	}
 	/* A wait-all's alert is one of its distinct objects (the core checks the rest). */
 	for (i = 0; all && refs->alert && i < args->count; i++)
 		if (refs->evs[i] == refs->alert)
 			return -EINVAL;
 	/* A mutex is acquired for an owner: 0 would own it for nobody. */
-	if (!args->owner &&
-	    evobj_names_mutex(refs->evs, args->count, refs->alert, NULL))
+	if (!args->owner && mutex)
 		return -EINVAL;
 	return 0;
 }
@@ -373,7 +397,7 @@ static long evobj_nt_wait(struct evobj_nt_wait __user *uargs, bool all)
 	};
 	struct evobj_nt_wait args;
 	void *heap = NULL;
-	u32 index;
+	u32 index, was;
 	int ret;
 
 	if (copy_from_user(&args, uargs, sizeof(args)))
@@ -385,7 +409,7 @@ static long evobj_nt_wait(struct evobj_nt_wait __user *uargs, bool all)
 	 * Probed before anything is consumed, rewriting what is there:
 	 * ntsync leaves index as it was unless the wait completes.
 	 */
-	if (get_user(index, &uargs->index) || put_user(index, &uargs->index))
+	if (evobj_nt_get_probe(&was, &uargs->index))
 		return -EFAULT;
 
 	if (args.count > EVOBJ_STACK_OBJECTS) {
@@ -404,8 +428,13 @@ static long evobj_nt_wait(struct evobj_nt_wait __user *uargs, bool all)
 		refs.fds = (s32 *)&refs.evs[args.count];
 	}
 	ret = evobj_nt_do_wait(&args, &refs, all, &index);
-	/* Completed, an abandoned mutex's acquisition included. */
-	if ((!ret || ret == -EOWNERDEAD) && put_user(index, &uargs->index))
+	/*
+	 * Completed, an abandoned mutex's acquisition included. An index
+	 * that is there already (0 of a wait-all, say) is not written
+	 * again: user accesses are a good part of a short wait's cost.
+	 */
+	if ((!ret || ret == -EOWNERDEAD) && index != was &&
+	    put_user(index, &uargs->index))
 		ret = -EFAULT;
 	while (refs.nr_files)
 		fput(refs.files[--refs.nr_files]);
