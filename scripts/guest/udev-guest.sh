@@ -8,7 +8,8 @@
 # /lib/evobj.ko).
 #
 #  1. 60-evobj.rules: a /dev/evobj whose mode was changed is 0666 root
-#     again after `udevadm trigger --sysname-match=evobj`;
+#     again after `udevadm trigger --sysname-match=evobj`, and so is
+#     evobj's /dev/ntsync (every check is made of both nodes);
 #  2. 60-evobj-group.rules as `make install EVOBJ_GROUP=evtest` installs
 #     it (the host made it so), switched to as the documentation says
 #     (copy, `udevadm control --reload`, trigger): 0660, group evtest;
@@ -35,16 +36,20 @@ totals() {
 	exit $?
 }
 udevadm() { "$u/ld.so" --library-path "$u/lib" "$u/udevadm" "$@"; }
-# /dev/evobj's mode and group must be WANT ("666 root"), said WHEN, for RULES.
+# The mode and group of /dev/evobj and of evobj's /dev/ntsync must be
+# WANT ("666 root"), said WHEN, for RULES.
 #   expect_node WANT WHEN RULES
 expect_node() {
-	got=$(stat -c '%a %G' /dev/evobj 2>/dev/null)
-	if [ "$got" = "$1" ]; then
-		ok "$3: /dev/evobj $1 $2"
-	else
-		notok "$3: /dev/evobj is '$got' $2, want '$1'"
-	fi
+	for node in /dev/evobj /dev/ntsync; do
+		got=$(stat -c '%a %G' $node 2>/dev/null)
+		if [ "$got" = "$1" ]; then
+			ok "$3: $node $1 $2"
+		else
+			notok "$3: $node is '$got' $2, want '$1'"
+		fi
+	done
 }
+trigger() { udevadm trigger --sysname-match=evobj --sysname-match=ntsync; }
 # udevd done with every event.
 settle() { udevadm settle --timeout=30; }
 
@@ -62,8 +67,8 @@ settle
 
 # 1. The default rule, after the command that the documentation gives
 # (a change event for the existing node).
-chmod 0600 /dev/evobj
-udevadm trigger --sysname-match=evobj
+chmod 0600 /dev/evobj /dev/ntsync
+trigger
 settle
 expect_node "666 root" "after udevadm trigger (was 600)" 60-evobj.rules
 
@@ -71,7 +76,7 @@ expect_node "666 root" "after udevadm trigger (was 600)" 60-evobj.rules
 # reload, trigger.
 cp "$u/60-evobj-group.rules" /etc/udev/rules.d/60-evobj.rules
 udevadm control --reload
-udevadm trigger --sysname-match=evobj
+trigger
 settle
 expect_node "660 evtest" "after reload and trigger" 60-evobj-group.rules
 
