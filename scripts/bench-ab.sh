@@ -9,6 +9,7 @@
 # B/A. Only such ratios mean anything under TCG (README, "Benchmarks").
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/bench-medians.sh"
 
 usage() {
 	cat <<USAGE
@@ -89,37 +90,6 @@ for r in \$(seq $rounds); do
 done
 GUEST
 
-vm_args=()
-if [ "$icount" = 1 ]; then
-	. "$EVOBJ_ROOT/scripts/icount.sh"
-	vm_args=("${icount_vm_args[@]}")
-fi
 say "running A and B alternately in one $flavour VM, $rounds rounds"
-"$EVOBJ_ROOT/scripts/vm.sh" "${vm_args[@]}" -k "$flavour" -a idle=poll --no-module -p "$payload" \
-	-t 3600 -l "$out/vm.log" -- "sh ./ab.sh" >/dev/null || die "the run failed; see $out/vm.log"
-
-# benchmark,variant,param,metric,value,... per run; medians per module.
-# A quoted variant ("a, b") is one field: its commas become semicolons.
-tr -d '\r' <"$out/vm.log" | sed -E ':q; s/^([^"]*"[^",]*),([^"]*")/\1;\2/; tq; s/"//g' | awk -F, '
-/^EVOBJ-AB-BEGIN / { m = $0; sub(/^EVOBJ-AB-BEGIN /, "", m); next }
-/^EVOBJ-AB-END/ { m = ""; next }
-m != "" && $1 != "benchmark" && NF >= 6 {
-	k = $1 " | " $2 " | " $3 " | " $4 " (" $6 ")"
-	n = ++cnt[m, k]; v[m, k, n] = $5; keys[k] = 1
-}
-function med(m, k,    n, i, j, t, a) {
-	n = cnt[m, k]
-	for (i = 1; i <= n; i++) a[i] = v[m, k, i]
-	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
-		if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
-END {
-	printf "%-78s %12s %12s %7s\n", "figure", "A median", "B median", "B/A"
-	for (k in keys) {
-		if (!cnt["a", k] || !cnt["b", k]) continue
-		a = med("a", k); b = med("b", k)
-		printf "%-78s %12.1f %12.1f %7.3f\n", k, a, b, a ? b / a : 0
-	}
-}' | sort
-say "console: $out/vm.log"
+bench_vm ab.sh
+bench_medians EVOBJ-AB a b figure "A median" "B median" B/A

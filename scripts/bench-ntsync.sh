@@ -18,6 +18,7 @@
 # ntsync"); its source is not part of this repository.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/bench-medians.sh"
 
 usage() {
 	cat <<USAGE
@@ -93,38 +94,6 @@ for r in \$(seq $rounds); do
 done
 GUEST
 
-vm_args=()
-if [ "$icount" = 1 ]; then
-	. "$EVOBJ_ROOT/scripts/icount.sh"
-	vm_args=("${icount_vm_args[@]}")
-fi
 say "running the real ntsync and evobj's alternately in one $flavour VM, $rounds rounds"
-"$EVOBJ_ROOT/scripts/vm.sh" "${vm_args[@]}" -k "$flavour" -a idle=poll --no-module -p "$payload" \
-	-t 3600 -l "$out/vm.log" -- "sh ./nt.sh" >/dev/null || die "the run failed; see $out/vm.log"
-
-# benchmark,variant,param,metric,value,... per run; medians per load.
-# A quoted variant ("a, b") is one field: its commas become semicolons.
-tr -d '\r' <"$out/vm.log" | sed -E ':q; s/^([^"]*"[^",]*),([^"]*")/\1;\2/; tq; s/"//g' | awk -F, '
-/^EVOBJ-NT-BEGIN / { m = $0; sub(/^EVOBJ-NT-BEGIN /, "", m); next }
-/^EVOBJ-NT-END/ { m = ""; next }
-m != "" && $1 != "benchmark" && NF >= 6 {
-	k = $1 " | " $2 " | " $3 " | " $4 " (" $6 ")"
-	n = ++cnt[m, k]; v[m, k, n] = $5; keys[k] = 1
-}
-function med(m, k,    n, i, j, t, a) {
-	n = cnt[m, k]
-	for (i = 1; i <= n; i++) a[i] = v[m, k, i]
-	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
-		if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
-END {
-	printf "%-84s %11s %11s %9s\n", "figure (ntsync rows: the driver; evobj rows: control)",
-		"real load", "ours load", "ours/real"
-	for (k in keys) {
-		if (!cnt["real", k] || !cnt["ours", k]) continue
-		a = med("real", k); b = med("ours", k)
-		printf "%-84s %11.1f %11.1f %9.3f\n", k, a, b, a ? b / a : 0
-	}
-}' | sort
-say "console: $out/vm.log"
+bench_vm nt.sh
+bench_medians EVOBJ-NT real ours "figure (ntsync rows: the driver; evobj rows: control)" "real load" "ours load" ours/real

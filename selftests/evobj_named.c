@@ -28,36 +28,17 @@
 #define GID1	1000
 #define GID2	1001
 
-/*
- * EVOBJ_IOC_OPEN: the fd, or -1 with errno. *created gets the result
- * flag, poisoned first so that a call that does not write it is caught.
- */
+/* EVOBJ_IOC_OPEN of an event (obj_open_args()). */
 static int ev_open(int dev, const char *name, uint32_t type, uint32_t flags,
 		   uint32_t disposition, uint32_t mode, int *created)
 {
-	struct evobj_open args = {
-		.name = (uintptr_t)name,
-		.type = type,
-		.flags = flags,
-		.disposition = disposition,
-		.mode = mode,
-		.result = POISON32,
-	};
-	int fd = ioctl(dev, EVOBJ_IOC_OPEN, &args);
-
-	if (created)
-		*created = fd < 0 ? -1 : args.result == EVOBJ_OPEN_CREATED ? 1 :
-			   args.result == 0 ? 0 : -2;
-	return fd;
+	return obj_open_args(dev, (struct evobj_open) {
+		.name = (uintptr_t)name, .type = type, .flags = flags,
+		.disposition = disposition, .mode = mode,
+	}, created);
 }
 
-/* A name unique to this process and call site, so tests never collide. */
-static const char *uname_(char *buf, size_t len, const char *what)
-{
-	snprintf(buf, len, "evobj-test/%d/%s", getpid(), what);
-	return buf;
-}
-#define UNAME(what) uname_((char[128]){0}, 128, what)
+#define UNAME(what) test_name((char[128]){0}, 128, "", what)
 
 TEST_F(evobj, create_then_open_same_event)
 {

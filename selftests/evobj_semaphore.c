@@ -1360,48 +1360,19 @@ TEST_F(evobj, waitset_all_blocks_until_release)
 
 /* ---- named semaphores ---- */
 
-/*
- * EVOBJ_IOC_OPEN with the VER1 struct: the fd, or -1 with errno;
- * *created as in evobj_named.c (1, 0, -1 on failure, -2 garbage).
- */
+/* EVOBJ_IOC_OPEN (obj_open_args()) with counts, mode 0600. */
 static int obj_open(int dev, const char *name, uint32_t type, uint32_t flags,
 		    uint32_t disposition, uint32_t count, uint32_t max,
 		    int *created)
 {
-	struct evobj_open args = {
-		.name = (uintptr_t)name,
-		.type = type,
-		.flags = flags,
-		.disposition = disposition,
-		.mode = 0600,
-		.result = POISON32,
-		.count = count,
-		.max = max,
-	};
-	int fd = ioctl(dev, EVOBJ_IOC_OPEN, &args);
-
-	if (created)
-		*created = fd < 0 ? -1 : args.result == EVOBJ_OPEN_CREATED ? 1 :
-			   args.result == 0 ? 0 : -2;
-	return fd;
+	return obj_open_args(dev, (struct evobj_open) {
+		.name = (uintptr_t)name, .type = type, .flags = flags,
+		.disposition = disposition, .mode = 0600,
+		.count = count, .max = max,
+	}, created);
 }
 
-static const char *uname_(char *buf, size_t len, const char *what)
-{
-	snprintf(buf, len, "evobj-test/%d/sem/%s", getpid(), what);
-	return buf;
-}
-#define UNAME(what) uname_((char[128]){0}, 128, what)
-
-/* The lowest free fd number: a failed open must not have used one up. */
-static int next_fd(void)
-{
-	int fd = dup(0);
-
-	if (fd >= 0)
-		close(fd);
-	return fd;
-}
+#define UNAME(what) test_name((char[128]){0}, 128, "sem/", what)
 
 TEST_F(evobj, named_create_and_open_same)
 {

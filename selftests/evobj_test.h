@@ -502,4 +502,46 @@ static inline int one_waiter_start(struct one_waiter *w, int fd, uint64_t timeou
 	return one_waiter_start_cmd(w, fd, EVOBJ_IOC_WAIT, timeout);
 }
 
+/* ---- named objects ---- */
+
+/*
+ * EVOBJ_IOC_OPEN with the VER2 struct as *args gives it (name, type,
+ * flags, disposition, mode, counts, owner): the fd, or -1 with errno.
+ * *created, if given, gets the result flag, poisoned first so that a
+ * call that does not write it is caught: 1 created, 0 opened, -1 on
+ * failure, -2 for anything else.
+ */
+static inline int obj_open_args(int dev, struct evobj_open args, int *created)
+{
+	int fd;
+
+	args.result = POISON32;
+	fd = ioctl(dev, EVOBJ_IOC_OPEN, &args);
+	if (created)
+		*created = fd < 0 ? -1 : args.result == EVOBJ_OPEN_CREATED ? 1 :
+			   args.result == 0 ? 0 : -2;
+	return fd;
+}
+
+/*
+ * A name unique to this process, suite (@kind, "" or "sem/") and call
+ * site, so tests never collide: UNAME(what) in each suite.
+ */
+static inline const char *test_name(char *buf, size_t len, const char *kind,
+				    const char *what)
+{
+	snprintf(buf, len, "evobj-test/%d/%s%s", getpid(), kind, what);
+	return buf;
+}
+
+/* The lowest free fd number: a failed open must not have used one up. */
+static inline int next_fd(void)
+{
+	int fd = dup(0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
 #endif /* EVOBJ_TEST_H */
