@@ -36,7 +36,7 @@
  * Checks a wait's owner and finds its holder: -EINVAL if the wait names
  * a mutex (its alert or signal included) with owner 0, else 0 with
  * @holder the current process's if it names one (NULL if not), or
- * -ENOMEM.
+ * -ENOMEM, or -ERESTARTSYS (evobj_holder_current()).
  */
 int evobj_wait_holder(struct evobj *const *evs, u32 count,
 		      const struct evobj *alert, const struct evobj *signal,
@@ -166,9 +166,9 @@ static const struct mmu_notifier_ops evobj_holder_ops = {
 
 /*
  * The current process's holder, made at its first call: NULL for a
- * kernel thread, or ERR_PTR(-ENOMEM) or ERR_PTR(-ERESTARTSYS). The table keeps the reference
- * until the process exits, and the caller runs in the process, so the
- * holder outlives the call without one of its own.
+ * kernel thread, ERR_PTR(-ENOMEM) or ERR_PTR(-ERESTARTSYS). The table
+ * keeps the reference until the process exits, and the caller runs in
+ * the process, so the holder outlives the call without one of its own.
  */
 struct evobj_holder *evobj_holder_current(void)
 {
