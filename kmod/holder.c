@@ -9,8 +9,11 @@
  * thread's exit, SIGKILL included, or execve()). It exists from the
  * process's first wait that names a mutex until then. Each mutex that a
  * wait of the process acquired from count 0 (or that it created owned)
- * is on the holder's list; an unlock to 0, a kill, the mutex's end or
- * the holder's release takes it off. ->release abandons what is left.
+ * is on the holder's list, and stays there when unlocked: its next
+ * acquisition from 0 moves it only if another process (or nobody: an
+ * ntsync wait) acquires it, so that a process locking and unlocking
+ * costs one compare, not two list changes. Its end or the holder's
+ * release takes it off. ->release abandons those of them still owned.
  * The list holds no reference: as in NT, a mutex ends with its last
  * handle, held or not. A mutex's holder pointer is cleared, under the
  * mutex's lock, before the holder can go, so a holder lives while any
@@ -214,12 +217,13 @@ struct evobj_holder *evobj_holder_current(void)
 }
 
 /*
- * @mutex, under its lock, has just been acquired from count 0 for @h's
- * process (NULL: for nobody's, a kernel thread's or ntsync's).
+ * evobj_hold() where @mutex's last holder was another (or none): off that
+ * one's list, onto @h's (NULL: nobody's).
  */
-void evobj_hold(struct evobj *mutex, struct evobj_holder *h)
+void evobj_hold_by(struct evobj *mutex, struct evobj_holder *h)
 {
 	lockdep_assert_held(&mutex->lock);
+	evobj_unhold(mutex);
 	if (!h)
 		return;
 	raw_spin_lock(&h->lock);
@@ -231,16 +235,14 @@ void evobj_hold(struct evobj *mutex, struct evobj_holder *h)
 }
 
 /*
- * @mutex, under its lock, is unowned now, or ending: off its holder's
- * list, if the holder's release did not take it off first.
+ * evobj_unhold() of a held @mutex: off its holder's list, if the
+ * holder's release did not take it off first.
  */
-void evobj_unhold(struct evobj *mutex)
+void evobj_unhold_held(struct evobj *mutex)
 {
 	struct evobj_holder *h = mutex->holder;
 
 	lockdep_assert_held(&mutex->lock);
-	if (!h)
-		return;
 	mutex->holder = NULL;
 	raw_spin_lock(&h->lock);
 	list_del_init(&mutex->held_node);
@@ -276,11 +278,11 @@ struct evobj_holder *evobj_holder_current(void)
 	return NULL;
 }
 
-void evobj_hold(struct evobj *mutex, struct evobj_holder *h)
+void evobj_hold_by(struct evobj *mutex, struct evobj_holder *h)
 {
 }
 
-void evobj_unhold(struct evobj *mutex)
+void evobj_unhold_held(struct evobj *mutex)
 {
 }
 

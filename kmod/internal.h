@@ -102,9 +102,9 @@ struct evobj {
 	u32 owner;
 	bool abandoned;
 	/*
-	 * The process whose wait acquired a mutex from count 0, or NULL
-	 * (holder.c): under lock, and on the holder's list by held_node
-	 * under the holder's lock too.
+	 * The process whose wait last acquired a mutex from count 0, or
+	 * NULL (holder.c), kept when it is unlocked: under lock, and on
+	 * the holder's list by held_node under the holder's lock too.
 	 */
 	struct evobj_holder *holder;
 	struct list_head held_node;
@@ -468,9 +468,29 @@ void evobj_mutex_abandon(struct evobj *mutex, struct evobj_holder *h);
 
 /* holder.c: a process's exit abandons the mutexes it holds */
 struct evobj_holder *evobj_holder_current(void);
-void evobj_hold(struct evobj *mutex, struct evobj_holder *h);
-void evobj_unhold(struct evobj *mutex);
+void evobj_hold_by(struct evobj *mutex, struct evobj_holder *h);
+void evobj_unhold_held(struct evobj *mutex);
 void evobj_holders_exit(void);
+
+/* @mutex, under its lock, is ending: off its last holder's list. */
+static __always_inline void evobj_unhold(struct evobj *mutex)
+{
+	if (mutex->holder)
+		evobj_unhold_held(mutex);
+}
+
+/*
+ * @mutex, under its lock, has just been acquired from count 0 for @h's
+ * process; NULL (a kernel thread's wait, or ntsync's) records nobody.
+ * The same holder as last time finds it on its list already.
+ */
+static __always_inline void evobj_hold(struct evobj *mutex,
+				       struct evobj_holder *h)
+{
+	if (mutex->holder != h)
+		evobj_hold_by(mutex, h);
+}
+
 int evobj_wait_holder(struct evobj *const *evs, u32 count,
 		      const struct evobj *alert, const struct evobj *signal,
 		      u32 owner, struct evobj_holder **holder);

@@ -37,8 +37,9 @@ struct evobj *evobj_create_mutex(u32 owner, u32 count,
 
 /*
  * Takes one from the count of @mutex held by @owner, or, if @abandon,
- * the whole count, marking it abandoned; or, given @holder, abandons it
- * if @holder's process acquired it, whoever the owner. A mutex left
+ * the whole count, marking it abandoned; or, given @holder, forgets
+ * @holder and abandons it if @holder's process was the last to acquire
+ * it from 0 and it is still owned, whoever the owner. A mutex left
  * unowned completes the waits that it can, through a set's walk.
  */
 static int evobj_mutex_change(struct evobj *mutex, u32 owner, u32 *prev,
@@ -52,7 +53,18 @@ static int evobj_mutex_change(struct evobj *mutex, u32 owner, u32 *prev,
 	if (mutex->type != EVOBJ_MUTEX || (!owner && !holder))
 		return -EINVAL;
 	g = evobj_lock_irq(mutex);
-	if (holder ? mutex->holder != holder : mutex->owner != owner) {
+	if (holder) {
+		if (mutex->holder != holder) {
+			ret = -EPERM;
+			goto unlock;
+		}
+		/* Off its list; unlocked since, it has nothing to abandon. */
+		mutex->holder = NULL;
+		if (!mutex->owner) {
+			ret = -EPERM;
+			goto unlock;
+		}
+	} else if (mutex->owner != owner) {
 		ret = -EPERM;
 		goto unlock;
 	}
@@ -62,7 +74,6 @@ static int evobj_mutex_change(struct evobj *mutex, u32 owner, u32 *prev,
 	if (!mutex->count) {
 		mutex->owner = 0;
 		mutex->abandoned = abandon;
-		evobj_unhold(mutex);
 		raised = !evobj_signal_locked(mutex, g, &w);
 	} else if (*prev == U32_MAX) {
 		/* The owner's waits queued at U32_MAX may take it again now. */

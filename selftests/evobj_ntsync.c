@@ -1184,6 +1184,47 @@ TEST_F(nt, efault_changes_nothing)
 }
 
 /*
+ * A process that took a mutex through /dev/evobj and unlocked it stays
+ * its last holder until another acquisition from 0: one through
+ * /dev/ntsync ends that, so the first process's death leaves the new
+ * owner alone.
+ */
+TEST_F(nt, ntsync_acquisition_ends_a_process_hold)
+{
+	int m = nt_mutex(self->dev, 0, 0), pipefd[2], status;
+	uint32_t index, count;
+	pid_t child;
+	char c;
+
+	ASSERT_LE(0, m);
+	ASSERT_EQ(0, pipe(pipefd));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		struct evobj_waitset_wait w = one_args(0);
+		struct evobj_mutex_unlock u = { .owner = getpid() };
+
+		w.owner = getpid();
+		if (ioctl(m, EVOBJ_IOC_WAIT, &w) ||
+		    ioctl(m, EVOBJ_IOC_UNLOCK, &u) || u.count != 1 ||
+		    write(pipefd[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	CHECK_MUTEX(m, 0, 0);
+	ASSERT_EQ(0, nt_try(self->dev, false, 1, &m, 9, 0, &index));
+	ASSERT_EQ(0, kill(child, SIGKILL));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	CHECK_MUTEX(m, 1, 9);
+	EXPECT_EQ(0, nt_unlock(m, 9, &count));
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(m);
+}
+
+/*
  * As in ntsync, a process's death abandons nothing that it acquired
  * through /dev/ntsync: whoever manages owner ids (wineserver) kills it.
  * (Acquired through /dev/evobj, the exit would: evobj_mutex.c.)
