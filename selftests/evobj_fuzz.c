@@ -133,7 +133,7 @@ static atomic_ulong g_ok;
 static atomic_ulong g_errs[256];
 static atomic_ulong g_forks, g_scm_fds, g_timers, g_waits_ok, g_eintr;
 static uint64_t g_start_ns;
-static atomic_ulong g_nt_calls, g_nt_checks, g_nt_waits_ok;
+static atomic_ulong g_nt_calls, g_nt_checks, g_nt_waits_ok, g_nt_adopted;
 
 /* Persistent fds: opened before the threads start, never closed. */
 static int g_dev;		/* /dev/evobj */
@@ -3672,6 +3672,55 @@ static int priv_make(struct thr *t, struct pobj *m, bool any)
 }
 
 /*
+ * The state of a private object made anew, as the kernel has it: until
+ * dup2() put it out of their reach, other threads may have used its
+ * first number (a stale one to them) and changed it. Its kind, a
+ * semaphore's max and an event's type cannot change: those must be as
+ * made. Returns false if they are not.
+ */
+static bool priv_adopt(struct thr *t, struct pobj *m)
+{
+	uint32_t *b = (uint32_t *)(t->rw + 12 * 256);
+	struct pobj made = *m;
+	unsigned long cmd;
+	long ret;
+
+	for (int i = 0; i < 4; i++)
+		b[i] = POISON32;
+	cmd = m->kind == K_SEM ? EVOBJ_NT_IOC_SEM_READ :
+	      m->kind == K_MTX ? EVOBJ_IOC_READ_MUTEX : EVOBJ_NT_IOC_EVENT_READ;
+	begin(t, "READ(adopt)", m->fd, 0, 0, 0);
+	ret = nt_end(t, ioctl(m->fd, cmd, b), NULL);
+	if (ret) {
+		violation(t, "a new private %s reads %s", pobj_name(m),
+			  ename(errno));
+		return false;
+	}
+	if (m->kind == K_SEM) {
+		m->count = b[0];
+		if (b[1] != m->max || b[0] > b[1])
+			goto bad;
+	} else if (m->kind == K_MTX) {
+		m->owner = b[0];
+		m->held = b[1];
+		m->abandoned = b[2] & EVOBJ_MUTEX_ABANDONED;
+		if ((b[2] & ~EVOBJ_MUTEX_ABANDONED) || b[3] || !b[0] != !b[1])
+			goto bad;
+	} else {
+		m->signaled = b[1];
+		if (b[0] != m->manual || b[1] > 1)
+			goto bad;
+	}
+	if (memcmp(&made, m, sizeof(made)))
+		atomic_fetch_add(&g_nt_adopted, 1);
+	return true;
+bad:
+	violation(t, "a new private %s reads %#x %#x %#x %#x", pobj_name(m),
+		  b[0], b[1], b[2], b[3]);
+	return false;
+}
+
+/*
  * A private object made anew, in place: the new object's fd is dup2()ed
  * onto the old number, which so stays this thread's alone.
  */
@@ -3689,6 +3738,8 @@ static void op_nt_priv_new(struct thr *t)
 	if (ret < 0)
 		return;
 	m.fd = o->fd;
+	if (!priv_adopt(t, &m))
+		return;
 	*o = m;
 	priv_check(t, o, "its creation");
 }
@@ -4287,7 +4338,7 @@ static void nt_wait_expect(struct thr *t, bool all, const int32_t *objs,
 	if (tweak) {
 		w.flags = tweak->flags;
 		w.pad = tweak->pad;
-		if (tweak->objs)
+		if (tweak->index)	/* marks objs as given, NULL included */
 			w.objs = tweak->objs;
 	}
 	uw = arg_at(t, k, &w, sizeof(w), 11);
@@ -4523,6 +4574,7 @@ static void op_nt_strict(struct thr *t)
 		if (!ptr_faults(k))
 			k = P_NONE;
 		tw.objs = (uintptr_t)arg_at(t, k, objs, 4, 15);
+		tw.index = 1;
 		nt_wait_expect(t, pct(t, 50), objs, 1, 0, 0, &tw, P_VALID, EFAULT,
 			       0, "an ntsync wait with unreadable fds");
 		break;
@@ -4898,6 +4950,9 @@ static void setup(void)
 				perror("fuzz: a private object");
 				exit(2);
 			}
+			/* nobody else runs yet: exactly as made */
+			for (int n = 0; n < 3; n++)
+				priv_check(t, o, "its creation");
 		}
 		t->rng = saved;
 	}
@@ -5176,10 +5231,11 @@ static int report(void)
 	printf("fuzz: %lu words mapped, %lu operations through words, %lu of them counted sets, resets and takes\n",
 	       atomic_load(&g_words_mapped), atomic_load(&g_word_ops),
 	       atomic_load(&g_acct_word_counted));
-	printf("fuzz: ntsync: %lu calls%s, %lu read-backs of private objects agreeing with their model, %lu waits completed\n",
+	printf("fuzz: ntsync: %lu calls%s, %lu read-backs of private objects agreeing with their model, %lu waits completed, %lu new private objects changed through a stale number before they were private\n",
 	       atomic_load(&g_nt_calls),
 	       g_nt >= 0 ? "" : " (no /dev/ntsync: object ioctls only)",
-	       atomic_load(&g_nt_checks), atomic_load(&g_nt_waits_ok));
+	       atomic_load(&g_nt_checks), atomic_load(&g_nt_waits_ok),
+	       atomic_load(&g_nt_adopted));
 	if (atomic_load(&g_violations) || bad) {
 		printf("fuzz: FAIL: %u violations (seed %llu; replay with --seed %llu)\n",
 		       atomic_load(&g_violations), (unsigned long long)opt_seed,
