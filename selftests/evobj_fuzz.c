@@ -3977,7 +3977,7 @@ static void op_nt_pwait(struct thr *t)
 	int32_t *fds = (int32_t *)(t->rw + 16 * 256);
 	clockid_t clk = rt ? CLOCK_REALTIME : CLOCK_MONOTONIC;
 	uint32_t count = nt ? rn(t, 7) : 1 + rn(t, 6), owner, index = 0, i, j;
-	int idx[8], al = -1, want = 0, bad = -1, e;
+	int idx[8], al = -1, sig = -1, want = 0, bad = -1, e;
 	bool dup = false, al_among = false, names_mtx = false, dead = false;
 	bool blocking = false, alarmed = false;
 	struct pobj m[NPRIV];
@@ -4048,6 +4048,15 @@ static void op_nt_pwait(struct thr *t)
 		timeout = now;
 		break;
 	}
+	/*
+	 * Signal-and-wait (evobj's), in tests only: the signal comes
+	 * first then, a semaphore's release or a mutex's unlock before
+	 * anything, an event's set before the test.
+	 */
+	if (!nt && !blocking && !(all && dup) && pct(t, 30)) {
+		sig = rn(t, NPRIV);
+		names_mtx |= t->priv[sig].kind == K_MTX;
+	}
 	/* Nothing to wait for: the error or the outcome the model gives. */
 	if (bad == 5 && count) {
 		fds[rn(t, count)] = nt_foreign_fd(t);
@@ -4068,6 +4077,22 @@ static void op_nt_pwait(struct thr *t)
 	if (bad == 3 || (bad == 4 && count))
 		want = EFAULT;		/* the arguments, the fds */
 	memcpy(m, t->priv, sizeof(m));
+	if (!want && sig >= 0) {
+		struct pobj *so = &m[sig];
+
+		if (so->kind == K_SEM && so->count == so->max) {
+			want = EOVERFLOW;
+		} else if (so->kind == K_SEM) {
+			so->count++;
+		} else if (so->kind == K_MTX && so->owner != owner) {
+			want = EPERM;
+		} else if (so->kind == K_MTX) {
+			if (!--so->held)
+				so->owner = 0;
+		} else {
+			so->signaled = true;
+		}
+	}
 	if (!want) {
 		bool ready = true;
 
@@ -4135,7 +4160,8 @@ static void op_nt_pwait(struct thr *t)
 			.timeout = timeout, .fds = (uintptr_t)fds,
 			.count = count, .index = POISON32,
 			.flags = rt ? EVOBJ_WAIT_REALTIME : 0,
-			.alert = al >= 0 ? t->priv[al].fd : -1, .signal = -1,
+			.alert = al >= 0 ? t->priv[al].fd : -1,
+			.signal = sig >= 0 ? t->priv[sig].fd : -1,
 			.owner = owner,
 		};
 
@@ -4153,8 +4179,8 @@ static void op_nt_pwait(struct thr *t)
 	    (e == EINTR || e == ENOMEM || (e == ENOSPC && (dup || al_among))))
 		want = e;	/* nothing taken either */
 	if (e != want) {
-		violation(t, "%s of %u private objects (bad %d, alert %d, owner %#x, timeout %llu%s) returned %ld (%s), the model says %s",
-			  t->what, count, bad, al, owner,
+		violation(t, "%s of %u private objects (bad %d, alert %d, signal %d, owner %#x, timeout %llu%s) returned %ld (%s), the model says %s",
+			  t->what, count, bad, al, sig, owner,
 			  (unsigned long long)timeout, blocking ? ", blocking" : "",
 			  ret, ename(e), ename(want));
 		return;
@@ -4165,8 +4191,11 @@ static void op_nt_pwait(struct thr *t)
 	if (!e || e == EOWNERDEAD) {
 		atomic_fetch_add(&g_nt_waits_ok, 1);
 		if (uindex && *uindex != index)
-			violation(t, "%s of %u private objects (alert %d, owner %#x) returned index %u, the model says %u",
-				  t->what, count, al, owner, *uindex, index);
+			violation(t, "%s of %u private objects (alert %d, signal %d, owner %#x) returned index %u, the model says %u",
+				  t->what, count, al, sig, owner, *uindex, index);
+		memcpy(t->priv, m, sizeof(m));
+	} else if (e == ETIMEDOUT && sig >= 0) {
+		/* nothing taken, the signal given */
 		memcpy(t->priv, m, sizeof(m));
 	} else if (nt && uindex && *uindex != POISON32) {
 		violation(t, "%s failed with %s, yet wrote index %u",
