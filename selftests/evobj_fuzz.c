@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * evobj_fuzz: a seeded, multi-threaded fuzzer for /dev/evobj and its
- * event fds. Not a kselftest: run.sh skips it, scripts/guest/guest-tests.sh and
+ * evobj_fuzz: a seeded, multi-threaded fuzzer for /dev/evobj, its
+ * object fds and evobj's /dev/ntsync. Not a kselftest: run.sh skips it, scripts/guest/guest-tests.sh and
  * `make fuzz` run it on its own.
  *
  *   evobj_fuzz [--seed S] [--calls N] [--seconds S] [--threads T]
@@ -56,6 +56,30 @@
  *    acquisition, unlock and kill. Pool mutexes (valid and malformed
  *    CREATE_MUTEX, named ones) meet every other call, with the threads'
  *    owners, 0 and random ones.
+ *  - ntsync (/dev/ntsync, when evobj serves it; kmod/ntsync.c): each
+ *    thread keeps private objects that nobody else touches, a
+ *    semaphore, a mutex and an event made through /dev/ntsync and
+ *    through /dev/evobj (made anew now and then, in random states, a
+ *    max of 0 or U32_MAX and a count of U32_MAX among them), and
+ *    models their state exactly. Every ntsync object ioctl and the
+ *    evobj ioctls of every kind, on its kind or another, with good and
+ *    bad pointers, must return exactly the errno that the order of the
+ *    kernel's checks gives and the output the model predicts, and the
+ *    object then reads back as modelled (EVOBJ_IOC_READ, the ntsync
+ *    read and the evobj read of its kind). ntsync and evobj waits on
+ *    them (any, all, count 0, alerts, owners, duplicates, tests and
+ *    short timeouts, evobj's signal-and-wait, one malformation at a
+ *    time: pad, flags, count, pointers, foreign fds and alerts, owner 0
+ *    naming a mutex) return what the model says, with its index, and
+ *    take what it says. ntsync's creates meet valid and invalid
+ *    arguments (exact errno, O_RDWR | O_CLOEXEC blocking fds, which join
+ *    the pool); ntsync ioctls and other 'N' numbers meet every fd, and
+ *    ntsync waits the pool (up to 72 fds, random owners and alerts);
+ *    the persistent fds and the devices refuse exactly. The accounting
+ *    calls go through ntsync too (EVENT_SET/RESET, MUTEX_UNLOCK,
+ *    SEM_RELEASE, WAIT_ANY/ALL), under the invariants above. Without
+ *    evobj's /dev/ntsync (ntsync=0, or a real ntsync) the fuzzer says
+ *    so, and the object fds' ntsync ioctls are fuzzed all the same.
  *
  * Each thread's call sequence derives from the seed, so --seed replays
  * it; with several threads the interleaving (and so what fds hold at a
@@ -3966,8 +3990,9 @@ static uint32_t nt_foreign_alert(struct thr *t)
 
 /*
  * A wait on private objects, through /dev/ntsync (or /dev/evobj's):
- * any or all, with or without an alert, for one of the thread's owners
- * (or 0), a test or a short timeout, now and then one malformation.
+ * any or all, with or without an alert (evobj's: a signal too), for one
+ * of the thread's owners (or 0), a test or a short timeout, now and
+ * then one malformation.
  * What it returns, its index and what it takes all follow from the
  * model; every object is read back after.
  */
