@@ -4230,6 +4230,129 @@ static void op_nt_pwait(struct thr *t)
 		priv_check(t, &t->priv[j], nt ? "an ntsync wait" : "an evobj wait");
 }
 
+/*
+ * A blocking wait on private objects that a hardirq timer completes:
+ * an event not signaled, its timer armed to expire in a moment, and a
+ * wait (ntsync's or evobj's) whose other objects cannot complete it
+ * (any) or all can (all), so that the timer's set must complete it,
+ * with the event's first index, long before its timeout.
+ */
+static void op_nt_ptimer(struct thr *t)
+{
+	int32_t *fds = (int32_t *)(t->rw + 16 * 256);
+	bool nt = g_nt >= 0 && pct(t, 70), all = pct(t, 40);
+	struct evobj_timer *tm = (void *)(t->rw + 13 * 256);
+	uint32_t owner = PRIV_OWNER(t, rn(t, 3)), count = 0, index = 0, i;
+	int ev = -1, idx[6], al = -1, e;
+	struct pobj m[NPRIV];
+	uint64_t timeout;
+	bool dead = false;
+	long ret;
+
+	for (i = 0; i < NPRIV && ev < 0; i++)
+		if (t->priv[(t->id + i) % NPRIV].kind == K_EV &&
+		    !t->priv[(t->id + i) % NPRIV].signaled)
+			ev = (t->id + i) % NPRIV;
+	if (ev < 0)
+		return;
+	/* The others: none ready (any), all ready (all), each once. */
+	for (i = 0; i < NPRIV; i++) {
+		if ((int)i == ev || pobj_ready(&t->priv[i], owner) != all ||
+		    pct(t, 40))
+			continue;
+		idx[count++] = i;
+	}
+	idx[count++] = ev;
+	/* the event somewhere, now and then twice in a wait-any */
+	for (i = count - 1; i > 0 && pct(t, 50); i--) {
+		idx[i] = idx[i - 1];
+		idx[i - 1] = ev;
+	}
+	if (!all && count < 6 && pct(t, 20))
+		idx[count++] = ev;
+	if (!all && pct(t, 20))
+		al = pct(t, 50) ? ev : idx[0];
+	for (i = 0; i < count; i++)
+		fds[i] = t->priv[idx[i]].fd;
+	memcpy(m, t->priv, sizeof(m));
+	m[ev].signaled = true;
+	if (all) {
+		for (i = 0; i < count; i++)
+			dead |= pobj_take(&m[idx[i]], owner);
+	} else {
+		for (i = 0; idx[i] != ev; i++)
+			;
+		index = i;
+		pobj_take(&m[ev], owner);
+	}
+	*tm = (struct evobj_timer){ .expires = mono() + 50000 + rn(t, 2000000) };
+	begin(t, "TIMER(priv)", t->priv[ev].fd, 0, 0, 0);
+	ret = end(t, ioctl(t->priv[ev].fd, EVOBJ_IOC_TIMER, tm), &A_TIMER);
+	if (ret) {
+		if (errno != ENOSPC && errno != ENOMEM)
+			violation(t, "arming the timer of a private %s failed: %s",
+				  pobj_name(&t->priv[ev]), ename(errno));
+		return;		/* max_timers: nothing armed */
+	}
+	atomic_fetch_add(&g_timers, 1);
+	timeout = mono() + 5 * NSEC_PER_SEC;
+	if (nt) {
+		struct evobj_nt_wait w = {
+			.timeout = timeout, .objs = (uintptr_t)fds, .count = count,
+			.index = POISON32, .owner = owner,
+			.alert = al >= 0 ? t->priv[al].fd : 0,
+		};
+
+		begin(t, all ? "NT_WAIT_ALL(timer)" : "NT_WAIT_ANY(timer)", g_nt,
+		      count, ev, 5 * NSEC_PER_SEC);
+		ret = nt_end(t, ioctl(g_nt, all ? EVOBJ_NT_IOC_WAIT_ALL :
+				      EVOBJ_NT_IOC_WAIT_ANY, &w), NULL);
+		i = w.index;
+	} else {
+		struct evobj_wait w = {
+			.timeout = timeout, .fds = (uintptr_t)fds, .count = count,
+			.index = POISON32, .alert = al >= 0 ? t->priv[al].fd : -1,
+			.signal = -1, .owner = owner,
+		};
+
+		begin(t, all ? "WAIT_ALL(timer)" : "WAIT_ANY(timer)", g_dev,
+		      count, ev, 5 * NSEC_PER_SEC);
+		ret = end(t, ioctl(g_dev, all ? EVOBJ_IOC_WAIT_ALL :
+				   EVOBJ_IOC_WAIT_ANY, &w), NULL);
+		i = w.index;
+	}
+	e = ret < 0 ? errno : 0;
+	if (e == EINTR || e == ENOSPC || e == ENOMEM) {
+		/* Not completed: the timer sets the event, for nobody. */
+		uint64_t until = mono() + 5 * NSEC_PER_SEC;
+		struct evobj_state st = { 0, 0 };
+
+		while (mono() < until && !ioctl(t->priv[ev].fd, EVOBJ_IOC_READ, &st) &&
+		       !st.signaled)
+			usleep(1000);
+		t->priv[ev].signaled = true;
+	}
+	/* Fired, it holds a max_timers slot until disarmed. */
+	*tm = (struct evobj_timer){ 0 };
+	begin(t, "TIMER(priv, off)", t->priv[ev].fd, 0, 0, 0);
+	expect(t, end(t, ioctl(t->priv[ev].fd, EVOBJ_IOC_TIMER, tm), &A_TIMER),
+	       0, "disarming a private event's timer");
+	if (e == EINTR || e == ENOSPC || e == ENOMEM) {
+		priv_check(t, &t->priv[ev], "its timer, after an interrupted wait");
+		return;
+	}
+	if (e != (dead ? EOWNERDEAD : 0) || i != index) {
+		violation(t, "%s of %u private objects (the %s at index %u, alert %d, owner %#x) that its timer must complete returned %ld (%s), index %u",
+			  t->what, count, pobj_name(&t->priv[ev]), index, al, owner,
+			  ret, ename(e), i);
+		return;
+	}
+	atomic_fetch_add(&g_nt_waits_ok, 1);
+	memcpy(t->priv, m, sizeof(m));
+	for (i = 0; i < NPRIV; i++)
+		priv_check(t, &t->priv[i], "a wait its timer completed");
+}
+
 /* A create on /dev/ntsync, valid or not: exact errno; the new fd goes in the pool. */
 static void op_nt_create(struct thr *t)
 {
@@ -4683,6 +4806,7 @@ static const struct op ops[] = {
 	{ op_create_mtx, 3 },
 	{ op_nt_obj, 12 },
 	{ op_nt_pwait, 6 },
+	{ op_nt_ptimer, 2 },
 	{ op_nt_priv_new, 2 },
 	{ op_nt_create, 3 },
 	{ op_nt_chaos, 4 },
