@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * evobj_fuzz: a seeded, multi-threaded fuzzer for /dev/evobj, its
- * object fds and evobj's /dev/ntsync. Not a kselftest: run.sh skips it, scripts/guest/guest-tests.sh and
- * `make fuzz` run it on its own.
+ * object fds and evobj's /dev/ntsync. Not a kselftest: run.sh skips it,
+ * scripts/guest/guest-tests.sh and `make fuzz` run it on its own.
  *
  *   evobj_fuzz [--seed S] [--calls N] [--seconds S] [--threads T]
  *              [--slack S] [--unload] [--no-limits] [--smoke] [-v]
@@ -3426,7 +3426,6 @@ static void op_named(struct thr *t)
 
 /* ---- /dev/ntsync and the ntsync ioctls of every object fd ---- */
 
-
 static bool transient(int e);
 
 /* An ntsync call: counted as one, then as any call. */
@@ -5415,7 +5414,7 @@ static int report(void)
 	printf("fuzz: %lu words mapped, %lu operations through words, %lu of them counted sets, resets and takes\n",
 	       atomic_load(&g_words_mapped), atomic_load(&g_word_ops),
 	       atomic_load(&g_acct_word_counted));
-	printf("fuzz: ntsync: %lu calls%s, %lu read-backs of private objects agreeing with their model, %lu waits completed, %lu new private objects changed through a stale number before they were private\n",
+	printf("fuzz: ntsync: %lu calls%s, %lu private objects read back as modelled, %lu waits completed, %lu new private objects changed before private\n",
 	       atomic_load(&g_nt_calls),
 	       g_nt >= 0 ? "" : " (no /dev/ntsync: object ioctls only)",
 	       atomic_load(&g_nt_checks), atomic_load(&g_nt_waits_ok),
