@@ -66,12 +66,13 @@
  *    bad pointers, must return exactly the errno that the order of the
  *    kernel's checks gives and the output the model predicts, and the
  *    object then reads back as modelled (EVOBJ_IOC_READ, the ntsync
- *    read and the evobj read of its kind). ntsync and evobj waits on
- *    them (any, all, count 0, alerts, owners, duplicates, tests and
- *    short timeouts, evobj's signal-and-wait, one malformation at a
- *    time: pad, flags, count, pointers, foreign fds and alerts, owner 0
- *    naming a mutex) return what the model says, with its index, and
- *    take what it says. ntsync's creates meet valid and invalid
+ *    read and the evobj read of its kind); read() and write() too.
+ *    ntsync and evobj waits on them (any, all, count 0, alerts, owners,
+ *    duplicates, tests and short timeouts, evobj's signal-and-wait, one
+ *    malformation at a time: pad, flags, count, pointers, foreign fds
+ *    and alerts, owner 0 naming a mutex) return what the model says,
+ *    with its index, and take what it says; blocking ones that an
+ *    event's hardirq timer must complete complete so. ntsync's creates meet valid and invalid
  *    arguments (exact errno, O_RDWR | O_CLOEXEC blocking fds, which join
  *    the pool); ntsync ioctls and other 'N' numbers meet every fd, and
  *    ntsync waits the pool (up to 72 fds, random owners and alerts);
@@ -4358,6 +4359,76 @@ static void op_nt_ptimer(struct thr *t)
 		priv_check(t, &t->priv[i], "a wait its timer completed");
 }
 
+/*
+ * read() and write() of a private object, of either device: a read takes
+ * what a wait would (made non-blocking for it, EAGAIN when nothing is
+ * there), a write sets an event or releases units; a mutex refuses both.
+ */
+static void op_nt_prw(struct thr *t)
+{
+	static const size_t rsizes[] = { 8, 8, 16, 4 };
+	struct pobj *o = &t->priv[rn(t, NPRIV)], m = *o;
+	uint64_t *buf = (uint64_t *)(t->rw + 13 * 256);
+	bool wr = pct(t, 50);
+	size_t len = wr ? 8 : rsizes[rn(t, ARRAY_SIZE(rsizes))];
+	int want = 0, fl = -1, e;
+	char model[80];
+	long ret;
+
+	pobj_str(o, model, sizeof(model));
+	buf[0] = buf[1] = POISON32;
+	if (wr) {
+		static const uint64_t ev_v[] = { 1, 1, 1, 0, 2, 1ULL << 32 };
+
+		if (o->kind == K_EV) {
+			buf[0] = ev_v[rn(t, ARRAY_SIZE(ev_v))];
+		} else {
+			buf[0] = priv_units(t, o);
+			if (pct(t, 10))
+				buf[0] = EVOBJ_SEMAPHORE_MAX + 1ULL + rn(t, 4);
+		}
+		if (o->kind == K_MTX)
+			want = EINVAL;
+		else if (o->kind == K_EV)
+			want = buf[0] == 1 ? 0 : EINVAL;
+		else if (!buf[0] || buf[0] > EVOBJ_SEMAPHORE_MAX)
+			want = EINVAL;
+		else if (buf[0] > o->max - o->count)
+			want = EOVERFLOW;
+		if (!want && o->kind == K_EV)
+			m.signaled = true;
+		else if (!want)
+			m.count += buf[0];
+	} else {
+		if (o->kind == K_MTX || len < 8)
+			want = EINVAL;
+		else if (!pobj_ready(o, 0))
+			want = EAGAIN;
+		else
+			pobj_take(&m, 0);
+		/* never blocks: O_NONBLOCK for this read */
+		fl = fcntl(o->fd, F_GETFL);
+		if (fl < 0 || fcntl(o->fd, F_SETFL, fl | O_NONBLOCK))
+			return;
+	}
+	begin(t, wr ? "write(priv)" : "read(priv)", o->fd, (long)buf[0], len, 0);
+	ret = (wr ? end(t, write(o->fd, buf, len), NULL) :
+	       end(t, read(o->fd, buf, len), NULL));
+	e = ret < 0 ? errno : 0;
+	if (fl >= 0)
+		fcntl(o->fd, F_SETFL, fl);
+	atomic_fetch_add(&g_nt_calls, 1);
+	if (e != want || (!e && ret != 8) || (!e && !wr && buf[0] != 1)) {
+		violation(t, "%s(%zu bytes, %#llx) of a private %s (%s) returned %ld (%s), read %#llx; expected %s",
+			  t->what, len, wr ? (unsigned long long)buf[0] : 0ULL,
+			  pobj_name(o), model, ret, ename(e),
+			  (unsigned long long)buf[0], ename(want));
+		return;
+	}
+	*o = m;
+	priv_check(t, o, wr ? "a write() of it" : "a read() of it");
+}
+
 /* A create on /dev/ntsync, valid or not: exact errno; the new fd goes in the pool. */
 static void op_nt_create(struct thr *t)
 {
@@ -4812,6 +4883,7 @@ static const struct op ops[] = {
 	{ op_nt_obj, 12 },
 	{ op_nt_pwait, 6 },
 	{ op_nt_ptimer, 2 },
+	{ op_nt_prw, 3 },
 	{ op_nt_priv_new, 2 },
 	{ op_nt_create, 3 },
 	{ op_nt_chaos, 4 },
