@@ -59,9 +59,9 @@
  *  - ntsync (/dev/ntsync, when evobj serves it; kmod/ntsync.c): each
  *    thread keeps private objects that nobody else touches, a
  *    semaphore, a mutex and an event made through /dev/ntsync and
- *    through /dev/evobj (made anew now and then, in random states, a
- *    max of 0 or U32_MAX and a count of U32_MAX among them), and
- *    models their state exactly. Every ntsync object ioctl and the
+ *    through /dev/evobj, and ten more of any kind, made at set-up in
+ *    random states (a max of 0 or U32_MAX and a count of U32_MAX among
+ *    them) and swapped in now and then, and models their state exactly. Every ntsync object ioctl and the
  *    evobj ioctls of every kind, on its kind or another, with good and
  *    bad pointers, must return exactly the errno that the order of the
  *    kernel's checks gives and the output the model predicts, and the
@@ -158,7 +158,7 @@ static atomic_ulong g_ok;
 static atomic_ulong g_errs[256];
 static atomic_ulong g_forks, g_scm_fds, g_timers, g_waits_ok, g_eintr;
 static uint64_t g_start_ns;
-static atomic_ulong g_nt_calls, g_nt_checks, g_nt_waits_ok, g_nt_adopted;
+static atomic_ulong g_nt_calls, g_nt_checks, g_nt_waits_ok;
 
 /* Persistent fds: opened before the threads start, never closed. */
 static int g_dev;		/* /dev/evobj */
@@ -237,6 +237,7 @@ static char *g_none;
  * made through /dev/ntsync or /dev/evobj, driven through both ABIs.
  */
 #define NPRIV		6
+#define NSPARE		10
 enum pkind { K_SEM, K_MTX, K_EV };
 
 struct pobj {
@@ -268,6 +269,7 @@ struct thr {
 	uint32_t mcount[NMTX];
 	/* objects only this thread touches, modelled exactly */
 	struct pobj priv[NPRIV];
+	struct pobj spare[NSPARE];	/* and more, kept aside */
 };
 
 static struct thr g_thr[MAX_THREADS];
@@ -566,10 +568,14 @@ static bool persistent(int fd)
 	for (int i = 0; i < NMTX; i++)
 		if (fd == g_mtx[i])
 			return true;
-	for (int i = 0; i < MAX_THREADS; i++)
+	for (int i = 0; i < MAX_THREADS; i++) {
 		for (int j = 0; j < NPRIV; j++)
 			if (g_thr[i].priv[j].fd >= 3 && fd == g_thr[i].priv[j].fd)
 				return true;
+		for (int j = 0; j < NSPARE; j++)
+			if (g_thr[i].spare[j].fd >= 3 && fd == g_thr[i].spare[j].fd)
+				return true;
+	}
 	return fd == g_sem_full || fd == g_mtx_held || (g_nt >= 0 && fd == g_nt);
 }
 
@@ -3702,76 +3708,18 @@ static int priv_make(struct thr *t, struct pobj *m, bool any)
 }
 
 /*
- * The state of a private object made anew, as the kernel has it: until
- * dup2() put it out of their reach, other threads may have used its
- * first number (a stale one to them) and changed it. Its kind, a
- * semaphore's max and an event's type cannot change: those must be as
- * made. Returns false if they are not.
+ * Another private object in place of one: made at set-up in a random
+ * state (no other thread ran then, so nothing else ever held it), kept
+ * aside untouched since, so its model is still exact.
  */
-static bool priv_adopt(struct thr *t, struct pobj *m)
+static void op_nt_priv_swap(struct thr *t)
 {
-	uint32_t *b = (uint32_t *)(t->rw + 12 * 256);
-	struct pobj made = *m;
-	unsigned long cmd;
-	long ret;
+	struct pobj *o = &t->priv[rn(t, NPRIV)], *s = &t->spare[rn(t, NSPARE)];
+	struct pobj m = *o;
 
-	for (int i = 0; i < 4; i++)
-		b[i] = POISON32;
-	cmd = m->kind == K_SEM ? EVOBJ_NT_IOC_SEM_READ :
-	      m->kind == K_MTX ? EVOBJ_IOC_READ_MUTEX : EVOBJ_NT_IOC_EVENT_READ;
-	begin(t, "READ(adopt)", m->fd, 0, 0, 0);
-	ret = nt_end(t, ioctl(m->fd, cmd, b), NULL);
-	if (ret) {
-		violation(t, "a new private %s reads %s", pobj_name(m),
-			  ename(errno));
-		return false;
-	}
-	if (m->kind == K_SEM) {
-		m->count = b[0];
-		if (b[1] != m->max || b[0] > b[1])
-			goto bad;
-	} else if (m->kind == K_MTX) {
-		m->owner = b[0];
-		m->held = b[1];
-		m->abandoned = b[2] & EVOBJ_MUTEX_ABANDONED;
-		if ((b[2] & ~EVOBJ_MUTEX_ABANDONED) || b[3] || !b[0] != !b[1])
-			goto bad;
-	} else {
-		m->signaled = b[1];
-		if (b[0] != m->manual || b[1] > 1)
-			goto bad;
-	}
-	if (memcmp(&made, m, sizeof(made)))
-		atomic_fetch_add(&g_nt_adopted, 1);
-	return true;
-bad:
-	violation(t, "a new private %s reads %#x %#x %#x %#x", pobj_name(m),
-		  b[0], b[1], b[2], b[3]);
-	return false;
-}
-
-/*
- * A private object made anew, in place: the new object's fd is dup2()ed
- * onto the old number, which so stays this thread's alone.
- */
-static void op_nt_priv_new(struct thr *t)
-{
-	struct pobj *o = &t->priv[rn(t, NPRIV)], m;
-	int fd = priv_make(t, &m, true);
-	long ret;
-
-	if (fd < 0)
-		return;
-	begin(t, "dup2(priv)", fd, o->fd, 0, 0);
-	ret = end(t, dup2(fd, o->fd), &A_DUP);
-	close(fd);
-	if (ret < 0)
-		return;
-	m.fd = o->fd;
-	if (!priv_adopt(t, &m))
-		return;
-	*o = m;
-	priv_check(t, o, "its creation");
+	*o = *s;
+	*s = m;
+	priv_check(t, o, "its time aside");
 }
 
 enum {
@@ -4884,7 +4832,7 @@ static const struct op ops[] = {
 	{ op_nt_pwait, 6 },
 	{ op_nt_ptimer, 2 },
 	{ op_nt_prw, 3 },
-	{ op_nt_priv_new, 2 },
+	{ op_nt_priv_swap, 2 },
 	{ op_nt_create, 3 },
 	{ op_nt_chaos, 4 },
 	{ op_nt_wait_chaos, 5 },
@@ -5209,6 +5157,17 @@ static void setup(void)
 			for (int n = 0; n < 3; n++)
 				priv_check(t, o, "its creation");
 		}
+		for (i = 0; i < NSPARE; i++) {
+			struct pobj *o = &t->spare[i];
+
+			o->fd = priv_make(t, o, true);
+			if (o->fd < 0) {
+				perror("fuzz: a private object");
+				exit(2);
+			}
+			for (int n = 0; n < 3; n++)
+				priv_check(t, o, "its creation");
+		}
 		t->rng = saved;
 	}
 	{
@@ -5486,11 +5445,10 @@ static int report(void)
 	printf("fuzz: %lu words mapped, %lu operations through words, %lu of them counted sets, resets and takes\n",
 	       atomic_load(&g_words_mapped), atomic_load(&g_word_ops),
 	       atomic_load(&g_acct_word_counted));
-	printf("fuzz: ntsync: %lu calls%s, %lu private objects read back as modelled, %lu waits completed, %lu new private objects changed before private\n",
+	printf("fuzz: ntsync: %lu calls%s, %lu private objects read back as modelled, %lu waits completed\n",
 	       atomic_load(&g_nt_calls),
 	       g_nt >= 0 ? "" : " (no /dev/ntsync: object ioctls only)",
-	       atomic_load(&g_nt_checks), atomic_load(&g_nt_waits_ok),
-	       atomic_load(&g_nt_adopted));
+	       atomic_load(&g_nt_checks), atomic_load(&g_nt_waits_ok));
 	if (atomic_load(&g_violations) || bad) {
 		printf("fuzz: FAIL: %u violations (seed %llu; replay with --seed %llu)\n",
 		       atomic_load(&g_violations), (unsigned long long)opt_seed,
