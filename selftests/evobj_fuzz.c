@@ -3542,6 +3542,37 @@ static void pobj_str(const struct pobj *o, char *buf, size_t len)
 			 o->signaled ? "signaled" : "not signaled");
 }
 
+/* What every reader says of @o, after a violation. */
+static void priv_dump(const struct pobj *o)
+{
+	static const unsigned long cmds[] = {
+		EVOBJ_IOC_READ, EVOBJ_NT_IOC_SEM_READ, EVOBJ_IOC_READ_SEMAPHORE,
+		EVOBJ_NT_IOC_MUTEX_READ, EVOBJ_IOC_READ_MUTEX,
+		EVOBJ_NT_IOC_EVENT_READ,
+	};
+	char path[64], buf[512];
+	ssize_t len;
+	int f;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
+		uint32_t b[4] = { POISON32, POISON32, POISON32, POISON32 };
+		long ret = ioctl(o->fd, cmds[i], b);
+
+		fprintf(stderr, "fuzz:   ioctl %#lx: %ld (%s) %#x %#x %#x %#x\n",
+			cmds[i], ret, ename(ret < 0 ? errno : 0), b[0], b[1],
+			b[2], b[3]);
+	}
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", o->fd);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	len = f >= 0 ? read(f, buf, sizeof(buf) - 1) : -1;
+	if (len > 0) {
+		buf[len] = 0;
+		fprintf(stderr, "fuzz:   fdinfo:\n%s", buf);
+	}
+	if (f >= 0)
+		close(f);
+}
+
 /*
  * Reads @o back through one of its three readers (EVOBJ_IOC_READ, the
  * ntsync read of its kind, the evobj read of its kind) and checks the
@@ -3616,6 +3647,7 @@ static void priv_check(struct thr *t, struct pobj *o, const char *after)
 		violation(t, "after %s, %s of a private %s reads %#x %#x %#x %#x, the model (%s) says word %d is %#x",
 			  after, what, pobj_name(o), b[0], b[1], b[2], b[3],
 			  model, i, exp[i]);
+		priv_dump(o);
 		return;
 	}
 }
@@ -4180,8 +4212,18 @@ static void op_nt_pwait(struct thr *t)
 		violation(t, "%s failed with %s, yet wrote index %u",
 			  t->what, ename(e), *uindex);
 	}
-	for (j = 0; j < NPRIV; j++)
-		priv_check(t, &t->priv[j], nt ? "an ntsync wait" : "an evobj wait");
+	{
+		char why[256];
+		size_t n;
+
+		n = snprintf(why, sizeof(why), "%s (%s, index %u; bad %d, alert %d, signal %d, owner %#x, %s) of",
+			     t->what, ename(e), uindex ? *uindex : POISON32, bad,
+			     al, sig, owner, blocking ? "blocking" : "a test");
+		for (i = 0; i < count && n < sizeof(why) - 8; i++)
+			n += snprintf(why + n, sizeof(why) - n, " %d", idx[i]);
+		for (j = 0; j < NPRIV; j++)
+			priv_check(t, &t->priv[j], why);
+	}
 }
 
 /*
@@ -4201,6 +4243,7 @@ static void op_nt_ptimer(struct thr *t)
 	struct pobj m[NPRIV];
 	uint64_t timeout;
 	bool dead = false;
+	char why[160];
 	long ret;
 
 	for (i = 0; i < NPRIV && ev < 0; i++)
@@ -4292,7 +4335,11 @@ static void op_nt_ptimer(struct thr *t)
 	expect(t, end(t, ioctl(t->priv[ev].fd, EVOBJ_IOC_TIMER, tm), &A_TIMER),
 	       0, "disarming a private event's timer");
 	if (e == EINTR || e == ENOSPC || e == ENOMEM) {
-		priv_check(t, &t->priv[ev], "its timer, after an interrupted wait");
+		/* nothing taken: every object as before, but the event */
+		snprintf(why, sizeof(why), "%s of %u (the event at %u, alert %d) that failed with %s",
+			 t->what, count, index, al, ename(e));
+		for (i = 0; i < NPRIV; i++)
+			priv_check(t, &t->priv[i], why);
 		return;
 	}
 	if (e != (dead ? EOWNERDEAD : 0) || i != index) {
@@ -5170,11 +5217,15 @@ static void setup(void)
 		}
 		t->rng = saved;
 	}
-	{
-		atomic_store(&g_calls, 0);
-		atomic_store(&g_ok, 0);
-		memset(g_errs, 0, sizeof(g_errs));
-	}
+	/*
+	 * The numbers the pool's set-up closed (slots stored twice) are
+	 * the private objects' now: they are stale to nobody.
+	 */
+	for (i = 0; i < NSTALE; i++)
+		atomic_store(&g_stale[i], g_closed);
+	atomic_store(&g_calls, 0);
+	atomic_store(&g_ok, 0);
+	memset(g_errs, 0, sizeof(g_errs));
 }
 
 /*
