@@ -323,13 +323,20 @@ static int evobj_nt_get_refs(struct evobj_nt_refs *refs,
 
 /*
  * A wait-any of no objects and no alert: ntsync sleeps until the timeout
- * or a signal.
+ * or a signal. A time already past makes it a test, as every wait's is,
+ * which fails with -ETIMEDOUT whatever signal is pending.
  */
 static int evobj_nt_sleep(clockid_t clock, ktime_t timeout)
 {
 	ktime_t *expires = timeout == KTIME_MAX ? NULL : &timeout;
+	ktime_t now;
 	int ret;
 
+	if (expires) {
+		now = clock == CLOCK_REALTIME ? ktime_get_real() : ktime_get();
+		if (ktime_compare(timeout, now) <= 0)
+			return -ETIMEDOUT;
+	}
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (signal_pending(current)) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * evobj_fuzz: a seeded, multi-threaded fuzzer for /dev/evobj and its
- * event fds. Not a kselftest: run.sh skips it, scripts/guest/guest-tests.sh and
- * `make fuzz` run it on its own.
+ * evobj_fuzz: a seeded, multi-threaded fuzzer for /dev/evobj, its
+ * object fds and evobj's /dev/ntsync. Not a kselftest: run.sh skips it,
+ * scripts/guest/guest-tests.sh and `make fuzz` run it on its own.
  *
  *   evobj_fuzz [--seed S] [--calls N] [--seconds S] [--threads T]
  *              [--slack S] [--unload] [--no-limits] [--smoke] [-v]
@@ -56,6 +56,31 @@
  *    acquisition, unlock and kill. Pool mutexes (valid and malformed
  *    CREATE_MUTEX, named ones) meet every other call, with the threads'
  *    owners, 0 and random ones.
+ *  - ntsync (/dev/ntsync, when evobj serves it; kmod/ntsync.c): each
+ *    thread keeps private objects that nobody else touches, a
+ *    semaphore, a mutex and an event made through /dev/ntsync and
+ *    through /dev/evobj, and ten more of any kind, made at set-up in
+ *    random states (a max of 0 or U32_MAX and a count of U32_MAX among
+ *    them) and swapped in now and then, and models their state exactly. Every ntsync object ioctl and the
+ *    evobj ioctls of every kind, on its kind or another, with good and
+ *    bad pointers, must return exactly the errno that the order of the
+ *    kernel's checks gives and the output the model predicts, and the
+ *    object then reads back as modelled (EVOBJ_IOC_READ, the ntsync
+ *    read and the evobj read of its kind); read() and write() too.
+ *    ntsync and evobj waits on them (any, all, count 0, alerts, owners,
+ *    duplicates, tests and short timeouts, evobj's signal-and-wait, one
+ *    malformation at a time: pad, flags, count, pointers, foreign fds
+ *    and alerts, owner 0 naming a mutex) return what the model says,
+ *    with its index, and take what it says; blocking ones that an
+ *    event's hardirq timer must complete complete so. ntsync's creates meet valid and invalid
+ *    arguments (exact errno, O_RDWR | O_CLOEXEC blocking fds, which join
+ *    the pool); ntsync ioctls and other 'N' numbers meet every fd, and
+ *    ntsync waits the pool (up to 72 fds, random owners and alerts);
+ *    the persistent fds and the devices refuse exactly. The accounting
+ *    calls go through ntsync too (EVENT_SET/RESET, MUTEX_UNLOCK,
+ *    SEM_RELEASE, WAIT_ANY/ALL), under the invariants above. Without
+ *    evobj's /dev/ntsync (ntsync=0, or a real ntsync) the fuzzer says
+ *    so, and the object fds' ntsync ioctls are fuzzed all the same.
  *
  * Each thread's call sequence derives from the seed, so --seed replays
  * it; with several threads the interleaving (and so what fds hold at a
@@ -92,6 +117,7 @@
 #include <linux/evobj.h>
 
 #include "evobj_files.h"
+#include "../kmod/ntsync_abi.h"
 
 #define NSEC_PER_MSEC	1000000ULL
 #define NSEC_PER_SEC	1000000000ULL
@@ -112,6 +138,7 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char *const N_EVOBJ = "/dev/evobj";
+static const char *const N_NTSYNC = "/dev/ntsync";
 
 /* ---- options and global state ---- */
 
@@ -131,6 +158,7 @@ static atomic_ulong g_ok;
 static atomic_ulong g_errs[256];
 static atomic_ulong g_forks, g_scm_fds, g_timers, g_waits_ok, g_eintr;
 static uint64_t g_start_ns;
+static atomic_ulong g_nt_calls, g_nt_checks, g_nt_waits_ok;
 
 /* Persistent fds: opened before the threads start, never closed. */
 static int g_dev;		/* /dev/evobj */
@@ -141,6 +169,7 @@ static int g_probe[2];		/* notification / synchronization+NONBLOCK */
 static int g_efd;		/* eventfd */
 static int g_pipe[2];
 static int g_closed = 1000;	/* a number never open */
+static int g_nt = -1;		/* evobj's /dev/ntsync, -1 if absent */
 /*
  * Semaphores that only the accounting calls touch (count 0 at first,
  * max g_sem_max[i]), and one that nothing may take or release: full.
@@ -203,6 +232,24 @@ static atomic_uint g_stale_pos;
 /* An address range that stays PROT_NONE: never mapped, never reused. */
 static char *g_none;
 
+/*
+ * An object that only its thread touches, and what it must read back:
+ * made through /dev/ntsync or /dev/evobj, driven through both ABIs.
+ */
+#define NPRIV		6
+#define NSPARE		10
+enum pkind { K_SEM, K_MTX, K_EV };
+
+struct pobj {
+	int fd;
+	enum pkind kind;
+	bool nt;		/* made through /dev/ntsync */
+	uint32_t count, max;	/* a semaphore's */
+	uint32_t owner, held;	/* a mutex's owner and recursion count */
+	bool abandoned;
+	bool manual, signaled;	/* an event's */
+};
+
 struct thr {
 	int id;
 	pid_t tid;
@@ -220,6 +267,9 @@ struct thr {
 	_Atomic long a0, a1, a2;
 	/* what this thread's owner id holds of each accounting mutex */
 	uint32_t mcount[NMTX];
+	/* objects only this thread touches, modelled exactly */
+	struct pobj priv[NPRIV];
+	struct pobj spare[NSPARE];	/* and more, kept aside */
 };
 
 static struct thr g_thr[MAX_THREADS];
@@ -311,7 +361,7 @@ static bool allowed(const struct allow *a, int e)
 static struct allow A_CREATE, A_CHANGE, A_TIMER, A_WAIT, A_READ, A_WRITE,
 	A_POLL, A_SELECT, A_EPCTL, A_EPWAIT, A_CLOSE, A_DUP, A_SEND, A_RECV, A_OPEN,
 	A_NEWFD, A_FORK, A_IOCTL, A_FDINFO, A_ACCT_WAIT, A_NAMED, A_WAITSET,
-	A_MMAP, A_RELEASE, A_MUTEX;
+	A_MMAP, A_RELEASE, A_MUTEX, A_NTIOC, A_NTWAIT;
 
 static void init_allow(void)
 {
@@ -376,6 +426,17 @@ static void init_allow(void)
 	A_FORK = ALLOW(EAGAIN, ENOMEM);
 	A_IOCTL = ALLOW(ENOTTY, EBADF, EFAULT, EINVAL);
 	A_FDINFO = ALLOW(ENOENT, EMFILE, ENFILE, EINTR, EBADF, EAGAIN, EINVAL);
+	/*
+	 * ntsync's ioctls on any fd: EINVAL for another kind's (and from
+	 * epoll), EPERM for an owner that does not hold the mutex,
+	 * EOVERFLOW past a semaphore's max, EOWNERDEAD from MUTEX_READ of
+	 * an abandoned one; the creates' errnos.
+	 */
+	A_NTIOC = ALLOW(EINVAL, EFAULT, ENOTTY, EBADF, EPERM, EOVERFLOW,
+			EOWNERDEAD, ENOMEM, EMFILE, ENFILE);
+	/* ntsync's waits: EINVAL for every fd that is no object. */
+	A_NTWAIT = ALLOW(EINVAL, EFAULT, ETIMEDOUT, EINTR, ENOMEM, ENOSPC,
+			 EOWNERDEAD);
 	if (opt_unload) {
 		/*
 		 * A failing rmmod drops the module's references for an
@@ -389,6 +450,8 @@ static void init_allow(void)
 		A_CREATE.w[ENODEV / 64] |= 1ULL << (ENODEV % 64);
 		A_WAITSET.w[ENOENT / 64] |= 1ULL << (ENOENT % 64);
 		A_NAMED.w[ENODEV / 64] |= 1ULL << (ENODEV % 64);
+		A_NTIOC.w[ENODEV / 64] |= 1ULL << (ENODEV % 64);
+		A_NTIOC.w[ENOENT / 64] |= 1ULL << (ENOENT % 64);
 	}
 }
 
@@ -505,7 +568,15 @@ static bool persistent(int fd)
 	for (int i = 0; i < NMTX; i++)
 		if (fd == g_mtx[i])
 			return true;
-	return fd == g_sem_full || fd == g_mtx_held;
+	for (int i = 0; i < MAX_THREADS; i++) {
+		for (int j = 0; j < NPRIV; j++)
+			if (g_thr[i].priv[j].fd >= 3 && fd == g_thr[i].priv[j].fd)
+				return true;
+		for (int j = 0; j < NSPARE; j++)
+			if (g_thr[i].spare[j].fd >= 3 && fd == g_thr[i].spare[j].fd)
+				return true;
+	}
+	return fd == g_sem_full || fd == g_mtx_held || (g_nt >= 0 && fd == g_nt);
 }
 
 static void stale_push(int fd)
@@ -754,9 +825,18 @@ static void op_acct_change(struct thr *t)
 	if (g_acct_w[i] && pct(t, 40) && acct_word_change(t, i, reset))
 		return;
 	*prev = POISON32;
-	begin(t, reset ? "RESET(acct)" : "SET(acct)", g_acct[i], 0, 0, 0);
-	ret = end(t, ioctl(g_acct[i], reset ? EVOBJ_IOC_RESET : EVOBJ_IOC_SET,
-			   prev), NULL);
+	if (pct(t, 30)) {
+		/* ntsync's, the same on an evobj event */
+		begin(t, reset ? "NT_EVENT_RESET(acct)" : "NT_EVENT_SET(acct)",
+		      g_acct[i], 0, 0, 0);
+		atomic_fetch_add(&g_nt_calls, 1);
+		ret = end(t, ioctl(g_acct[i], reset ? EVOBJ_NT_IOC_EVENT_RESET :
+				   EVOBJ_NT_IOC_EVENT_SET, prev), NULL);
+	} else {
+		begin(t, reset ? "RESET(acct)" : "SET(acct)", g_acct[i], 0, 0, 0);
+		ret = end(t, ioctl(g_acct[i], reset ? EVOBJ_IOC_RESET :
+				   EVOBJ_IOC_SET, prev), NULL);
+	}
 	expect(t, ret, 0, "accounting event");
 	if (ret)
 		return;
@@ -963,6 +1043,27 @@ static void op_acct_wait(struct thr *t)
 		uw = &w;
 		w.index = usw->index;
 		sig_after = usw->signal;
+	} else if (g_nt >= 0 && w.signal == -1 && pct(t, 35)) {
+		/* The same wait through /dev/ntsync: alert 0 for none. */
+		struct evobj_nt_wait nw = {
+			.timeout = w.timeout, .objs = w.fds, .count = count,
+			.index = POISON32, .owner = w.owner,
+			.flags = rt ? EVOBJ_NT_WAIT_REALTIME : 0,
+			.alert = w.alert < 0 ? 0 : w.alert,
+		};
+		struct evobj_nt_wait *unw;
+
+		unw = arg_at(t, ro ? P_RO : P_VALID, &nw, sizeof(nw), 0);
+		if (al)
+			limit = alarm_short(t);
+		begin(t, all ? "NT_WAIT_ALL(acct)" : "NT_WAIT_ANY(acct)", g_nt,
+		      count, (long)w.timeout, limit);
+		atomic_fetch_add(&g_nt_calls, 1);
+		ret = end(t, ioctl(g_nt, all ? EVOBJ_NT_IOC_WAIT_ALL :
+				   EVOBJ_NT_IOC_WAIT_ANY, unw), NULL);
+		uw = &w;
+		w.index = unw->index;
+		sig_after = w.signal;
 	} else {
 		uw = arg_at(t, ro ? P_RO : P_VALID, &w, sizeof(w), 0);
 		if (al)
@@ -1180,6 +1281,8 @@ static void op_sem_release(struct thr *t)
 	} else {
 		enum ptr_kind k = pick_ptr(t, 10);
 		uint32_t n32 = (uint32_t)n, *arg;
+		/* ntsync's: 0 is no error, read-only is EFAULT exactly */
+		bool ntr = pct(t, 30);
 
 		arg = arg_at(t, k, &n32, 4, 8);
 		/*
@@ -1190,13 +1293,17 @@ static void op_sem_release(struct thr *t)
 		if (ptr_faults(k))
 			want = EFAULT;
 		else if (k == P_RO)
-			want = -2;
+			want = ntr ? EFAULT : -2;
 		else if (!n32)
-			want = EINVAL;
+			want = ntr ? -1 : EINVAL;
 		else if (n32 > max)
 			want = EOVERFLOW;
-		begin(t, "RELEASE(sem)", fd, (long)n32, k, 0);
-		ret = end(t, ioctl(fd, EVOBJ_IOC_RELEASE, arg), NULL);
+		begin(t, ntr ? "NT_SEM_RELEASE(sem)" : "RELEASE(sem)", fd,
+		      (long)n32, k, 0);
+		if (ntr)
+			atomic_fetch_add(&g_nt_calls, 1);
+		ret = end(t, ioctl(fd, ntr ? EVOBJ_NT_IOC_SEM_RELEASE :
+				   EVOBJ_IOC_RELEASE, arg), NULL);
 		if (k == P_RO && ret < 0 && errno == EFAULT && n32 && n32 <= max)
 			atomic_fetch_add(&g_sacc[i].ro_efault, n32);
 		if (ret == 0 && k == P_VALID && *arg > max - n32)
@@ -1335,8 +1442,16 @@ static void mtx_unlock_mine(struct thr *t, int i)
 
 	u->owner = OWNER(t);
 	u->count = POISON32;
-	begin(t, "UNLOCK(acct)", g_mtx[i], u->owner, t->mcount[i], 0);
-	ret = end(t, ioctl(g_mtx[i], EVOBJ_IOC_UNLOCK, u), NULL);
+	if (pct(t, 30)) {
+		/* ntsync's: the same layout, the same answers */
+		begin(t, "NT_MUTEX_UNLOCK(acct)", g_mtx[i], u->owner,
+		      t->mcount[i], 0);
+		atomic_fetch_add(&g_nt_calls, 1);
+		ret = end(t, ioctl(g_mtx[i], EVOBJ_NT_IOC_MUTEX_UNLOCK, u), NULL);
+	} else {
+		begin(t, "UNLOCK(acct)", g_mtx[i], u->owner, t->mcount[i], 0);
+		ret = end(t, ioctl(g_mtx[i], EVOBJ_IOC_UNLOCK, u), NULL);
+	}
 	if (t->mcount[i] == 0) {
 		expect(t, ret, EPERM, "unlock of an accounting mutex not held");
 		atomic_fetch_add(&g_macc[i].eperm, 1);
@@ -2158,7 +2273,13 @@ static void op_waitset(struct thr *t)
 		ret = end(t, ioctl(set, cmd, uw), &A_WAIT);
 		if (al)
 			alarm_off(t);
-		if (ptr_faults(kw) && !(kw == P_STRADDLE && v0))
+		/*
+		 * Straddling, a 24-byte one fits when at least 24 bytes
+		 * are mapped before the PROT_NONE page.
+		 */
+		if (ptr_faults(kw) &&
+		    !(kw == P_STRADDLE && v0 &&
+		      t->rw + 2 * PAGE - (char *)uw >= EVOBJ_WAITSET_WAIT_SIZE_VER0))
 			expect(t, ret, EFAULT, "WAITSET wait with a bad pointer");
 		else if ((w.flags & ~EVOBJ_WAIT_REALTIME) || (w.pad && !v0))
 			expect(t, ret, EINVAL, "WAITSET wait with a bad flag or pad");
@@ -2857,7 +2978,8 @@ static void op_fdinfo(struct thr *t)
 		long max = m ? strtol(m + 5, NULL, 10) : -1;
 		long sig = sg ? strtol(sg + 10, NULL, 10) : -1;
 
-		if (count < 0 || max < 1 || max > EVOBJ_SEMAPHORE_MAX ||
+		/* any max, 0 included, for one made by /dev/ntsync */
+		if (count < 0 || max < 0 || max > UINT32_MAX ||
 		    count > max || sig != (count > 0) ||
 		    strstr(buf, "\ntimer:") || strstr(buf, "\nword:"))
 			violation(t, "fdinfo of semaphore fd %d: count %ld max %ld signaled %ld%s",
@@ -3013,7 +3135,8 @@ static void op_poke(struct thr *t)
 		prev = n;
 		begin(t, "RELEASE(live)", fd, n, 0, 0);
 		ret = end(t, ioctl(fd, EVOBJ_IOC_RELEASE, &prev), &A_RELEASE);
-		if (ret == 0 && prev > EVOBJ_SEMAPHORE_MAX - n)
+		/* /dev/ntsync's may have any max up to U32_MAX */
+		if (ret == 0 && prev > UINT32_MAX - n)
 			violation(t, "RELEASE(%u) succeeded with previous count %u",
 				  n, prev);
 		return;
@@ -3308,6 +3431,1413 @@ static void op_named(struct thr *t)
 		slot_store(t, ret, true);
 }
 
+/* ---- /dev/ntsync and the ntsync ioctls of every object fd ---- */
+
+static bool transient(int e);
+
+/* An ntsync call: counted as one, then as any call. */
+static long nt_end(struct thr *t, long ret, const struct allow *a)
+{
+	atomic_fetch_add(&g_nt_calls, 1);
+	return end(t, ret, a);
+}
+
+/* Whether a create's failure is the machine's, not the contract's. */
+static bool create_soft_fail(long ret)
+{
+	return ret < 0 && (errno == ENOMEM || errno == EMFILE ||
+			   errno == ENFILE || (opt_unload && transient(errno)));
+}
+
+/*
+ * The owners a thread's private mutexes see: three of its own, 0 and
+ * one that nothing holds.
+ */
+#define PRIV_OWNER(t, j)	(0x2000U + (t)->id * 4 + (j))
+
+static uint32_t priv_owner(struct thr *t, const struct pobj *o)
+{
+	uint32_t r = rn(t, 20);
+
+	if (o && o->kind == K_MTX && o->owner && r < 8)
+		return o->owner;
+	if (r < 17)
+		return PRIV_OWNER(t, r % 3);
+	return r < 19 ? 0 : NEVER_OWNER;
+}
+
+static const char *pobj_name(const struct pobj *o)
+{
+	static const char *const names[2][3] = {
+		{ "evobj semaphore", "evobj mutex", "evobj event" },
+		{ "ntsync semaphore", "ntsync mutex", "ntsync event" },
+	};
+
+	return names[o->nt][o->kind];
+}
+
+/* Whether a wait of @owner could take @o now. */
+static bool pobj_ready(const struct pobj *o, uint32_t owner)
+{
+	switch (o->kind) {
+	case K_SEM:
+		return o->count;
+	case K_MTX:
+		return !o->owner || (o->owner == owner && o->held < UINT32_MAX);
+	default:
+		return o->signaled;
+	}
+}
+
+/* A wait of @owner takes @o; true if it was an abandoned mutex. */
+static bool pobj_take(struct pobj *o, uint32_t owner)
+{
+	bool dead = false;
+
+	switch (o->kind) {
+	case K_SEM:
+		o->count--;
+		break;
+	case K_MTX:
+		dead = o->abandoned;
+		o->abandoned = false;
+		o->owner = owner;
+		o->held++;
+		break;
+	default:
+		if (!o->manual)
+			o->signaled = false;
+		break;
+	}
+	return dead;
+}
+
+static uint32_t pobj_type(const struct pobj *o)
+{
+	if (o->kind == K_SEM)
+		return EVOBJ_SEMAPHORE;
+	if (o->kind == K_MTX)
+		return EVOBJ_MUTEX;
+	return o->manual ? EVOBJ_NOTIFICATION : EVOBJ_SYNCHRONIZATION;
+}
+
+static uint32_t pobj_signaled(const struct pobj *o)
+{
+	if (o->kind == K_SEM)
+		return o->count != 0;
+	if (o->kind == K_MTX)
+		return !o->owner;
+	return o->signaled;
+}
+
+static void pobj_str(const struct pobj *o, char *buf, size_t len)
+{
+	if (o->kind == K_SEM)
+		snprintf(buf, len, "count %u max %u", o->count, o->max);
+	else if (o->kind == K_MTX)
+		snprintf(buf, len, "owner %#x count %u%s", o->owner, o->held,
+			 o->abandoned ? " abandoned" : "");
+	else
+		snprintf(buf, len, "%s, %s", o->manual ? "manual" : "auto",
+			 o->signaled ? "signaled" : "not signaled");
+}
+
+/* What every reader says of @o, after a violation. */
+static void priv_dump(const struct pobj *o)
+{
+	static const unsigned long cmds[] = {
+		EVOBJ_IOC_READ, EVOBJ_NT_IOC_SEM_READ, EVOBJ_IOC_READ_SEMAPHORE,
+		EVOBJ_NT_IOC_MUTEX_READ, EVOBJ_IOC_READ_MUTEX,
+		EVOBJ_NT_IOC_EVENT_READ,
+	};
+	char path[64], buf[512];
+	ssize_t len;
+	int f;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
+		uint32_t b[4] = { POISON32, POISON32, POISON32, POISON32 };
+		long ret = ioctl(o->fd, cmds[i], b);
+
+		fprintf(stderr, "fuzz:   ioctl %#lx: %ld (%s) %#x %#x %#x %#x\n",
+			cmds[i], ret, ename(ret < 0 ? errno : 0), b[0], b[1],
+			b[2], b[3]);
+	}
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", o->fd);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	len = f >= 0 ? read(f, buf, sizeof(buf) - 1) : -1;
+	if (len > 0) {
+		buf[len] = 0;
+		fprintf(stderr, "fuzz:   fdinfo:\n%s", buf);
+	}
+	if (f >= 0)
+		close(f);
+}
+
+/*
+ * Reads @o back through one of its three readers (EVOBJ_IOC_READ, the
+ * ntsync read of its kind, the evobj read of its kind) and checks the
+ * model: what it must say after @after.
+ */
+static void priv_check(struct thr *t, struct pobj *o, const char *after)
+{
+	uint32_t *b = (uint32_t *)(t->rw + 12 * 256), exp[4];
+	unsigned long cmd = EVOBJ_IOC_READ;
+	const char *what = "READ";
+	int n = 2, want = 0, e;
+	char model[80];
+	long ret;
+
+	exp[0] = pobj_type(o);
+	exp[1] = pobj_signaled(o);
+	switch (rn(t, 3)) {
+	case 0:
+		break;
+	case 1:
+		if (o->kind == K_SEM) {
+			cmd = EVOBJ_NT_IOC_SEM_READ;
+			what = "NT_SEM_READ";
+			exp[0] = o->count;
+			exp[1] = o->max;
+		} else if (o->kind == K_MTX) {
+			cmd = EVOBJ_NT_IOC_MUTEX_READ;
+			what = "NT_MUTEX_READ";
+			exp[0] = o->owner;
+			exp[1] = o->held;
+			want = o->abandoned ? EOWNERDEAD : 0;
+		} else {
+			cmd = EVOBJ_NT_IOC_EVENT_READ;
+			what = "NT_EVENT_READ";
+			exp[0] = o->manual;
+			exp[1] = o->signaled;
+		}
+		break;
+	default:
+		if (o->kind == K_SEM) {
+			cmd = EVOBJ_IOC_READ_SEMAPHORE;
+			what = "READ_SEMAPHORE";
+			exp[0] = o->count;
+			exp[1] = o->max;
+		} else if (o->kind == K_MTX) {
+			cmd = EVOBJ_IOC_READ_MUTEX;
+			what = "READ_MUTEX";
+			exp[0] = o->owner;
+			exp[1] = o->held;
+			exp[2] = o->abandoned ? EVOBJ_MUTEX_ABANDONED : 0;
+			exp[3] = 0;
+			n = 4;
+		}
+		break;
+	}
+	for (int i = 0; i < 4; i++)
+		b[i] = POISON32;
+	begin(t, what, o->fd, 0, 0, 0);
+	ret = nt_end(t, ioctl(o->fd, cmd, b), NULL);
+	e = ret < 0 ? errno : 0;
+	atomic_fetch_add(&g_nt_checks, 1);
+	pobj_str(o, model, sizeof(model));
+	if (e != want) {
+		violation(t, "after %s, %s of a private %s (%s) returned %ld (%s), expected %s",
+			  after, what, pobj_name(o), model, ret, ename(e),
+			  ename(want));
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		if (b[i] == exp[i])
+			continue;
+		violation(t, "after %s, %s of a private %s reads %#x %#x %#x %#x, the model (%s) says word %d is %#x",
+			  after, what, pobj_name(o), b[0], b[1], b[2], b[3],
+			  model, i, exp[i]);
+		priv_dump(o);
+		return;
+	}
+}
+
+/*
+ * A new object of @m's kind (or any kind, if @any), through /dev/ntsync
+ * or /dev/evobj, in a random state that @m then models. Returns its fd,
+ * or -1 if the machine refused (ENOMEM, EMFILE).
+ */
+static int priv_make(struct thr *t, struct pobj *m, bool any)
+{
+	static const uint32_t nt_max[] = { 0, 1, 2, 5, UINT32_MAX };
+	static const uint32_t ev_max[] = { 1, 2, 5, EVOBJ_SEMAPHORE_MAX };
+	enum pkind kind = any ? (enum pkind)rn(t, 3) : m->kind;
+	bool nt = any ? g_nt >= 0 && pct(t, 60) : m->nt;
+	uint32_t r;
+	long ret;
+
+	*m = (struct pobj){ .kind = kind, .nt = nt, .fd = -1 };
+	switch (kind) {
+	case K_SEM:
+		m->max = nt ? nt_max[rn(t, 5)] : ev_max[rn(t, 4)];
+		r = rn(t, 6);
+		m->count = r < 3 ? rn(t, m->max < 3 ? m->max + 1 : 3) :
+			   r < 5 ? m->max - rn(t, m->max < 2 ? m->max + 1 : 2) : 0;
+		if (nt) {
+			struct evobj_nt_sem a = { m->count, m->max };
+
+			begin(t, "NT_CREATE_SEM", g_nt, a.count, a.max, 0);
+			ret = nt_end(t, ioctl(g_nt, EVOBJ_NT_IOC_CREATE_SEM, &a),
+				     &A_CREATE);
+		} else {
+			struct evobj_semaphore c = {
+				.count = m->count, .max = m->max,
+				.flags = rn(t, 2) * EVOBJ_NONBLOCK,
+			};
+
+			begin(t, "CREATE_SEMAPHORE(priv)", g_dev, c.count, c.max, 0);
+			ret = end(t, ioctl(g_dev, EVOBJ_IOC_CREATE_SEMAPHORE, &c),
+				  &A_CREATE);
+		}
+		break;
+	case K_MTX:
+		r = rn(t, 8);
+		if (r >= 3) {
+			m->owner = PRIV_OWNER(t, rn(t, 3));
+			m->held = r == 7 ? UINT32_MAX - rn(t, 2) : 1 + rn(t, 3);
+		}
+		if (nt) {
+			struct evobj_nt_mutex a = { m->owner, m->held };
+
+			begin(t, "NT_CREATE_MUTEX", g_nt, a.owner, a.count, 0);
+			ret = nt_end(t, ioctl(g_nt, EVOBJ_NT_IOC_CREATE_MUTEX, &a),
+				     &A_CREATE);
+		} else {
+			struct evobj_mutex c = { .owner = m->owner, .count = m->held };
+
+			begin(t, "CREATE_MUTEX(priv)", g_dev, c.owner, c.count, 0);
+			ret = end(t, ioctl(g_dev, EVOBJ_IOC_CREATE_MUTEX, &c),
+				  &A_CREATE);
+		}
+		break;
+	default:
+		m->manual = pct(t, 50);
+		m->signaled = pct(t, 50);
+		if (nt) {
+			/* Any nonzero value means yes. */
+			struct evobj_nt_event a = {
+				m->manual ? 1U << rn(t, 32) : 0,
+				m->signaled ? 1U << rn(t, 32) : 0,
+			};
+
+			begin(t, "NT_CREATE_EVENT", g_nt, a.manual, a.signaled, 0);
+			ret = nt_end(t, ioctl(g_nt, EVOBJ_NT_IOC_CREATE_EVENT, &a),
+				     &A_CREATE);
+		} else {
+			struct evobj_create c = {
+				m->manual ? EVOBJ_NOTIFICATION : EVOBJ_SYNCHRONIZATION,
+				m->signaled ? EVOBJ_SIGNALED : 0,
+			};
+
+			begin(t, "CREATE(priv)", g_dev, c.type, c.flags, 0);
+			ret = end(t, ioctl(g_dev, EVOBJ_IOC_CREATE, &c), &A_CREATE);
+		}
+		break;
+	}
+	if (!create_soft_fail(ret))
+		expect(t, ret, 0, "a valid create of a private object");
+	return ret < 0 ? -1 : (int)ret;
+}
+
+/*
+ * Another private object in place of one: made at set-up in a random
+ * state (no other thread ran then, so nothing else ever held it), kept
+ * aside untouched since, so its model is still exact.
+ */
+static void op_nt_priv_swap(struct thr *t)
+{
+	struct pobj *o = &t->priv[rn(t, NPRIV)], *s = &t->spare[rn(t, NSPARE)];
+	struct pobj m = *o;
+
+	*o = *s;
+	*s = m;
+	priv_check(t, o, "its time aside");
+}
+
+enum {
+	C_NT_RELEASE, C_NT_SEM_READ, C_NT_UNLOCK, C_NT_KILL, C_NT_MTX_READ,
+	C_NT_SET, C_NT_RESET, C_NT_PULSE, C_NT_EV_READ,
+	C_SET, C_RESET, C_PULSE, C_READ, C_RELEASE, C_READ_SEM, C_UNLOCK,
+	C_KILL, C_READ_MTX, C_NCMD
+};
+
+static const struct {
+	unsigned long cmd;
+	const char *name;
+} pcmd[C_NCMD] = {
+	[C_NT_RELEASE] = { EVOBJ_NT_IOC_SEM_RELEASE, "NT_SEM_RELEASE" },
+	[C_NT_SEM_READ] = { EVOBJ_NT_IOC_SEM_READ, "NT_SEM_READ" },
+	[C_NT_UNLOCK] = { EVOBJ_NT_IOC_MUTEX_UNLOCK, "NT_MUTEX_UNLOCK" },
+	[C_NT_KILL] = { EVOBJ_NT_IOC_MUTEX_KILL, "NT_MUTEX_KILL" },
+	[C_NT_MTX_READ] = { EVOBJ_NT_IOC_MUTEX_READ, "NT_MUTEX_READ" },
+	[C_NT_SET] = { EVOBJ_NT_IOC_EVENT_SET, "NT_EVENT_SET" },
+	[C_NT_RESET] = { EVOBJ_NT_IOC_EVENT_RESET, "NT_EVENT_RESET" },
+	[C_NT_PULSE] = { EVOBJ_NT_IOC_EVENT_PULSE, "NT_EVENT_PULSE" },
+	[C_NT_EV_READ] = { EVOBJ_NT_IOC_EVENT_READ, "NT_EVENT_READ" },
+	[C_SET] = { EVOBJ_IOC_SET, "SET" },
+	[C_RESET] = { EVOBJ_IOC_RESET, "RESET" },
+	[C_PULSE] = { EVOBJ_IOC_PULSE, "PULSE" },
+	[C_READ] = { EVOBJ_IOC_READ, "READ" },
+	[C_RELEASE] = { EVOBJ_IOC_RELEASE, "RELEASE" },
+	[C_READ_SEM] = { EVOBJ_IOC_READ_SEMAPHORE, "READ_SEMAPHORE" },
+	[C_UNLOCK] = { EVOBJ_IOC_UNLOCK, "UNLOCK" },
+	[C_KILL] = { EVOBJ_IOC_KILL, "KILL" },
+	[C_READ_MTX] = { EVOBJ_IOC_READ_MUTEX, "READ_MUTEX" },
+};
+
+/* The calls of each kind, ntsync's and evobj's. */
+static const int kind_cmds[3][9] = {
+	[K_SEM] = { C_NT_RELEASE, C_NT_RELEASE, C_NT_SEM_READ, C_RELEASE,
+		    C_RELEASE, C_READ_SEM, C_READ, C_NT_RELEASE, C_RELEASE },
+	[K_MTX] = { C_NT_UNLOCK, C_NT_UNLOCK, C_NT_KILL, C_NT_MTX_READ,
+		    C_UNLOCK, C_UNLOCK, C_KILL, C_READ_MTX, C_READ },
+	[K_EV] = { C_NT_SET, C_NT_RESET, C_NT_PULSE, C_NT_EV_READ, C_SET,
+		   C_RESET, C_PULSE, C_READ, C_NT_SET },
+};
+
+/* A units count for a release of @o: 0, fits, fits exactly, one too many... */
+static uint32_t priv_units(struct thr *t, const struct pobj *o)
+{
+	uint32_t room = o->kind == K_SEM ? o->max - o->count : 3;
+
+	switch (rn(t, 8)) {
+	case 0:
+		return 0;
+	case 1:
+		return room;
+	case 2:
+		return room + 1;	/* U32_MAX's room + 1: 0 */
+	case 3:
+		return UINT32_MAX - rn(t, 2);
+	default:
+		return 1 + rn(t, 2);
+	}
+}
+
+/*
+ * An ntsync or evobj ioctl on a private object, its own kind's or
+ * another's, with a valid pointer or not: exactly the errno the order
+ * of the kernel's checks gives (ntsync.c, device.c), exactly the output
+ * the model predicts, and the state read back after it.
+ */
+static void op_nt_obj(struct thr *t)
+{
+	struct pobj *o = &t->priv[rn(t, NPRIV)], m = *o;
+	enum ptr_kind k = pick_ptr(t, 12);
+	bool rd = k == P_VALID || k == P_RO, wr = k == P_VALID;
+	bool sem = o->kind == K_SEM, mtx = o->kind == K_MTX, ev = o->kind == K_EV;
+	int c = pct(t, 75) ? kind_cmds[o->kind][rn(t, 9)] : (int)rn(t, C_NCMD);
+	uint32_t in[4] = { POISON32, POISON32, POISON32, POISON32 };
+	uint32_t exp[4] = { 0 }, *p, v;
+	int want = 0, nout = 0, e;
+	char after[160], model[80];
+	size_t len = 8;
+	long ret;
+
+	switch (c) {
+	case C_NT_RELEASE:
+	case C_RELEASE:
+		v = priv_units(t, o);
+		in[0] = v;
+		len = 4;
+		exp[0] = o->count;
+		nout = 1;
+		if (c == C_NT_RELEASE)
+			want = !rd ? EFAULT : !sem ? EINVAL : !wr ? EFAULT :
+			       v > o->max - o->count ? EOVERFLOW : 0;
+		else
+			want = !sem ? EINVAL : !wr ? EFAULT : !v ? EINVAL :
+			       v > o->max - o->count ? EOVERFLOW : 0;
+		if (!want)
+			m.count += v;
+		break;
+	case C_NT_SEM_READ:
+	case C_READ_SEM:
+		want = !sem ? EINVAL : !wr ? EFAULT : 0;
+		exp[0] = o->count;
+		exp[1] = o->max;
+		nout = 2;
+		break;
+	case C_NT_UNLOCK:
+	case C_UNLOCK:
+		v = priv_owner(t, o);
+		in[0] = v;
+		exp[0] = v;
+		exp[1] = o->held;
+		nout = 2;
+		if (c == C_NT_UNLOCK)
+			want = !rd ? EFAULT : !v || !mtx ? EINVAL : !wr ? EFAULT :
+			       v != o->owner ? EPERM : 0;
+		else
+			want = !mtx ? EINVAL : !wr ? EFAULT : !v ? EINVAL :
+			       v != o->owner ? EPERM : 0;
+		if (!want && !--m.held)
+			m.owner = 0;
+		break;
+	case C_NT_KILL:
+	case C_KILL:
+		v = priv_owner(t, o);
+		in[0] = v;
+		len = 4;
+		if (c == C_NT_KILL)
+			want = !rd ? EFAULT : !v || !mtx ? EINVAL :
+			       v != o->owner ? EPERM : 0;
+		else
+			want = !mtx ? EINVAL : !rd ? EFAULT : !v ? EINVAL :
+			       v != o->owner ? EPERM : 0;
+		if (!want) {
+			m.owner = 0;
+			m.held = 0;
+			m.abandoned = true;
+		}
+		break;
+	case C_NT_MTX_READ:
+	case C_READ_MTX:
+		want = !mtx ? EINVAL : !wr ? EFAULT : 0;
+		if (!want && c == C_NT_MTX_READ && o->abandoned)
+			want = EOWNERDEAD;	/* the state written all the same */
+		exp[0] = o->owner;
+		exp[1] = o->held;
+		exp[2] = o->abandoned ? EVOBJ_MUTEX_ABANDONED : 0;
+		nout = c == C_READ_MTX ? 4 : 2;
+		len = nout * 4;
+		break;
+	case C_NT_SET:
+	case C_NT_RESET:
+	case C_NT_PULSE:
+	case C_SET:
+	case C_RESET:
+	case C_PULSE:
+		len = 4;
+		exp[0] = o->signaled;
+		nout = 1;
+		/* evobj's take NULL: no previous state wanted */
+		if (!ev)
+			want = EINVAL;
+		else if (c >= C_SET && k == P_NULL)
+			nout = 0;
+		else if (!wr)
+			want = EFAULT;
+		if (!want)
+			m.signaled = c == C_NT_SET || c == C_SET;
+		break;
+	case C_NT_EV_READ:
+		want = !ev ? EINVAL : !wr ? EFAULT : 0;
+		exp[0] = o->manual;
+		exp[1] = o->signaled;
+		nout = 2;
+		break;
+	default:	/* C_READ, any kind */
+		want = !wr ? EFAULT : 0;
+		exp[0] = pobj_type(o);
+		exp[1] = pobj_signaled(o);
+		nout = 2;
+		break;
+	}
+	p = arg_at(t, k, in, len, 13);
+	begin(t, pcmd[c].name, o->fd, in[0], k, 0);
+	ret = (c <= C_NT_EV_READ ? nt_end : end)(t, ioctl(o->fd, pcmd[c].cmd, p),
+						   NULL);
+	e = ret < 0 ? errno : 0;
+	pobj_str(o, model, sizeof(model));
+	snprintf(after, sizeof(after), "%s(%#x, pointer kind %d) on it (%s before)",
+		 pcmd[c].name, in[0], k, model);
+	if (e != want) {
+		violation(t, "%s of a private %s (%s, pointer kind %d, arg %#x) returned %ld (%s), expected %s",
+			  pcmd[c].name, pobj_name(o), model, k, in[0], ret,
+			  ename(e), ename(want));
+		return;
+	}
+	for (int i = 0; (!want || want == EOWNERDEAD) && i < nout; i++)
+		if (p[i] != exp[i])
+			violation(t, "%s of a private %s (%s, arg %#x) wrote %#x at word %d, the model says %#x",
+				  pcmd[c].name, pobj_name(o), model, in[0], p[i],
+				  i, exp[i]);
+	*o = m;
+	priv_check(t, o, after);
+}
+
+/* Fds that are no object: ntsync's waits say EINVAL for each. */
+static int32_t nt_foreign_fd(struct thr *t)
+{
+	const int32_t fds[] = { g_closed, -1, g_efd, g_dev, g_nt, g_pipe[0],
+				0, INT_MAX };
+
+	return fds[rn(t, ARRAY_SIZE(fds))];
+}
+
+/* The same as an alert, where 0 means none. */
+static uint32_t nt_foreign_alert(struct thr *t)
+{
+	int32_t fd = nt_foreign_fd(t);
+
+	return fd ? (uint32_t)fd : 1;
+}
+
+/*
+ * A wait on private objects, through /dev/ntsync (or /dev/evobj's):
+ * any or all, with or without an alert (evobj's: a signal too), for one
+ * of the thread's owners (or 0), a test or a short timeout, now and
+ * then one malformation.
+ * What it returns, its index and what it takes all follow from the
+ * model; every object is read back after.
+ */
+static void op_nt_pwait(struct thr *t)
+{
+	bool nt = g_nt >= 0 && pct(t, 75), all = pct(t, 40), rt = pct(t, 20);
+	int32_t *fds = (int32_t *)(t->rw + 16 * 256);
+	clockid_t clk = rt ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+	uint32_t count = nt ? rn(t, 7) : 1 + rn(t, 6), owner, index = 0, i, j;
+	int idx[8], al = -1, sig = -1, want = 0, bad = -1, e;
+	bool dup = false, al_among = false, names_mtx = false, dead = false;
+	bool blocking = false, alarmed = false;
+	struct pobj m[NPRIV];
+	uint64_t now = now_ns(clk), timeout, limit = 0;
+	void *uw;
+	uint32_t *uindex;
+	long ret;
+
+	for (i = 0; i < count; i++)
+		idx[i] = rn(t, NPRIV);
+	if (pct(t, 30))
+		al = rn(t, NPRIV);
+	owner = priv_owner(t, count ? &t->priv[idx[0]] : NULL);
+	if (nt && pct(t, 15))
+		bad = rn(t, 9);
+	if (bad == 7) {
+		/* owner 0 with a mutex named */
+		for (j = 0; j < NPRIV && t->priv[j].kind != K_MTX; j++)
+			;
+		if (j == NPRIV) {
+			bad = -1;
+		} else {
+			if (count)
+				idx[rn(t, count)] = j;
+			else
+				al = j;
+			owner = 0;
+		}
+	}
+	if (bad == 8) {
+		/* a wait-all naming one object twice */
+		all = true;
+		if (!count)
+			idx[0] = rn(t, NPRIV);
+		if (count < 2)
+			count = 2;
+		idx[1] = idx[0];
+	}
+	for (i = 0; i < count; i++) {
+		fds[i] = t->priv[idx[i]].fd;
+		for (j = 0; j < i; j++)
+			dup |= idx[j] == idx[i];
+		al_among |= idx[i] == al;
+		names_mtx |= t->priv[idx[i]].kind == K_MTX;
+	}
+	names_mtx |= al >= 0 && t->priv[al].kind == K_MTX;
+	switch (rn(t, 10)) {
+	case 0:
+		timeout = 0;
+		break;
+	case 1:
+		timeout = 1;
+		break;
+	case 2:
+		timeout = now - NSEC_PER_SEC;
+		break;
+	case 3:
+		/* above S64_MAX: in the past to ntsync */
+		timeout = nt ? KTIME_MAX_NS + 1 + rn(t, 1000) : now;
+		break;
+	case 4:
+	case 5:
+		limit = 50000 + rn(t, 2000000);
+		timeout = now + limit;
+		blocking = true;
+		break;
+	default:
+		timeout = now;
+		break;
+	}
+	/*
+	 * Signal-and-wait (evobj's), in tests only: the signal comes
+	 * first then, a semaphore's release or a mutex's unlock before
+	 * anything, an event's set before the test.
+	 */
+	if (!nt && !blocking && !(all && dup) && pct(t, 30)) {
+		sig = rn(t, NPRIV);
+		names_mtx |= t->priv[sig].kind == K_MTX;
+	}
+	/* Nothing to wait for: the error or the outcome the model gives. */
+	if (bad == 5 && count) {
+		fds[rn(t, count)] = nt_foreign_fd(t);
+		want = EINVAL;
+	}
+	if (bad == 2)
+		want = EINVAL;		/* count above 64 */
+	if (bad == 6 || (bad == 5 && !count))
+		want = EINVAL;		/* a foreign alert */
+	if (bad == 0 || bad == 1)
+		want = EINVAL;		/* pad, flags */
+	/*
+	 * A wait-all's alert among its objects: ntsync.c refuses it;
+	 * evobj's own wait lets the objects come first, then the alert.
+	 */
+	if ((!owner && names_mtx) || (all && (dup || (nt && al_among))))
+		want = EINVAL;
+	if (bad == 3 || (bad == 4 && count))
+		want = EFAULT;		/* the arguments, the fds */
+	memcpy(m, t->priv, sizeof(m));
+	if (!want && sig >= 0) {
+		struct pobj *so = &m[sig];
+
+		if (so->kind == K_SEM && so->count == so->max) {
+			want = EOVERFLOW;
+		} else if (so->kind == K_SEM) {
+			so->count++;
+		} else if (so->kind == K_MTX && so->owner != owner) {
+			want = EPERM;
+		} else if (so->kind == K_MTX) {
+			if (!--so->held)
+				so->owner = 0;
+		} else {
+			so->signaled = true;
+		}
+	}
+	if (!want) {
+		bool ready = true;
+
+		if (all) {
+			for (i = 0; i < count; i++)
+				ready &= pobj_ready(&m[idx[i]], owner);
+			/* (an ntsync wait-all of none completes at once) */
+		} else {
+			ready = false;
+		}
+		if (all && ready) {
+			for (i = 0; i < count; i++)
+				dead |= pobj_take(&m[idx[i]], owner);
+			index = 0;
+		} else if (!all && count) {
+			for (i = 0; i < count && !ready; i++) {
+				if (pobj_ready(&m[idx[i]], owner)) {
+					ready = true;
+					dead = pobj_take(&m[idx[i]], owner);
+					index = i;
+				}
+			}
+		}
+		if (!ready && al >= 0 && pobj_ready(&m[al], owner)) {
+			ready = true;
+			dead = pobj_take(&m[al], owner);
+			index = count;
+		}
+		want = !ready ? ETIMEDOUT : dead ? EOWNERDEAD : 0;
+	}
+	if (blocking && pct(t, 20)) {
+		alarm_arm(t, 20000 + rn(t, 1000000));
+		alarmed = true;
+	}
+	if (nt) {
+		struct evobj_nt_wait w = {
+			.timeout = timeout, .objs = (uintptr_t)fds,
+			.count = count, .index = POISON32,
+			.flags = rt ? EVOBJ_NT_WAIT_REALTIME : 0,
+			.owner = owner, .alert = al >= 0 ? t->priv[al].fd : 0,
+		};
+		enum ptr_kind pk = bad == 3 ? 1 + rn(t, P_NKINDS - 1) : P_VALID;
+
+		if (bad == 0)
+			w.pad = 1U << rn(t, 32);
+		if (bad == 1)
+			w.flags |= 2U << rn(t, 31);
+		if (bad == 2)
+			w.count = EVOBJ_NT_MAX_WAIT + 1 + rn(t, 200);
+		if (bad == 4)
+			w.objs = (uintptr_t)arg_at(t, 1 + rn(t, P_RO - 1), fds,
+						   4 * count, 17);
+		if (bad == 6 || (bad == 5 && !count))
+			w.alert = nt_foreign_alert(t);
+		uw = arg_at(t, pk, &w, sizeof(w), 11);
+		uindex = &((struct evobj_nt_wait *)uw)->index;
+		begin(t, all ? "NT_WAIT_ALL(priv)" : "NT_WAIT_ANY(priv)", g_nt,
+		      count, bad, limit);
+		ret = nt_end(t, ioctl(g_nt, all ? EVOBJ_NT_IOC_WAIT_ALL :
+				      EVOBJ_NT_IOC_WAIT_ANY, uw), NULL);
+		if (pk != P_VALID)
+			uindex = NULL;
+	} else {
+		struct evobj_wait w = {
+			.timeout = timeout, .fds = (uintptr_t)fds,
+			.count = count, .index = POISON32,
+			.flags = rt ? EVOBJ_WAIT_REALTIME : 0,
+			.alert = al >= 0 ? t->priv[al].fd : -1,
+			.signal = sig >= 0 ? t->priv[sig].fd : -1,
+			.owner = owner,
+		};
+
+		uw = arg_at(t, P_VALID, &w, sizeof(w), 11);
+		uindex = &((struct evobj_wait *)uw)->index;
+		begin(t, all ? "WAIT_ALL(priv)" : "WAIT_ANY(priv)", g_dev,
+		      count, bad, limit);
+		ret = end(t, ioctl(g_dev, all ? EVOBJ_IOC_WAIT_ALL :
+				   EVOBJ_IOC_WAIT_ANY, uw), NULL);
+	}
+	e = ret < 0 ? errno : 0;
+	if (alarmed)
+		alarm_off(t);
+	if (want == ETIMEDOUT && blocking && e != want &&
+	    (e == EINTR || e == ENOMEM || (e == ENOSPC && (dup || al_among))))
+		want = e;	/* nothing taken either */
+	if (e != want) {
+		violation(t, "%s of %u private objects (bad %d, alert %d, signal %d, owner %#x, timeout %llu%s) returned %ld (%s), the model says %s",
+			  t->what, count, bad, al, sig, owner,
+			  (unsigned long long)timeout, blocking ? ", blocking" : "",
+			  ret, ename(e), ename(want));
+		return;
+	}
+	errno = e;
+	if (e == ETIMEDOUT)
+		check_expiry(t, ret, timeout, clk);
+	if (!e || e == EOWNERDEAD) {
+		atomic_fetch_add(&g_nt_waits_ok, 1);
+		if (uindex && *uindex != index)
+			violation(t, "%s of %u private objects (alert %d, signal %d, owner %#x) returned index %u, the model says %u",
+				  t->what, count, al, sig, owner, *uindex, index);
+		memcpy(t->priv, m, sizeof(m));
+	} else if (e == ETIMEDOUT && sig >= 0) {
+		/* nothing taken, the signal given */
+		memcpy(t->priv, m, sizeof(m));
+	} else if (nt && uindex && *uindex != POISON32) {
+		violation(t, "%s failed with %s, yet wrote index %u",
+			  t->what, ename(e), *uindex);
+	}
+	{
+		char why[256];
+		size_t n;
+
+		n = snprintf(why, sizeof(why), "%s (%s, index %u; bad %d, alert %d, signal %d, owner %#x, %s) of",
+			     t->what, ename(e), uindex ? *uindex : POISON32, bad,
+			     al, sig, owner, blocking ? "blocking" : "a test");
+		for (i = 0; i < count && n < sizeof(why) - 8; i++)
+			n += snprintf(why + n, sizeof(why) - n, " %d", idx[i]);
+		for (j = 0; j < NPRIV; j++)
+			priv_check(t, &t->priv[j], why);
+	}
+}
+
+/*
+ * A blocking wait on private objects that a hardirq timer completes:
+ * an event not signaled, its timer armed to expire in a moment, and a
+ * wait (ntsync's or evobj's) whose other objects cannot complete it
+ * (any) or all can (all), so that the timer's set must complete it,
+ * with the event's first index, long before its timeout.
+ */
+static void op_nt_ptimer(struct thr *t)
+{
+	int32_t *fds = (int32_t *)(t->rw + 16 * 256);
+	bool nt = g_nt >= 0 && pct(t, 70), all = pct(t, 40);
+	struct evobj_timer *tm = (void *)(t->rw + 13 * 256);
+	uint32_t owner = PRIV_OWNER(t, rn(t, 3)), count = 0, index = 0, i;
+	int ev = -1, idx[6], al = -1, e;
+	struct pobj m[NPRIV];
+	uint64_t timeout;
+	bool dead = false;
+	char why[160];
+	long ret;
+
+	for (i = 0; i < NPRIV && ev < 0; i++)
+		if (t->priv[(t->id + i) % NPRIV].kind == K_EV &&
+		    !t->priv[(t->id + i) % NPRIV].signaled)
+			ev = (t->id + i) % NPRIV;
+	if (ev < 0)
+		return;
+	/* The others: none ready (any), all ready (all), each once. */
+	for (i = 0; i < NPRIV; i++) {
+		if ((int)i == ev || pobj_ready(&t->priv[i], owner) != all ||
+		    pct(t, 40))
+			continue;
+		idx[count++] = i;
+	}
+	idx[count++] = ev;
+	/* the event somewhere, now and then twice in a wait-any */
+	for (i = count - 1; i > 0 && pct(t, 50); i--) {
+		idx[i] = idx[i - 1];
+		idx[i - 1] = ev;
+	}
+	if (!all && count < 6 && pct(t, 20))
+		idx[count++] = ev;
+	if (!all && pct(t, 20))
+		al = pct(t, 50) ? ev : idx[0];
+	for (i = 0; i < count; i++)
+		fds[i] = t->priv[idx[i]].fd;
+	memcpy(m, t->priv, sizeof(m));
+	m[ev].signaled = true;
+	if (all) {
+		for (i = 0; i < count; i++)
+			dead |= pobj_take(&m[idx[i]], owner);
+	} else {
+		for (i = 0; idx[i] != ev; i++)
+			;
+		index = i;
+		pobj_take(&m[ev], owner);
+	}
+	*tm = (struct evobj_timer){ .expires = mono() + 50000 + rn(t, 2000000) };
+	begin(t, "TIMER(priv)", t->priv[ev].fd, 0, 0, 0);
+	ret = end(t, ioctl(t->priv[ev].fd, EVOBJ_IOC_TIMER, tm), &A_TIMER);
+	if (ret) {
+		if (errno != ENOSPC && errno != ENOMEM)
+			violation(t, "arming the timer of a private %s failed: %s",
+				  pobj_name(&t->priv[ev]), ename(errno));
+		return;		/* max_timers: nothing armed */
+	}
+	atomic_fetch_add(&g_timers, 1);
+	timeout = mono() + 5 * NSEC_PER_SEC;
+	if (nt) {
+		struct evobj_nt_wait w = {
+			.timeout = timeout, .objs = (uintptr_t)fds, .count = count,
+			.index = POISON32, .owner = owner,
+			.alert = al >= 0 ? t->priv[al].fd : 0,
+		};
+
+		begin(t, all ? "NT_WAIT_ALL(timer)" : "NT_WAIT_ANY(timer)", g_nt,
+		      count, ev, 5 * NSEC_PER_SEC);
+		ret = nt_end(t, ioctl(g_nt, all ? EVOBJ_NT_IOC_WAIT_ALL :
+				      EVOBJ_NT_IOC_WAIT_ANY, &w), NULL);
+		i = w.index;
+	} else {
+		struct evobj_wait w = {
+			.timeout = timeout, .fds = (uintptr_t)fds, .count = count,
+			.index = POISON32, .alert = al >= 0 ? t->priv[al].fd : -1,
+			.signal = -1, .owner = owner,
+		};
+
+		begin(t, all ? "WAIT_ALL(timer)" : "WAIT_ANY(timer)", g_dev,
+		      count, ev, 5 * NSEC_PER_SEC);
+		ret = end(t, ioctl(g_dev, all ? EVOBJ_IOC_WAIT_ALL :
+				   EVOBJ_IOC_WAIT_ANY, &w), NULL);
+		i = w.index;
+	}
+	e = ret < 0 ? errno : 0;
+	if (e == EINTR || e == ENOSPC || e == ENOMEM) {
+		/* Not completed: the timer sets the event, for nobody. */
+		uint64_t until = mono() + 5 * NSEC_PER_SEC;
+		struct evobj_state st = { 0, 0 };
+
+		while (mono() < until && !ioctl(t->priv[ev].fd, EVOBJ_IOC_READ, &st) &&
+		       !st.signaled)
+			usleep(1000);
+		t->priv[ev].signaled = true;
+	}
+	/* Fired, it holds a max_timers slot until disarmed. */
+	*tm = (struct evobj_timer){ 0 };
+	begin(t, "TIMER(priv, off)", t->priv[ev].fd, 0, 0, 0);
+	expect(t, end(t, ioctl(t->priv[ev].fd, EVOBJ_IOC_TIMER, tm), &A_TIMER),
+	       0, "disarming a private event's timer");
+	if (e == EINTR || e == ENOSPC || e == ENOMEM) {
+		/* nothing taken: every object as before, but the event */
+		snprintf(why, sizeof(why), "%s of %u (the event at %u, alert %d) that failed with %s",
+			 t->what, count, index, al, ename(e));
+		for (i = 0; i < NPRIV; i++)
+			priv_check(t, &t->priv[i], why);
+		return;
+	}
+	if (e != (dead ? EOWNERDEAD : 0) || i != index) {
+		violation(t, "%s of %u private objects (the %s at index %u, alert %d, owner %#x) that its timer must complete returned %ld (%s), index %u",
+			  t->what, count, pobj_name(&t->priv[ev]), index, al, owner,
+			  ret, ename(e), i);
+		return;
+	}
+	atomic_fetch_add(&g_nt_waits_ok, 1);
+	memcpy(t->priv, m, sizeof(m));
+	for (i = 0; i < NPRIV; i++)
+		priv_check(t, &t->priv[i], "a wait its timer completed");
+}
+
+/*
+ * read() and write() of a private object, of either device: a read takes
+ * what a wait would (made non-blocking for it, EAGAIN when nothing is
+ * there), a write sets an event or releases units; a mutex refuses both.
+ */
+static void op_nt_prw(struct thr *t)
+{
+	static const size_t rsizes[] = { 8, 8, 16, 4 };
+	struct pobj *o = &t->priv[rn(t, NPRIV)], m = *o;
+	uint64_t *buf = (uint64_t *)(t->rw + 13 * 256);
+	bool wr = pct(t, 50);
+	size_t len = wr ? 8 : rsizes[rn(t, ARRAY_SIZE(rsizes))];
+	int want = 0, fl = -1, e;
+	char model[80];
+	long ret;
+
+	pobj_str(o, model, sizeof(model));
+	buf[0] = buf[1] = POISON32;
+	if (wr) {
+		static const uint64_t ev_v[] = { 1, 1, 1, 0, 2, 1ULL << 32 };
+
+		if (o->kind == K_EV) {
+			buf[0] = ev_v[rn(t, ARRAY_SIZE(ev_v))];
+		} else {
+			buf[0] = priv_units(t, o);
+			if (pct(t, 10))
+				buf[0] = EVOBJ_SEMAPHORE_MAX + 1ULL + rn(t, 4);
+		}
+		if (o->kind == K_MTX)
+			want = EINVAL;
+		else if (o->kind == K_EV)
+			want = buf[0] == 1 ? 0 : EINVAL;
+		else if (!buf[0] || buf[0] > EVOBJ_SEMAPHORE_MAX)
+			want = EINVAL;
+		else if (buf[0] > o->max - o->count)
+			want = EOVERFLOW;
+		if (!want && o->kind == K_EV)
+			m.signaled = true;
+		else if (!want)
+			m.count += buf[0];
+	} else {
+		if (o->kind == K_MTX || len < 8)
+			want = EINVAL;
+		else if (!pobj_ready(o, 0))
+			want = EAGAIN;
+		else
+			pobj_take(&m, 0);
+		/* never blocks: O_NONBLOCK for this read */
+		fl = fcntl(o->fd, F_GETFL);
+		if (fl < 0 || fcntl(o->fd, F_SETFL, fl | O_NONBLOCK))
+			return;
+	}
+	begin(t, wr ? "write(priv)" : "read(priv)", o->fd, (long)buf[0], len, 0);
+	ret = (wr ? end(t, write(o->fd, buf, len), NULL) :
+	       end(t, read(o->fd, buf, len), NULL));
+	e = ret < 0 ? errno : 0;
+	if (fl >= 0)
+		fcntl(o->fd, F_SETFL, fl);
+	atomic_fetch_add(&g_nt_calls, 1);
+	if (e != want || (!e && ret != 8) || (!e && !wr && buf[0] != 1)) {
+		violation(t, "%s(%zu bytes, %#llx) of a private %s (%s) returned %ld (%s), read %#llx; expected %s",
+			  t->what, len, wr ? (unsigned long long)buf[0] : 0ULL,
+			  pobj_name(o), model, ret, ename(e),
+			  (unsigned long long)buf[0], ename(want));
+		return;
+	}
+	*o = m;
+	priv_check(t, o, wr ? "a write() of it" : "a read() of it");
+}
+
+/* A create on /dev/ntsync, valid or not: exact errno; the new fd goes in the pool. */
+static void op_nt_create(struct thr *t)
+{
+	enum ptr_kind k = pick_ptr(t, 10);
+	int fd = pct(t, 90) ? g_nt : pick_fd(t), kind = rn(t, 3), want = 0;
+	uint32_t a[2] = { rn(t, 4), rn(t, 4) };
+	static const unsigned long cmd[] = {
+		EVOBJ_NT_IOC_CREATE_SEM, EVOBJ_NT_IOC_CREATE_MUTEX,
+		EVOBJ_NT_IOC_CREATE_EVENT,
+	};
+	static const char *const name[] = {
+		"NT_CREATE_SEM", "NT_CREATE_MUTEX", "NT_CREATE_EVENT",
+	};
+	void *arg;
+	long ret;
+
+	if (g_nt < 0)
+		return;
+	if (pct(t, 20))
+		a[rn(t, 2)] = pct(t, 50) ? UINT32_MAX : (uint32_t)rnd(t);
+	if (kind == 0 && pct(t, 50) && a[0] > a[1])
+		a[1] = a[0] + rn(t, UINT32_MAX - a[0]);	/* count <= max */
+	if (kind == 0 && a[0] > a[1])
+		want = EINVAL;
+	if (kind == 1 && !a[0] != !a[1])
+		want = EINVAL;
+	if (ptr_faults(k))
+		want = EFAULT;
+	arg = arg_at(t, k, a, sizeof(a), 13);
+	begin(t, name[kind], fd, a[0], a[1], k);
+	ret = nt_end(t, ioctl(fd, cmd[kind], arg), &A_NTIOC);
+	if (fd == g_nt && !create_soft_fail(ret))
+		expect(t, ret, want, "a create on /dev/ntsync");
+	if (ret >= 0 && fd == g_nt && want == 0) {
+		int fl = fcntl(ret, F_GETFD), st = fcntl(ret, F_GETFL);
+
+		if (!(fl & FD_CLOEXEC) || (st & O_ACCMODE) != O_RDWR ||
+		    (st & O_NONBLOCK))
+			violation(t, "%s: the new fd has fd flags %#x, status flags %#x, expected O_RDWR | O_CLOEXEC, blocking",
+				  name[kind], fl, st);
+	}
+	if (ret >= 0)
+		slot_store(t, ret, true);
+}
+
+static const unsigned long nt_obj_cmds[] = {
+	EVOBJ_NT_IOC_SEM_RELEASE, EVOBJ_NT_IOC_SEM_READ,
+	EVOBJ_NT_IOC_MUTEX_UNLOCK, EVOBJ_NT_IOC_MUTEX_KILL,
+	EVOBJ_NT_IOC_MUTEX_READ, EVOBJ_NT_IOC_EVENT_SET,
+	EVOBJ_NT_IOC_EVENT_RESET, EVOBJ_NT_IOC_EVENT_PULSE,
+	EVOBJ_NT_IOC_EVENT_READ,
+};
+
+/*
+ * ntsync object ioctls, and other 'N' numbers, on any fd with random
+ * arguments: the pool (events, semaphores, mutexes of both devices),
+ * closed numbers, other files and the two devices.
+ */
+static void op_nt_chaos(struct thr *t)
+{
+	uint32_t in[16];
+	unsigned long cmd;
+	int fd = pct(t, 60) ? pick_fd(t) : pct(t, 50) ? pick_event(t) :
+		 pct(t, 50) ? g_dev : g_nt;
+	enum ptr_kind k = pick_ptr(t, 25);
+	void *arg;
+	long ret;
+
+	for (int i = 0; i < 16; i++) {
+		uint32_t r = rn(t, 10);
+
+		in[i] = r < 3 ? 0 : r < 5 ? 1 + rn(t, 3) : r < 7 ? OWNER(t) :
+			r < 8 ? (uint32_t)atomic_load(&g_slot[rn(t, NSLOT)]) :
+			(uint32_t)rnd(t);
+	}
+	if (pct(t, 85))
+		cmd = nt_obj_cmds[rn(t, ARRAY_SIZE(nt_obj_cmds))];
+	else	/* another 'N' number: none of them blocks or creates */
+		cmd = _IOC(rn(t, 4), EVOBJ_NT_IOC_MAGIC,
+			   pct(t, 50) ? 0x8e + rn(t, 0x72) : rn(t, 0x80),
+			   rn(t, 4) * 4);
+	arg = arg_at(t, k, in, 64, 14);
+	begin(t, "NT_IOCTL(chaos)", fd, (long)cmd, k, 0);
+	ret = nt_end(t, ioctl(fd, cmd, arg), &A_NTIOC);
+	if (ret > 0)
+		violation(t, "%s(%#lx) returned %ld", t->what, cmd, ret);
+}
+
+/*
+ * ntsync waits on the pool, with random owners, alerts, counts (past
+ * the stack's four objects, past 64), timeouts and pointers.
+ */
+static void op_nt_wait_chaos(struct thr *t)
+{
+	int32_t *fds = (int32_t *)(t->rw + 20 * 256);
+	bool all = pct(t, 40), rt = pct(t, 20), al;
+	clockid_t clk = rt ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+	uint32_t r = rn(t, 20), count = r < 14 ? rn(t, 5) : r < 19 ?
+		5 + rn(t, EVOBJ_NT_MAX_WAIT - 4) : EVOBJ_NT_MAX_WAIT + 1 + rn(t, 8);
+	struct evobj_nt_wait w = { .index = POISON32 }, *uw;
+	enum ptr_kind k = pick_ptr(t, 5), ok = pick_ptr(t, 5);
+	uint64_t limit;
+	long ret;
+
+	if (g_nt < 0)
+		return;
+	for (uint32_t i = 0; i < count && i < EVOBJ_NT_MAX_WAIT + 8; i++)
+		fds[i] = pct(t, 3) ? nt_foreign_fd(t) : pick_obj(t);
+	/* the read-only page holds 64 fds at most */
+	w.objs = ok == P_VALID ? (uintptr_t)fds :
+		 (uintptr_t)arg_at(t, ok, fds, 4 * (count < 64 ? count : 64), 15);
+	w.count = count;
+	w.flags = rt ? EVOBJ_NT_WAIT_REALTIME : 0;
+	if (pct(t, 3))
+		w.flags |= 2U << rn(t, 31);
+	if (pct(t, 3))
+		w.pad = 1U << rn(t, 32);
+	w.alert = pct(t, 25) ? (uint32_t)pick_obj(t) : 0;
+	r = rn(t, 10);
+	w.owner = r < 6 ? OWNER(t) : r < 8 ? 0 : (uint32_t)rnd(t);
+	w.timeout = pick_timeout(t, clk, &limit, &al);
+	uw = arg_at(t, k, &w, sizeof(w), 11);
+	if (al)
+		limit = alarm_short(t);
+	begin(t, all ? "NT_WAIT_ALL(chaos)" : "NT_WAIT_ANY(chaos)", g_nt,
+	      count, (long)w.timeout, limit);
+	ret = nt_end(t, ioctl(g_nt, all ? EVOBJ_NT_IOC_WAIT_ALL :
+			      EVOBJ_NT_IOC_WAIT_ANY, uw), &A_NTWAIT);
+	if (al)
+		alarm_off(t);
+	if (ret < 0 && errno == ETIMEDOUT && k == P_VALID)
+		check_expiry(t, ret, w.timeout, clk);
+	if (ret > 0)
+		violation(t, "%s returned %ld", t->what, ret);
+	if (ret < 0 && errno == EOWNERDEAD)
+		ret = 0;
+	if (ret || k != P_VALID)
+		return;
+	atomic_fetch_add(&g_nt_waits_ok, 1);
+	if (uw->index > count || (all && uw->index && uw->index != count) ||
+	    (uw->index == count && !w.alert && count))
+		violation(t, "%s of %u (alert %d) returned index %u", t->what,
+			  count, (int)w.alert, uw->index);
+	else if (!all && uw->index < count && fds[uw->index] == g_never)
+		violation(t, "%s returned the never-signaled event", t->what);
+}
+
+/* An ntsync wait on g_nt that must end as @want, @index if it completes. */
+static void nt_wait_expect(struct thr *t, bool all, const int32_t *objs,
+			   uint32_t count, uint32_t alert, uint32_t owner,
+			   struct evobj_nt_wait *tweak, enum ptr_kind k,
+			   int want, uint32_t index, const char *why)
+{
+	struct evobj_nt_wait w = {
+		.timeout = 0, .objs = (uintptr_t)objs, .count = count,
+		.index = POISON32, .owner = owner, .alert = alert,
+	}, *uw;
+	long ret;
+
+	if (tweak) {
+		w.flags = tweak->flags;
+		w.pad = tweak->pad;
+		if (tweak->index)	/* marks objs as given, NULL included */
+			w.objs = tweak->objs;
+	}
+	uw = arg_at(t, k, &w, sizeof(w), 11);
+	begin(t, all ? "NT_WAIT_ALL(strict)" : "NT_WAIT_ANY(strict)", g_nt,
+	      count, alert, 0);
+	ret = nt_end(t, ioctl(g_nt, all ? EVOBJ_NT_IOC_WAIT_ALL :
+			      EVOBJ_NT_IOC_WAIT_ANY, uw), NULL);
+	expect(t, ret, want, why);
+	if (k == P_VALID && (ret == 0 ? uw->index != index :
+			     uw->index != POISON32))
+		violation(t, "%s: %s left index %u, expected %u", why, t->what,
+			  uw->index, ret == 0 ? index : POISON32);
+}
+
+/* An ntsync object ioctl on a persistent fd: exact errno, and output. */
+static void nt_obj_expect(struct thr *t, int fd, unsigned long cmd,
+			  uint32_t a0, enum ptr_kind k, int want,
+			  const uint32_t *out, int nout, const char *why)
+{
+	uint32_t in[16] = { a0, POISON32 }, *p;
+	long ret;
+
+	p = arg_at(t, k, in, _IOC_SIZE(cmd) ? _IOC_SIZE(cmd) : 4, 13);
+	begin(t, "NT_IOCTL(strict)", fd, (long)cmd, a0, 0);
+	ret = nt_end(t, ioctl(fd, cmd, p), NULL);
+	expect(t, ret, want, why);
+	for (int i = 0; k == P_VALID && (!ret || want == EOWNERDEAD) &&
+	     i < nout; i++)
+		if (p[i] != out[i])
+			violation(t, "%s: %s(%#lx) wrote %#x at word %d, expected %#x",
+				  why, t->what, cmd, p[i], i, out[i]);
+}
+
+/*
+ * The ntsync ioctls on the persistent fds, exactly: the devices and
+ * other files (ENOTTY), the never and always events, the full
+ * semaphore and the held mutex (reads, refusals, another kind's
+ * EINVAL), and ntsync waits whose outcome is known: tests, duplicates,
+ * count 0, 64 and 65, bad pads, flags, fds, alerts and pointers.
+ */
+static void op_nt_strict(struct thr *t)
+{
+	enum ptr_kind k = pick_ptr(t, 15);
+	int want_rd = ptr_faults(k) ? EFAULT : 0;	/* reads the argument */
+	int want_wr = k == P_VALID ? 0 : EFAULT;	/* writes it */
+	uint32_t out[2];
+	int32_t objs[EVOBJ_NT_MAX_WAIT + 1];
+	struct evobj_nt_wait tw = { 0 };
+	unsigned long cmd = nt_obj_cmds[rn(t, ARRAY_SIZE(nt_obj_cmds))];
+	int fds[4] = { g_dev, g_efd, g_pipe[0], g_pipe[1] };
+
+	switch (rn(t, g_nt >= 0 ? 22 : 8)) {
+	case 0:
+		/* another device's, another file's: ENOTTY */
+		nt_obj_expect(t, fds[rn(t, 4)], cmd, 1, k, ENOTTY, NULL, 0,
+			      "an ntsync object ioctl on no object");
+		break;
+	case 1:
+		out[0] = 1;
+		out[1] = 0;
+		nt_obj_expect(t, g_never, EVOBJ_NT_IOC_EVENT_READ, 0, k, want_wr,
+			      out, 2, "EVENT_READ of the never-signaled event");
+		break;
+	case 2:
+		out[0] = 1;
+		out[1] = 1;
+		nt_obj_expect(t, g_always, EVOBJ_NT_IOC_EVENT_READ, 0, k,
+			      want_wr, out, 2, "EVENT_READ of the always-signaled event");
+		break;
+	case 3:
+		/* another kind's on the events: EINVAL, before the pointer for the reads */
+		cmd = nt_obj_cmds[rn(t, 5)];
+		nt_obj_expect(t, pct(t, 50) ? g_never : g_always, cmd,
+			      NEVER_OWNER, k,
+			      (cmd == EVOBJ_NT_IOC_SEM_READ ||
+			       cmd == EVOBJ_NT_IOC_MUTEX_READ) ? EINVAL :
+			      want_rd ? want_rd : EINVAL, NULL, 0,
+			      "a semaphore's or mutex's ntsync ioctl on an event");
+		break;
+	case 4:
+		out[0] = 1;
+		out[1] = 1;
+		nt_obj_expect(t, g_sem_full, EVOBJ_NT_IOC_SEM_READ, 0, k, want_wr,
+			      out, 2, "SEM_READ of the full semaphore");
+		break;
+	case 5:
+		/* any release of the full one overflows; 0 reads its count */
+		out[0] = 1;
+		if (pct(t, 30))
+			nt_obj_expect(t, g_sem_full, EVOBJ_NT_IOC_SEM_RELEASE, 0,
+				      k, want_rd ? want_rd : want_wr, out, 1,
+				      "a release of 0 of the full semaphore");
+		else
+			nt_obj_expect(t, g_sem_full, EVOBJ_NT_IOC_SEM_RELEASE,
+				      1 + rn(t, 3), k,
+				      want_rd ? want_rd : want_wr ? want_wr :
+				      EOVERFLOW, NULL, 0,
+				      "a release of the full semaphore");
+		break;
+	case 6:
+		out[0] = HELD_OWNER;
+		out[1] = 1;
+		nt_obj_expect(t, g_mtx_held, EVOBJ_NT_IOC_MUTEX_READ, 0, k,
+			      want_wr, out, 2, "MUTEX_READ of the held mutex");
+		break;
+	case 7:
+		if (pct(t, 50)) {
+			uint32_t o = pct(t, 70) ? NEVER_OWNER : 0;
+
+			nt_obj_expect(t, g_mtx_held, EVOBJ_NT_IOC_MUTEX_UNLOCK, o,
+				      k, want_rd ? want_rd : !o ? EINVAL :
+				      want_wr ? want_wr : EPERM, NULL, 0,
+				      "an unlock of the held mutex");
+		} else {
+			uint32_t o = pct(t, 70) ? NEVER_OWNER : 0;
+
+			nt_obj_expect(t, g_mtx_held, EVOBJ_NT_IOC_MUTEX_KILL, o, k,
+				      want_rd ? want_rd : !o ? EINVAL : EPERM,
+				      NULL, 0, "a kill of the held mutex");
+		}
+		break;
+	case 8:
+		/* /dev/ntsync takes none of the objects' ioctls, nor evobj's */
+		if (pct(t, 50)) {
+			nt_obj_expect(t, g_nt, cmd, 1, k, ENOTTY, NULL, 0,
+				      "an object ioctl on /dev/ntsync");
+		} else {
+			static const unsigned long ev[] = {
+				EVOBJ_IOC_CREATE, EVOBJ_IOC_WAIT_ANY,
+				EVOBJ_IOC_SET, EVOBJ_IOC_READ,
+				EVOBJ_IOC_CREATE_SEMAPHORE, EVOBJ_IOC_WAIT,
+				/* the 6.12 draft's CREATE_SEM, 12 bytes */
+				_IOWR(EVOBJ_NT_IOC_MAGIC, 0x80, uint32_t[3]),
+			};
+
+			nt_obj_expect(t, g_nt, ev[rn(t, ARRAY_SIZE(ev))], 1, k,
+				      ENOTTY, NULL, 0,
+				      "an evobj or draft ioctl on /dev/ntsync");
+		}
+		break;
+	case 9:
+		objs[0] = g_never;
+		nt_wait_expect(t, pct(t, 50), objs, 1, 0, OWNER(t), NULL, P_VALID,
+			       ETIMEDOUT, 0, "a test of the never-signaled event");
+		break;
+	case 10:
+		objs[0] = g_never;
+		objs[1] = g_always;
+		nt_wait_expect(t, false, objs, 2, 0, OWNER(t), NULL, P_VALID, 0, 1,
+			       "a wait-any on never and always");
+		break;
+	case 11:
+		objs[0] = g_always;
+		objs[1] = pct(t, 50) ? g_always : g_never;
+		nt_wait_expect(t, true, objs, 2, 0, 0, NULL, P_VALID,
+			       objs[1] == g_always ? EINVAL : ETIMEDOUT, 0,
+			       "a wait-all on always and always or never");
+		break;
+	case 12:
+		objs[0] = g_always;
+		nt_wait_expect(t, true, objs, 1, g_always, 0, NULL, P_VALID,
+			       EINVAL, 0, "a wait-all with its alert among its objects");
+		break;
+	case 13:
+		objs[0] = g_mtx_held;
+		if (pct(t, 50))
+			nt_wait_expect(t, pct(t, 50), objs, 1, 0, 0, NULL, P_VALID,
+				       EINVAL, 0, "owner 0 in a wait naming a mutex");
+		else
+			nt_wait_expect(t, pct(t, 50), objs, 1, 0, NEVER_OWNER,
+				       NULL, P_VALID, ETIMEDOUT, 0,
+				       "a test of the held mutex");
+		break;
+	case 14:
+		/* count 0: all of none at once; any of none waits for the alert */
+		if (pct(t, 50))
+			nt_wait_expect(t, true, NULL, 0, pct(t, 50) ? g_never : 0,
+				       0, NULL, P_VALID, 0, 0, "a wait-all of no objects");
+		else if (pct(t, 50))
+			nt_wait_expect(t, false, NULL, 0, 0, 0, NULL, P_VALID,
+				       ETIMEDOUT, 0, "a wait-any of nothing");
+		else
+			nt_wait_expect(t, false, NULL, 0, g_always, 0, NULL,
+				       P_VALID, 0, 0,
+				       "a wait-any of no objects, alert signaled");
+		break;
+	case 15:
+		/* 64 objects, on the heap: any wins at 0; all names it twice */
+		for (int i = 0; i < EVOBJ_NT_MAX_WAIT + 1; i++)
+			objs[i] = g_always;
+		if (pct(t, 20))
+			nt_wait_expect(t, false, objs, EVOBJ_NT_MAX_WAIT + 1, 0, 0,
+				       NULL, P_VALID, EINVAL, 0, "a wait of 65");
+		else if (pct(t, 50))
+			nt_wait_expect(t, false, objs, EVOBJ_NT_MAX_WAIT, 0, 0,
+				       NULL, P_VALID, 0, 0, "a wait-any of 64");
+		else
+			nt_wait_expect(t, true, objs, EVOBJ_NT_MAX_WAIT, 0, 0,
+				       NULL, P_VALID, EINVAL, 0,
+				       "a wait-all of 64 naming one object 64 times");
+		break;
+	case 16:
+		objs[0] = g_always;
+		if (pct(t, 50))
+			tw.pad = 1U << rn(t, 32);
+		else
+			tw.flags = 2U << rn(t, 31);
+		nt_wait_expect(t, pct(t, 50), objs, 1, 0, 0, &tw, P_VALID, EINVAL,
+			       0, "an ntsync wait with a bad pad or flags");
+		break;
+	case 17:
+		objs[0] = g_always;
+		objs[1] = nt_foreign_fd(t);
+		nt_wait_expect(t, pct(t, 50), objs, 2, 0, 0, NULL, P_VALID, EINVAL,
+			       0, "an ntsync wait on a foreign or closed fd");
+		break;
+	case 18:
+		objs[0] = g_always;
+		nt_wait_expect(t, pct(t, 50), objs, 1, nt_foreign_alert(t), 0,
+			       NULL, P_VALID, EINVAL, 0,
+			       "an ntsync wait with a foreign alert");
+		break;
+	case 19:
+		/* the arguments, then the fds, unreadable */
+		objs[0] = g_always;
+		if (k == P_VALID)
+			k = P_NULL;
+		nt_wait_expect(t, pct(t, 50), objs, 1, 0, 0, NULL, k, EFAULT, 0,
+			       "an ntsync wait with an unreachable argument");
+		break;
+	case 20:
+		objs[0] = g_always;
+		if (!ptr_faults(k))
+			k = P_NONE;
+		tw.objs = (uintptr_t)arg_at(t, k, objs, 4, 15);
+		tw.index = 1;
+		nt_wait_expect(t, pct(t, 50), objs, 1, 0, 0, &tw, P_VALID, EFAULT,
+			       0, "an ntsync wait with unreadable fds");
+		break;
+	default:
+		/* a wait-all that cannot complete takes nothing */
+		objs[0] = pct(t, 50) ? g_always : g_never;
+		objs[1] = objs[0] == g_never ? g_sem_full : g_mtx_held;
+		nt_wait_expect(t, true, objs, 2,
+			       objs[0] == g_always && pct(t, 50) ? g_never : 0,
+			       NEVER_OWNER, NULL, P_VALID, ETIMEDOUT, 0,
+			       "a wait-all held back by one object");
+		break;
+	}
+}
+
 struct op {
 	void (*fn)(struct thr *t);
 	unsigned int weight;
@@ -3345,6 +4875,15 @@ static const struct op ops[] = {
 	{ op_create_sem, 3 },
 	{ op_mtx, 12 },
 	{ op_create_mtx, 3 },
+	{ op_nt_obj, 12 },
+	{ op_nt_pwait, 6 },
+	{ op_nt_ptimer, 2 },
+	{ op_nt_prw, 3 },
+	{ op_nt_priv_swap, 2 },
+	{ op_nt_create, 3 },
+	{ op_nt_chaos, 4 },
+	{ op_nt_wait_chaos, 5 },
+	{ op_nt_strict, 5 },
 };
 
 static bool done(void)
@@ -3528,6 +5067,38 @@ static int smoke(void)
 	return 0;
 }
 
+/*
+ * evobj's /dev/ntsync, if there is one: absent with ntsync=0, and a
+ * real ntsync's objects take no evobj ioctl. The ntsync ioctls of evobj
+ * object fds are fuzzed either way.
+ */
+static void nt_open(void)
+{
+	struct evobj_nt_event a = { 1, 0 };
+	struct evobj_state st;
+	int fd;
+
+	g_nt = open(N_NTSYNC, O_RDWR | O_CLOEXEC);
+	if (g_nt < 0) {
+		printf("fuzz: %s: %s (evobj loaded with ntsync=0?): fuzzing without it\n",
+		       N_NTSYNC, strerror(errno));
+		g_nt = -1;
+		return;
+	}
+	fd = ioctl(g_nt, EVOBJ_NT_IOC_CREATE_EVENT, &a);
+	if (fd < 0 || ioctl(fd, EVOBJ_IOC_READ, &st)) {
+		printf("fuzz: %s is not evobj's (a real ntsync?): fuzzing without it\n",
+		       N_NTSYNC);
+		if (fd >= 0)
+			close(fd);
+		close(g_nt);
+		g_nt = -1;
+		return;
+	}
+	close(fd);
+	printf("fuzz: %s is evobj's: fuzzing it too\n", N_NTSYNC);
+}
+
 static void setup(void)
 {
 	size_t i;
@@ -3562,6 +5133,7 @@ static void setup(void)
 	for (i = 0; i < NMTX; i++)
 		g_mtx[i] = mtx_or_die(0, 0);
 	g_mtx_held = mtx_or_die(HELD_OWNER, 1);
+	nt_open();
 	g_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (g_efd < 0 || pipe2(g_pipe, O_NONBLOCK | O_CLOEXEC)) {
 		perror("fuzz: eventfd/pipe");
@@ -3609,10 +5181,51 @@ static void setup(void)
 		for (i = 0; i < NSLOT * 3 / 4; i++)
 			new_object(t);
 		t->rng = saved;
-		atomic_store(&g_calls, 0);
-		atomic_store(&g_ok, 0);
-		memset(g_errs, 0, sizeof(g_errs));
 	}
+	/*
+	 * Each thread's private objects: one of each kind through each
+	 * device (/dev/evobj's alone without /dev/ntsync).
+	 */
+	for (int j = 0; j < opt_threads; j++) {
+		struct thr *t = &g_thr[j];
+		uint64_t saved = t->rng;
+
+		for (i = 0; i < NPRIV; i++) {
+			struct pobj *o = &t->priv[i];
+
+			o->kind = i % 3;
+			o->nt = g_nt >= 0 && i < 3;
+			o->fd = priv_make(t, o, false);
+			if (o->fd < 0) {
+				perror("fuzz: a private object");
+				exit(2);
+			}
+			/* nobody else runs yet: exactly as made */
+			for (int n = 0; n < 3; n++)
+				priv_check(t, o, "its creation");
+		}
+		for (i = 0; i < NSPARE; i++) {
+			struct pobj *o = &t->spare[i];
+
+			o->fd = priv_make(t, o, true);
+			if (o->fd < 0) {
+				perror("fuzz: a private object");
+				exit(2);
+			}
+			for (int n = 0; n < 3; n++)
+				priv_check(t, o, "its creation");
+		}
+		t->rng = saved;
+	}
+	/*
+	 * The numbers the pool's set-up closed (slots stored twice) are
+	 * the private objects' now: they are stale to nobody.
+	 */
+	for (i = 0; i < NSTALE; i++)
+		atomic_store(&g_stale[i], g_closed);
+	atomic_store(&g_calls, 0);
+	atomic_store(&g_ok, 0);
+	memset(g_errs, 0, sizeof(g_errs));
 }
 
 /*
@@ -3883,6 +5496,10 @@ static int report(void)
 	printf("fuzz: %lu words mapped, %lu operations through words, %lu of them counted sets, resets and takes\n",
 	       atomic_load(&g_words_mapped), atomic_load(&g_word_ops),
 	       atomic_load(&g_acct_word_counted));
+	printf("fuzz: ntsync: %lu calls%s, %lu private objects read back as modelled, %lu waits completed\n",
+	       atomic_load(&g_nt_calls),
+	       g_nt >= 0 ? "" : " (no /dev/ntsync: object ioctls only)",
+	       atomic_load(&g_nt_checks), atomic_load(&g_nt_waits_ok));
 	if (atomic_load(&g_violations) || bad) {
 		printf("fuzz: FAIL: %u violations (seed %llu; replay with --seed %llu)\n",
 		       atomic_load(&g_violations), (unsigned long long)opt_seed,

@@ -7,11 +7,11 @@
  * waits of each kind; the alert of wait-any and wait-all; objects closed
  * while waited on; a mutex stress. Then ours: the ABI's numbers and
  * sizes, the argument checks, the index left alone unless the wait
- * completes, timeouts on both clocks and past S64_MAX, semaphores of
- * ntsync's limits, another kind's ioctl, EFAULT before a change, objects
- * of two opens and of /dev/evobj in one wait, an ntsync object in evobj
- * waits, poll and fdinfo, and the module parameter. Skips without
- * /dev/ntsync.
+ * completes, timeouts on both clocks and past S64_MAX, tests that no
+ * signal interrupts, semaphores of ntsync's limits, another kind's
+ * ioctl, EFAULT before a change, objects of two opens and of /dev/evobj
+ * in one wait, an ntsync object in evobj waits, poll and fdinfo, and the
+ * module parameter. Skips without /dev/ntsync.
  */
 
 #include <poll.h>
@@ -1047,6 +1047,76 @@ TEST_F(nt, wait_timeouts)
 	EXPECT_LE(start + 100 * NSEC_PER_MSEC, now_ns(CLOCK_MONOTONIC));
 	EXPECT_GT(start + LONG_WAIT_NS, now_ns(CLOCK_MONOTONIC));
 
+	close(ev);
+}
+
+/* The signals of test_never_interrupted: SIGUSR1 at a thread until told to stop. */
+struct spammer {
+	pthread_t thread, target;
+	atomic_bool stop;
+	atomic_ulong sent;
+};
+
+static void *spammer_fn(void *arg)
+{
+	struct spammer *s = arg;
+
+	while (!atomic_load(&s->stop)) {
+		pthread_kill(s->target, SIGUSR1);
+		atomic_fetch_add(&s->sent, 1);
+	}
+	return NULL;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Ours (the fuzzer found it): a wait whose timeout has passed is a test,
+ * which fails with ETIMEDOUT however many signals come meanwhile, a
+ * wait-any of no objects included: it sleeps only when it can block.
+ */
+TEST_F(nt, test_never_interrupted)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 }, old;
+	unsigned long eintr[2] = { 0, 0 }, other = 0, n = 0;
+	struct spammer s = { .target = pthread_self() };
+	uint64_t end;
+	int ev;
+
+	ev = nt_event(self->dev, 0, 0);
+	ASSERT_LE(0, ev);
+	/* No SA_RESTART: an interrupted wait would say EINTR. */
+	sigemptyset(&sa.sa_mask);
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, &old));
+	atomic_init(&s.stop, false);
+	atomic_init(&s.sent, 0);
+	ASSERT_EQ(0, pthread_create(&s.thread, NULL, spammer_fn, &s));
+	end = now_ns(CLOCK_MONOTONIC) + 2 * NSEC_PER_SEC;
+	for (; now_ns(CLOCK_MONOTONIC) < end; n++) {
+		/* of nothing or of one unsignaled event; at 0 or now */
+		struct evobj_nt_wait w = nt_args(&ev, n & 1, 1, 0, n & 2 ? 0 :
+						 now_ns(CLOCK_MONOTONIC));
+
+		if (!ioctl(self->dev, EVOBJ_NT_IOC_WAIT_ANY, &w))
+			other++;
+		else if (errno == EINTR)
+			eintr[n & 1]++;
+		else if (errno != ETIMEDOUT)
+			other++;
+	}
+	atomic_store(&s.stop, true);
+	pthread_join(s.thread, NULL);
+	sigaction(SIGUSR1, &old, NULL);
+	EXPECT_EQ(0, eintr[0])
+		TH_LOG("%lu of %lu tests of no objects interrupted, %lu signals",
+		       eintr[0], n / 2, atomic_load(&s.sent));
+	EXPECT_EQ(0, eintr[1])
+		TH_LOG("%lu of %lu tests of one event interrupted, %lu signals",
+		       eintr[1], n / 2, atomic_load(&s.sent));
+	EXPECT_EQ(0, other);
 	close(ev);
 }
 
