@@ -24,6 +24,8 @@
 #include "../kmod/ntsync_abi.h"
 
 #define NT_DEV		"/dev/ntsync"
+/* An address of the kernel's half, which access_ok() refuses. */
+#define KERNEL_ADDRESS	0xffffffff81000000ULL
 #define NT_PARAM	"/sys/module/evobj/parameters/ntsync"
 
 /* The upstream stress: threads taking one mutex, loops each. */
@@ -941,6 +943,13 @@ TEST_F(nt, wait_bad_args)
 	EXPECT_EQ(-1, ioctl(self->dev, EVOBJ_NT_IOC_WAIT_ANY, &w));
 	EXPECT_EQ(EFAULT, errno);
 	CHECK_SEM(sem, 1, 1);
+	/* Of no objects, objs is never read, as in ntsync: not even checked. */
+	w = nt_args(NULL, 0, 1, 0, 0);
+	w.objs = KERNEL_ADDRESS;
+	EXPECT_EQ(-1, ioctl(self->dev, EVOBJ_NT_IOC_WAIT_ANY, &w));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	EXPECT_EQ(0, ioctl(self->dev, EVOBJ_NT_IOC_WAIT_ALL, &w));
+	EXPECT_EQ(0, w.index);
 
 	/* A closed fd, and an fd that is no object: EINVAL (not EBADF). */
 	ASSERT_EQ(0, pipe(pipefd));
