@@ -57,13 +57,7 @@ git -C "$EVOBJ_ROOT" archive "$rev" kmod include uapi scripts VERSION | tar -x -
 cp "$(EVOBJ_BUILD=$base/build "$base/scripts/build-module.sh" "$flavour")" "$payload/a.ko"
 cp "$("$EVOBJ_ROOT/scripts/build-module.sh" "$flavour")" "$payload/b.ko"
 
-say "building evobjctl"
-build=$out/userspace
-cmake -S "$EVOBJ_ROOT/userspace" -B "$build" -DCMAKE_BUILD_TYPE=Release \
-	-DEVOBJ_STATIC_PAYLOAD=ON -DEVOBJ_WERROR=ON -DEVOBJ_BUILD_TESTS=OFF \
-	-DEVOBJ_BUILD_EXAMPLES=OFF -DEVOBJ_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" --target evobjctl -j"$(nproc)" >/dev/null
-cp "$build/tools/evobjctl/evobjctl" "$payload/"
+bench_evobjctl
 preload=
 if [ -n "$load" ]; then
 	[ -f "$load" ] || die "no module $load"

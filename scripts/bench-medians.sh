@@ -1,8 +1,23 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Sourced by the side-by-side bench scripts (bench-ab.sh, bench-ntsync.sh):
-# boots the one VM that runs them, and turns its console into a table.
-# Needs lib.sh, $flavour, $icount, $payload and $out.
+# Sourced by the bench scripts: builds the static evobjctl they run
+# (bench.sh too), and for the side-by-side ones (bench-ab.sh,
+# bench-ntsync.sh) boots the one VM that runs them
+# and turns its console into a table. Needs lib.sh, $flavour, $icount,
+# $payload and $out.
+
+# The static evobjctl, into $payload; the library's tests, examples and
+# separate benchmarks are not built.
+bench_evobjctl() {
+	local build=$out/userspace
+
+	say "building evobjctl"
+	cmake -S "$EVOBJ_ROOT/userspace" -B "$build" -DCMAKE_BUILD_TYPE=Release \
+		-DEVOBJ_STATIC_PAYLOAD=ON -DEVOBJ_WERROR=ON -DEVOBJ_BUILD_TESTS=OFF \
+		-DEVOBJ_BUILD_EXAMPLES=OFF -DEVOBJ_BUILD_BENCH=OFF >/dev/null
+	cmake --build "$build" --target evobjctl -j"$(nproc)" >/dev/null
+	cp "$build/tools/evobjctl/evobjctl" "$payload/"
+}
 
 # Runs GUEST_SCRIPT (in $payload) in one VM, on the instruction clock if
 # $icount is 1; dies if the run fails.

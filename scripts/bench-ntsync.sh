@@ -59,13 +59,7 @@ cp "$ko" "$payload/ntsync.ko"
 say "building the module"
 cp "$("$EVOBJ_ROOT/scripts/build-module.sh" "$flavour")" "$payload/evobj.ko"
 
-say "building evobjctl"
-build=$out/userspace
-cmake -S "$EVOBJ_ROOT/userspace" -B "$build" -DCMAKE_BUILD_TYPE=Release \
-	-DEVOBJ_STATIC_PAYLOAD=ON -DEVOBJ_WERROR=ON -DEVOBJ_BUILD_TESTS=OFF \
-	-DEVOBJ_BUILD_EXAMPLES=OFF -DEVOBJ_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" --target evobjctl -j"$(nproc)" >/dev/null
-cp "$build/tools/evobjctl/evobjctl" "$payload/"
+bench_evobjctl
 
 # The guest prints each run's CSV between marker lines named after the
 # load, and fails if /dev/ntsync is not whose it should be.

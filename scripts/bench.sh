@@ -11,6 +11,7 @@
 #   vm.log        the whole console
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/bench-medians.sh"
 
 usage() {
 	cat <<USAGE
@@ -38,17 +39,10 @@ while [ $# -gt 0 ]; do
 done
 command -v gnuplot >/dev/null || die "gnuplot missing; run scripts/setup.sh (gnuplot-nox)"
 
-build=$out/userspace
 payload=$out/payload
 mkdir -p "$out" "$payload"
 
-say "building evobjctl in $build"
-# The library's tests and examples are not needed here: skip their build.
-cmake -S "$EVOBJ_ROOT/userspace" -B "$build" -DCMAKE_BUILD_TYPE=Release \
-	-DEVOBJ_STATIC_PAYLOAD=ON -DEVOBJ_WERROR=ON -DEVOBJ_BUILD_TESTS=OFF \
-	-DEVOBJ_BUILD_EXAMPLES=OFF -DEVOBJ_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" --target evobjctl -j"$(nproc)" >/dev/null
-cp "$build/tools/evobjctl/evobjctl" "$payload/"
+bench_evobjctl
 
 say "running the benchmarks in the VM ($flavour)"
 begin=EVOBJ-BENCH-CSV-BEGIN end=EVOBJ-BENCH-CSV-END

@@ -1263,6 +1263,54 @@ TEST_F(nt, efault_changes_nothing)
 }
 
 /*
+ * Forks a child that runs @take on mutex @m and, if it succeeds, says so
+ * and pauses until killed: its pid, or -1.
+ */
+static pid_t nt_holding_child(int dev, int m, bool (*take)(int dev, int m))
+{
+	int pipefd[2];
+	pid_t child;
+	char c = 0;
+
+	if (pipe(pipefd))
+		return -1;
+	child = fork();
+	if (child == 0) {
+		if (!take(dev, m) || write(pipefd[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	if (child > 0 && read(pipefd[0], &c, 1) != 1) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		child = -1;
+	}
+	close(pipefd[0]);
+	close(pipefd[1]);
+	return child;
+}
+
+static bool nt_kill_child(pid_t child)
+{
+	int status;
+
+	return !kill(child, SIGKILL) && waitpid(child, &status, 0) == child;
+}
+
+/* Takes @m through /dev/evobj for the child's pid, and unlocks it. */
+static bool evobj_take_and_unlock(int dev, int m)
+{
+	struct evobj_waitset_wait w = one_args(0);
+	struct evobj_mutex_unlock u = { .owner = getpid() };
+
+	(void)dev;
+	w.owner = getpid();
+	return !ioctl(m, EVOBJ_IOC_WAIT, &w) &&
+	       !ioctl(m, EVOBJ_IOC_UNLOCK, &u) && u.count == 1;
+}
+
+/*
  * A process that took a mutex through /dev/evobj and unlocked it stays
  * its last holder until another acquisition from 0: one through
  * /dev/ntsync ends that, so the first process's death leaves the new
@@ -1270,37 +1318,27 @@ TEST_F(nt, efault_changes_nothing)
  */
 TEST_F(nt, ntsync_acquisition_ends_a_process_hold)
 {
-	int m = nt_mutex(self->dev, 0, 0), pipefd[2], status;
+	int m = nt_mutex(self->dev, 0, 0);
 	uint32_t index, count;
 	pid_t child;
-	char c;
 
 	ASSERT_LE(0, m);
-	ASSERT_EQ(0, pipe(pipefd));
-	child = fork();
-	ASSERT_LE(0, child);
-	if (child == 0) {
-		struct evobj_waitset_wait w = one_args(0);
-		struct evobj_mutex_unlock u = { .owner = getpid() };
-
-		w.owner = getpid();
-		if (ioctl(m, EVOBJ_IOC_WAIT, &w) ||
-		    ioctl(m, EVOBJ_IOC_UNLOCK, &u) || u.count != 1 ||
-		    write(pipefd[1], "x", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	child = nt_holding_child(self->dev, m, evobj_take_and_unlock);
+	ASSERT_LT(0, child);
 	CHECK_MUTEX(m, 0, 0);
 	ASSERT_EQ(0, nt_try(self->dev, false, 1, &m, 9, 0, &index));
-	ASSERT_EQ(0, kill(child, SIGKILL));
-	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(nt_kill_child(child));
 	CHECK_MUTEX(m, 1, 9);
 	EXPECT_EQ(0, nt_unlock(m, 9, &count));
-	close(pipefd[0]);
-	close(pipefd[1]);
 	close(m);
+}
+
+/* Takes @m through /dev/ntsync for the child's pid. */
+static bool nt_take(int dev, int m)
+{
+	uint32_t index;
+
+	return !nt_try(dev, false, 1, &m, getpid(), 0, &index);
 }
 
 /*
@@ -1310,34 +1348,21 @@ TEST_F(nt, ntsync_acquisition_ends_a_process_hold)
  */
 TEST_F(nt, death_abandons_nothing)
 {
-	int m = nt_mutex(self->dev, 0, 0), pipefd[2], status;
+	int m = nt_mutex(self->dev, 0, 0);
 	uint32_t index, count;
 	pid_t child;
-	char c;
 
 	ASSERT_LE(0, m);
-	ASSERT_EQ(0, pipe(pipefd));
-	child = fork();
-	ASSERT_LE(0, child);
-	if (child == 0) {
-		if (nt_try(self->dev, false, 1, &m, getpid(), 0, &index) ||
-		    write(pipefd[1], "x", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	child = nt_holding_child(self->dev, m, nt_take);
+	ASSERT_LT(0, child);
 	CHECK_MUTEX(m, 1, child);
-	ASSERT_EQ(0, kill(child, SIGKILL));
-	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(nt_kill_child(child));
 	CHECK_MUTEX(m, 1, child);
 	ASSERT_EQ(0, nt_kill(m, child));
 	CHECK_MUTEX_DEAD(m);
 	EXPECT_EQ(-1, nt_try(self->dev, false, 1, &m, 9, 0, &index));
 	EXPECT_EQ(EOWNERDEAD, errno);
 	EXPECT_EQ(0, nt_unlock(m, 9, &count));
-	close(pipefd[0]);
-	close(pipefd[1]);
 	close(m);
 }
 
