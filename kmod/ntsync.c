@@ -25,10 +25,11 @@
 #include "internal.h"
 #include "ntsync_abi.h"
 
+/* Asked for at load; once loaded, whether evobj's /dev/ntsync exists. */
 static bool evobj_ntsync_param = true;
 module_param_named(ntsync, evobj_ntsync_param, bool, 0444);
 MODULE_PARM_DESC(ntsync,
-		 "Register /dev/ntsync (mainline's ntsync ABI) unless a device of that name exists");
+		 "Register /dev/ntsync (mainline's ntsync ABI) unless a device of that name exists; reads whether it did");
 
 /*
  * Reads *@uarg into *@val and writes it back, in one user-access
@@ -486,8 +487,6 @@ static struct miscdevice evobj_nt_misc = {
 	.mode	= 0666,
 };
 
-static bool evobj_nt_registered;
-
 /**
  * evobj_ntsync_init() - register /dev/ntsync, if wanted and free
  * @misc_dev: /dev/evobj's device, whose class is the misc class
@@ -505,19 +504,19 @@ void evobj_ntsync_init(struct device *misc_dev)
 	if (other) {
 		put_device(other);
 		pr_info("/dev/ntsync exists already (the kernel's ntsync?): not registering evobj's\n");
+		evobj_ntsync_param = false;
 		return;
 	}
 	ret = misc_register(&evobj_nt_misc);
 	if (ret) {
 		pr_warn("registering /dev/ntsync failed (%d): going on without it\n",
 			ret);
-		return;
+		evobj_ntsync_param = false;
 	}
-	evobj_nt_registered = true;
 }
 
 void evobj_ntsync_exit(void)
 {
-	if (evobj_nt_registered)
+	if (evobj_ntsync_param)
 		misc_deregister(&evobj_nt_misc);
 }
