@@ -679,7 +679,8 @@ static void evobj_put_refs(struct evobj_wait_refs *refs)
  *
  * One user-access section: one STAC/CLAC pair whatever their number,
  * and none of the hardened-usercopy checks that copy_from_user() makes
- * of a heap buffer. /dev/ntsync's waits read theirs here too.
+ * of a heap buffer. /dev/ntsync's waits read theirs here too. No fds
+ * read nothing, @ufds not even checked, as copy_from_user() of nothing.
  *
  * Return: 0, or -EFAULT.
  */
@@ -687,6 +688,8 @@ int evobj_get_fds(s32 *fds, const s32 __user *ufds, u32 count)
 {
 	u32 i;
 
+	if (!count)
+		return 0;
 	if (!user_access_begin(ufds, array_size(count, sizeof(*ufds))))
 		return -EFAULT;
 	for (i = 0; i < count; i++)

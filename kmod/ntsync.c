@@ -297,9 +297,7 @@ static int evobj_nt_get_refs(struct evobj_nt_refs *refs,
 	bool mutex = false;
 	u32 i;
 
-	/* ntsync reads nothing of no objects, whatever objs points at. */
-	if (args->count &&
-	    evobj_get_fds(refs->fds, u64_to_user_ptr(args->objs), args->count))
+	if (evobj_get_fds(refs->fds, u64_to_user_ptr(args->objs), args->count))
 		return -EFAULT;
 	/* Whether a mutex is named, as each is looked up: one pass, not two. */
 	for (i = 0; i < args->count; i++) {
