@@ -512,6 +512,17 @@ static inline bool evobj_names_mutex(struct evobj *const *evs, u32 count,
 }
 
 /* wait.c */
+
+/* Whether absolute @timeout on @clock (KTIME_MAX: never) has passed. */
+static inline bool evobj_timeout_past(clockid_t clock, ktime_t timeout)
+{
+	/* An infinite wait reads no clock. */
+	if (timeout == KTIME_MAX)
+		return false;
+	return ktime_compare(timeout, clock == CLOCK_REALTIME ?
+			     ktime_get_real() : ktime_get()) <= 0;
+}
+
 int evobj_wait_many_in(struct evobj *const *evs, u32 count,
 		       struct evobj *alert, struct evobj *signal, bool all,
 		       clockid_t clock, ktime_t timeout, u32 owner,

@@ -330,14 +330,10 @@ static int evobj_nt_get_refs(struct evobj_nt_refs *refs,
 static int evobj_nt_sleep(clockid_t clock, ktime_t timeout)
 {
 	ktime_t *expires = timeout == KTIME_MAX ? NULL : &timeout;
-	ktime_t now;
 	int ret;
 
-	if (expires) {
-		now = clock == CLOCK_REALTIME ? ktime_get_real() : ktime_get();
-		if (ktime_compare(timeout, now) <= 0)
-			return -ETIMEDOUT;
-	}
+	if (evobj_timeout_past(clock, timeout))
+		return -ETIMEDOUT;
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (signal_pending(current)) {

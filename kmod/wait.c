@@ -255,11 +255,6 @@ static void evobj_dequeue_all(struct evobj_q *q, u32 n)
 		evobj_dequeue_entry(&q->entries[q->count]);
 }
 
-static ktime_t evobj_now(clockid_t clock)
-{
-	return clock == CLOCK_REALTIME ? ktime_get_real() : ktime_get();
-}
-
 /*
  * Sleeps until @q is claimed, a signal arrives or @timeout (absolute on
  * @clock, KTIME_MAX for never) passes. The caller decides the outcome
@@ -482,8 +477,7 @@ static int evobj_wait_untraced(struct evobj *const *evs, u32 count,
 			return ret;
 		signal = NULL;
 	}
-	past = timeout != KTIME_MAX &&
-	       ktime_compare(timeout, evobj_now(clock)) <= 0;
+	past = evobj_timeout_past(clock, timeout);
 	if (!all) {
 		/* A test sets the signal first, a blocking wait once queued. */
 		if (past && signal)
