@@ -253,13 +253,12 @@ void evobj_unhold_held(struct evobj *mutex)
 void evobj_holders_exit(void)
 {
 	struct evobj_holder *h;
-	struct hlist_node *tmp;
 	unsigned int bkt;
 
 	for (;;) {
-		h = NULL;
+		/* The first holder left, or NULL: the loops end on a find. */
 		spin_lock(&evobj_holders_lock);
-		hash_for_each_safe(evobj_holders, bkt, tmp, h, node)
+		hash_for_each(evobj_holders, bkt, h, node)
 			break;
 		spin_unlock(&evobj_holders_lock);
 		if (!h)
