@@ -48,6 +48,23 @@ void kernel_name(std::string_view name, char (&buf)[name_max + 1])
     buf[name.size()] = '\0';
 }
 
+// EVOBJ_IOC_OPEN of `name`, the rest of the request in `args`: the fd,
+// and whether the call created the object.
+struct named_fd {
+    unique_fd fd;
+    bool created;
+};
+
+named_fd open_named(int dev, std::string_view name, evobj_open args)
+{
+    char buf[name_max + 1];
+    kernel_name(name, buf);
+    args.name = reinterpret_cast<std::uintptr_t>(buf);
+    int fd = -1;
+    detail::check(sys::open(dev, args, fd), "EVOBJ_IOC_OPEN");
+    return {unique_fd(fd), (args.result & EVOBJ_OPEN_CREATED) != 0};
+}
+
 // semaphore_flags as the kernel's: EINVAL for an unknown one.
 std::uint32_t semaphore_fd_flags(unsigned flags, const char* what)
 {
@@ -119,19 +136,13 @@ event device::create(evobj::kind kind, bool signaled) const
 opened device::open_event(std::string_view name, evobj::kind kind, evobj::disposition disp,
                           unsigned mode, bool signaled) const
 {
-    char buf[name_max + 1];
-    kernel_name(name, buf);
-
     evobj_open args{};
-    args.name = reinterpret_cast<std::uintptr_t>(buf);
     args.type = static_cast<std::uint32_t>(kind);
     args.flags = EVOBJ_CLOEXEC | (signaled ? EVOBJ_SIGNALED : 0U);
     args.disposition = static_cast<std::uint32_t>(disp);
     args.mode = mode;
-    int fd = -1;
-    detail::check(sys::open(native_handle(), args, fd), "EVOBJ_IOC_OPEN");
-    const bool created = (args.result & EVOBJ_OPEN_CREATED) != 0;
-    event ev(unique_fd(fd), fd_);
+    auto [fd, created] = open_named(native_handle(), name, args);
+    event ev(std::move(fd), fd_);
     // An existing event keeps its own type, which the word's wait needs.
     evobj_state st{};
     if (created || sys::read(ev.native_handle(), st) == 0)
@@ -151,19 +162,15 @@ semaphore device::create_semaphore(std::uint32_t count, std::uint32_t max, unsig
 opened_semaphore device::open_semaphore(std::string_view name, std::uint32_t count, std::uint32_t max,
                                         evobj::disposition disp, unsigned mode, unsigned flags) const
 {
-    char buf[name_max + 1];
-    kernel_name(name, buf);
     evobj_open args{};
-    args.name = reinterpret_cast<std::uintptr_t>(buf);
     args.type = EVOBJ_SEMAPHORE;
     args.flags = semaphore_fd_flags(flags, "EVOBJ_IOC_OPEN");
     args.disposition = static_cast<std::uint32_t>(disp);
     args.mode = mode;
     args.count = count; // VER1: a created semaphore's
     args.max = max;
-    int fd = -1;
-    detail::check(sys::open(native_handle(), args, fd), "EVOBJ_IOC_OPEN");
-    return opened_semaphore{semaphore(unique_fd(fd), fd_), (args.result & EVOBJ_OPEN_CREATED) != 0};
+    auto [fd, created] = open_named(native_handle(), name, args);
+    return opened_semaphore{semaphore(std::move(fd), fd_), created};
 }
 
 // An owner's count as the kernel takes it: 0 for an unowned mutex, so
@@ -180,10 +187,7 @@ mutex device::create_mutex(owner_id owner, std::uint32_t count, unsigned flags) 
 opened_mutex device::open_mutex(std::string_view name, owner_id owner, std::uint32_t count,
                                 evobj::disposition disp, unsigned mode, unsigned flags) const
 {
-    char buf[name_max + 1];
-    kernel_name(name, buf);
     evobj_open args{};
-    args.name = reinterpret_cast<std::uintptr_t>(buf);
     args.type = EVOBJ_MUTEX;
     args.flags = semaphore_fd_flags(flags, "EVOBJ_IOC_OPEN");
     args.disposition = static_cast<std::uint32_t>(disp);
@@ -191,9 +195,8 @@ opened_mutex device::open_mutex(std::string_view name, owner_id owner, std::uint
     args.count = owner != 0 ? count : 0U; // VER2: a created mutex's owner and count
     args.max = 0;
     args.owner = owner;
-    int fd = -1;
-    detail::check(sys::open(native_handle(), args, fd), "EVOBJ_IOC_OPEN");
-    return opened_mutex{mutex(unique_fd(fd), fd_), (args.result & EVOBJ_OPEN_CREATED) != 0};
+    auto [fd, created] = open_named(native_handle(), name, args);
+    return opened_mutex{mutex(std::move(fd), fd_), created};
 }
 
 } // namespace evobj
